@@ -1,0 +1,199 @@
+"""The ``newsaudio`` command. The only module that prints or exits.
+
+Every error newsaudio raises on purpose becomes one ``Error: …`` line on stderr and exit code 2;
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsaudio import __version__
+from newsaudio.config import Config, load_config
+from newsaudio.errors import NewsaudioError
+from newsaudio.pipeline import ProgressCallback, prepare_article, render_article
+from newsaudio.voices import list_voices, load_voice
+
+EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    help="Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config", help="Settings file (default: ./newsaudio.toml if present).", dir_okay=False
+    ),
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsaudio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.
+
+    Example: newsaudio render examples/kursk-ar.txt
+    """
+
+
+def _fail(message: str) -> None:
+    err.print(f"Error: {message}", markup=False)
+
+
+@contextmanager
+def _errors(debug: bool) -> Iterator[None]:
+    """Turn our exceptions into one line and exit code 2 (unless --debug)."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        yield
+    except NewsaudioError as exc:
+        if debug:
+            raise
+        _fail(str(exc))
+        raise typer.Exit(EXIT_ERROR) from None
+    except KeyboardInterrupt:
+        err.print("Interrupted; the output folder is unchanged.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar on an interactive terminal; nothing when piped or --quiet."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(step: str, done: int, total: int, label: str) -> None:
+            verb = "Preparing text" if step == "text" else "Speaking"
+            bar.update(task, description=f"{verb}: {label[:40]}", completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def render(
+    articles: Annotated[
+        list[Path], typer.Argument(help="Article files: scraped text, Markdown or HTML.")
+    ],
+    voice: Annotated[
+        str | None, typer.Option("--voice", "-v", help="Voice profile name from voices/.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    config_path: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Render articles to MP3 (chapters, tags, transcript) and update the feed.
+
+    Example: newsaudio render examples/kursk-ar.txt --out output
+    """
+    failed = 0
+    with _errors(debug):
+        config = load_config(config_path)
+        profile = load_voice(voice or config.voice)
+        for article in articles:
+            try:
+                with _progress(not quiet) as progress:
+                    result = render_article(article, out, profile, config, progress)
+            except NewsaudioError as exc:
+                if debug:
+                    raise
+                _fail(str(exc))
+                failed += 1
+                continue
+            if not quiet:
+                minutes, seconds = divmod(round(result.episode.duration_s), 60)
+                typer.echo(
+                    f"{result.audio} ({result.chapters} chapters, {minutes}:{seconds:02d}); "
+                    f"transcript {result.transcript}; feed {result.feed}"
+                )
+        _warn_base_url(config, quiet, failed < len(articles))
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _warn_base_url(config: Config, quiet: bool, rendered: bool) -> None:
+    if rendered and not quiet and config.feed.is_default_base_url:
+        err.print(
+            f"Note: the feed's enclosure URLs start with {config.feed.base_url}; set [feed] "
+            "base_url in newsaudio.toml to where you publish the output folder before publishing.",
+            markup=False,
+        )
+
+
+@app.command()
+def text(
+    article: Annotated[Path, typer.Argument(help="Article file: scraped text, Markdown or HTML.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON list of {kind, title, text}.")
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Print the prepared script (diacritized) without synthesizing, for proofreading.
+
+    Example: newsaudio text examples/kursk-ar.txt --json
+    """
+    with _errors(debug):
+        prepared = prepare_article(article)
+    if as_json:
+        rows = [
+            {"kind": s.kind, "title": s.title, "text": s.text}
+            for s in prepared.segments
+        ]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for number, segment in enumerate(prepared.segments, start=1):
+        typer.echo(f"[{number}] {segment.kind}: {segment.title}\n{segment.text}\n")
+
+
+@app.command()
+def voices(debug: DebugOption = False) -> None:
+    """List the voice profiles in voices/.
+
+    Example: newsaudio voices
+    """
+    with _errors(debug):
+        profiles = list_voices()
+    for profile in profiles:
+        typer.echo(f"{profile.name}\t{profile.engine}\t{profile.description}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,93 @@
+"""Feed and render settings from ``newsaudio.toml``.
+
+Looked up as ``--config PATH``, else ``./newsaudio.toml``, else the defaults below (documented in the
+README). Only the ``[feed]`` table and ``voice`` are read; unknown keys are errors, so a typo in
+``base_url`` cannot silently publish a feed with localhost enclosures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from newsaudio.errors import ConfigError
+from newsaudio.resources import read_toml
+from newsaudio.voices import DEFAULT_VOICE
+
+CONFIG_FILE = "newsaudio.toml"
+DEFAULT_BASE_URL = "http://localhost:8000/"
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    """The podcast channel: what podcast apps show and where the episodes are served from."""
+
+    title: str = "أخبار مسموعة"
+    description: str = "مقالات إخبارية عربية مقروءة بصوت واضح، مع فصول لكل عنوان فرعي."
+    # Where the output folder is published; enclosure URLs are this plus the file name.
+    base_url: str = DEFAULT_BASE_URL
+    # The channel's web page; defaults to base_url.
+    link: str = ""
+    author: str = "newsaudio"
+    owner_email: str = ""
+    # Square cover art, 1400-3000 px; defaults to base_url + "cover.png" (render writes one).
+    image: str = ""
+    category: str = "News"
+    subcategory: str = "Daily News"
+    explicit: bool = False
+    language: str = "ar"
+
+    def __post_init__(self) -> None:
+        if not self.base_url.startswith(("http://", "https://")):
+            raise ConfigError(f"feed.base_url must be an http(s) URL, not {self.base_url!r}")
+        if not self.base_url.endswith("/"):
+            object.__setattr__(self, "base_url", self.base_url + "/")
+
+    @property
+    def channel_link(self) -> str:
+        return self.link or self.base_url
+
+    @property
+    def image_url(self) -> str:
+        return self.image or self.base_url + "cover.png"
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + "feed.xml"
+
+    @property
+    def is_default_base_url(self) -> bool:
+        return self.base_url == DEFAULT_BASE_URL
+
+
+@dataclass(frozen=True)
+class Config:
+    """All settings of a newsaudio project."""
+
+    feed: FeedConfig = field(default_factory=FeedConfig)
+    voice: str = DEFAULT_VOICE
+    path: Path | None = None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read ``path`` (or ./newsaudio.toml if present); defaults for everything not set."""
+    if path is None:
+        candidate = Path.cwd() / CONFIG_FILE
+        if not candidate.is_file():
+            return Config()
+        path = candidate
+    data = read_toml(path)
+    feed_data: dict[str, Any] = data.pop("feed", {})
+    voice = data.pop("voice", DEFAULT_VOICE)
+    if data:
+        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(data))}")
+    known = {f.name for f in fields(FeedConfig)}
+    unknown = sorted(set(feed_data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown [feed] setting(s) {', '.join(unknown)}")
+    try:
+        feed = replace(FeedConfig(), **feed_data)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    return Config(feed=feed, voice=str(voice), path=path)

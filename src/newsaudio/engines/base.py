@@ -1,0 +1,37 @@
+"""The contract every TTS engine meets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """Mono 16-bit PCM produced by an engine for one piece of text."""
+
+    samples: npt.NDArray[np.int16]
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class Engine(Protocol):
+    """A speech synthesizer.
+
+    Contract: ``synthesize`` takes one sentence of prepared (normalized, diacritized) text and returns
+    its audio as mono int16 PCM at the engine's native sample rate. It never returns an empty chunk
+    for non-empty text; failures raise :class:`newsaudio.errors.EngineError` naming the engine.
+    Engines are built from a :class:`newsaudio.voices.VoiceProfile` by the registry.
+    """
+
+    name: str
+
+    def synthesize(self, text: str) -> AudioChunk:
+        """Speak ``text``."""
+        ...

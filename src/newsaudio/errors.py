@@ -1,0 +1,46 @@
+"""One exception family for every stage.
+
+Each message is a complete sentence fragment that names what it is about (file, segment, engine),
+so the CLI can print ``Error: <message>`` on one line and nothing else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class NewsaudioError(Exception):
+    """Base of every error newsaudio raises on purpose."""
+
+
+class ArticleError(NewsaudioError):
+    """The input article cannot be read or holds no article text."""
+
+    def __init__(self, path: Path | str, problem: str) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+
+class ConfigError(NewsaudioError):
+    """A config file or voice profile is missing or malformed."""
+
+
+class TextPrepError(NewsaudioError):
+    """Text preparation (normalization, diacritization) failed."""
+
+
+class EngineError(NewsaudioError):
+    """A TTS engine failed to load or to synthesize."""
+
+
+class AudioError(NewsaudioError):
+    """Assembling, normalizing or encoding the audio failed."""
+
+
+class TagError(NewsaudioError):
+    """Writing or reading the ID3 tags failed."""
+
+
+class FeedError(NewsaudioError):
+    """The podcast feed cannot be read or rendered."""

@@ -1,0 +1,162 @@
+"""The whole render of one article: article → script → text → speech → MP3 → tags → feed.
+
+Nothing is written until the audio is ready. Every file is written to a temporary name in the output
+folder and renamed into place together at the end, so a failed or interrupted render leaves the
+folder — earlier episodes and the feed included — exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from newsaudio.article import Article, load_article
+from newsaudio.audio import assemble, encode_mp3
+from newsaudio.config import Config
+from newsaudio.engines import get_engine
+from newsaudio.feed import (
+    FEED_FILE,
+    Episode,
+    as_utc,
+    episode_guid,
+    episode_json,
+    episode_path,
+    load_episodes,
+    read_episode,
+    render_feed,
+)
+from newsaudio.files import atomic_path
+from newsaudio.script import build_script
+from newsaudio.synthesis import synthesize_script
+from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
+from newsaudio.textprep import PreparedScript, prepare_script
+from newsaudio.textprep.diacritize import Diacritizer
+from newsaudio.transcript import format_transcript
+from newsaudio.voices import VoiceProfile
+
+log = logging.getLogger(__name__)
+
+# Called as (step, done, total, label): step is "text" or "speech".
+ProgressCallback = Callable[[str, int, int, str], None]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What one render produced."""
+
+    episode: Episode
+    audio: Path
+    transcript: Path
+    feed: Path
+    chapters: int
+
+
+def prepare_article(path: Path, diacritizer: Diacritizer | None = None) -> PreparedScript:
+    """Read and prepare an article's spoken script (no synthesis)."""
+    return prepare_script(build_script(load_article(path)), diacritizer)
+
+
+def render_article(
+    path: Path,
+    out_dir: Path,
+    profile: VoiceProfile,
+    config: Config,
+    progress: ProgressCallback | None = None,
+    diacritizer: Diacritizer | None = None,
+) -> RenderResult:
+    """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed."""
+    report = progress or (lambda *_: None)
+    article = load_article(path)
+    report("text", 0, 1, article.headline)
+    prepared = prepare_script(build_script(article), diacritizer)
+    report("text", 1, 1, article.headline)
+
+    engine = get_engine(profile)
+    total = len(prepared.segments)
+    segments = []
+    for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
+        segments.append(segment)
+        report("speech", done, total, segment.title)
+    track = assemble(segments, profile.pauses.segment_ms)
+    mp3 = encode_mp3(track)
+
+    slug = article.slug
+    audio_path = out_dir / f"{slug}.mp3"
+    transcript_path = out_dir / f"{slug}.txt"
+    record_path = episode_path(out_dir, slug)
+    feed_path = out_dir / FEED_FILE
+    transcript = format_transcript(prepared)
+    previous = read_episode(record_path) if record_path.is_file() else None
+    pub_date = _pub_date(article, previous)
+
+    with contextlib.ExitStack() as stack:
+        # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed (entered
+        # first) is replaced last, after the files it points to.
+        feed_tmp = stack.enter_context(atomic_path(feed_path))
+        record_tmp = stack.enter_context(atomic_path(record_path))
+        transcript_tmp = stack.enter_context(atomic_path(transcript_path))
+        audio_tmp = stack.enter_context(atomic_path(audio_path))
+
+        audio_tmp.write_bytes(mp3)
+        # Players measure the MP3 stream (encoder delay and padding included): the last chapter
+        # ends where they think the file ends.
+        duration_ms = mp3_duration_ms(audio_tmp)
+        chapters = list(track.chapters)
+        chapters[-1] = replace(chapters[-1], end_ms=max(duration_ms, chapters[-1].start_ms + 1))
+        source = article.meta.source or config.feed.author
+        write_tags(
+            audio_tmp,
+            EpisodeTags(
+                title=article.headline,
+                artist=source,
+                album=config.feed.title,
+                date=pub_date,
+                transcript=transcript,
+                chapters=tuple(chapters),
+                description=_description(article),
+                url=article.meta.url,
+            ),
+        )
+        episode = Episode(
+            slug=slug,
+            guid=previous.guid if previous else episode_guid(slug, article.meta.url),
+            title=article.headline,
+            description=_description(article),
+            audio_file=audio_path.name,
+            audio_bytes=audio_tmp.stat().st_size,
+            duration_s=duration_ms / 1000,
+            pub_date=pub_date,
+            transcript_file=transcript_path.name,
+            source_url=article.meta.url,
+            author=article.meta.author or source,
+        )
+        transcript_tmp.write_text(transcript, encoding="utf-8")
+        record_tmp.write_text(episode_json(episode), encoding="utf-8")
+        others = [e for e in load_episodes(out_dir) if e.slug != slug]
+        feed_tmp.write_text(render_feed([*others, episode], config.feed), encoding="utf-8")
+    log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
+    return RenderResult(episode, audio_path, transcript_path, feed_path, len(chapters))
+
+
+def _pub_date(article: Article, previous: Episode | None) -> datetime:
+    """The article's own date; else, on a re-render, the first render's date (so podcast apps do
+    not announce it as new); else now."""
+    if article.meta.date:
+        return as_utc(article.meta.date)
+    if previous:
+        return previous.pub_date
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _description(article: Article) -> str:
+    """The lead, else the first paragraph, else the headline: what a listener reads in the app."""
+    if article.lead:
+        return " ".join(article.lead)
+    for section in article.sections:
+        if section.paragraphs:
+            return section.paragraphs[0]
+    return article.headline

@@ -1,0 +1,59 @@
+"""Where newsaudio finds its data files and project-level defaults.
+
+Language data (boilerplate phrases, phrases of the script) ships inside the package. The project-level
+files a newsroom edits — voice profiles in ``voices/`` and the feed template ``podcast.xml.j2`` — are
+looked up in the current directory first, then in the copies the wheel carries.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+from newsaudio.errors import ConfigError
+
+_PACKAGE = "newsaudio"
+# A source checkout keeps the project files two levels above src/newsaudio/.
+_CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def data_text(name: str) -> str:
+    """Text of a data file shipped in ``newsaudio/data``."""
+    return resources.files(_PACKAGE).joinpath("data", name).read_text(encoding="utf-8")
+
+
+def data_toml(name: str) -> dict[str, Any]:
+    """A TOML data file shipped in ``newsaudio/data``."""
+    return tomllib.loads(data_text(name))
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a user-edited TOML file, naming the file in any error."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+
+
+def project_path(name: str) -> Path:
+    """The project-level file or folder ``name``: ./name, else the packaged default."""
+    candidates = [
+        Path.cwd() / name,
+        _CHECKOUT_ROOT / name,
+        Path(str(resources.files(_PACKAGE).joinpath("_defaults", name))),
+    ]
+    for candidate in candidates:
+        if candidate.exists():
+            return candidate
+    raise ConfigError(f"cannot find {name!r} in {Path.cwd()} or in the installed package")

@@ -1,0 +1,159 @@
+"""Stage 6: ID3 tags and chapters, written with mutagen.
+
+We write **ID3v2.3** without an ID3v1 tag: v2.3 is the version podcast apps and car stereos read
+most reliably (Apple Podcasts, Overcast and many players still parse v2.3 best; v2.4's synchsafe
+frame sizes trip older readers), and ID3v1 cannot hold Arabic.
+
+Chapters follow the ID3v2 Chapter Frame Addendum: one top-level, ordered CTOC listing one CHAP per
+segment, each CHAP carrying its own TIT2 title. mutagen writes frames sorted by size, so chapters could
+land in the file out of time order (mutagen issue #506) and players that read file order would list
+them wrong; :class:`_ChapteredID3` re-orders the frame bytes so CTOC and the CHAPs in time order close
+the tag.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mutagen import MutagenError
+from mutagen.id3 import (
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    PCST,
+    TALB,
+    TCON,
+    TDES,
+    TDRC,
+    TENC,
+    TIT2,
+    TLAN,
+    TPE1,
+    TPUB,
+    USLT,
+    WOAS,
+    CTOCFlags,
+)
+from mutagen.mp3 import MP3
+
+from newsaudio.audio import ChapterMark
+from newsaudio.errors import TagError
+
+ID3_VERSION = 3
+LANGUAGE = "ara"  # ISO 639-2, as ID3 language fields require
+TOC_TITLE = "الفصول"
+
+
+@dataclass(frozen=True)
+class EpisodeTags:
+    """Everything written into the MP3's tag."""
+
+    title: str
+    artist: str
+    album: str
+    date: datetime
+    transcript: str
+    chapters: tuple[ChapterMark, ...]
+    description: str = ""
+    url: str | None = None
+    genre: str = "Podcast"
+    encoder: str = "newsaudio"
+
+
+def mp3_duration_ms(path: Path) -> int:
+    """The duration players see, from the MP3 stream itself."""
+    try:
+        return round(MP3(path).info.length * 1000)
+    except MutagenError as exc:
+        raise TagError(f"{path}: cannot read MP3 stream ({exc})") from exc
+
+
+def write_tags(path: Path, tags: EpisodeTags) -> None:
+    """Replace the tag of the MP3 at ``path`` with ``tags`` (ID3v2.3, chapters in time order)."""
+    id3 = _ChapteredID3()
+    id3.add(TIT2(encoding=1, text=[tags.title]))
+    id3.add(TPE1(encoding=1, text=[tags.artist]))
+    id3.add(TPUB(encoding=1, text=[tags.artist]))
+    id3.add(TALB(encoding=1, text=[tags.album]))
+    id3.add(TDRC(encoding=1, text=[tags.date.strftime("%Y-%m-%d")]))
+    id3.add(TLAN(encoding=1, text=[LANGUAGE]))
+    id3.add(TCON(encoding=1, text=[tags.genre]))
+    id3.add(TENC(encoding=1, text=[tags.encoder]))
+    # iTunes' podcast frames: the flag, and the description podcast apps show.
+    id3.add(PCST(value=1))
+    if tags.description:
+        id3.add(TDES(encoding=1, text=[tags.description]))
+    if tags.url:
+        id3.add(COMM(encoding=1, lang=LANGUAGE, desc="", text=[tags.url]))
+        id3.add(WOAS(url=tags.url))
+    id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
+    ids = [f"chp{i:02d}" for i in range(1, len(tags.chapters) + 1)]
+    id3.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=1, text=[TOC_TITLE])],
+        )
+    )
+    for element_id, chapter in zip(ids, tags.chapters):
+        id3.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                # 0xFFFFFFFF: no byte offsets, players use the times.
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=1, text=[chapter.title])],
+            )
+        )
+    try:
+        id3.save(path, v1=0, v2_version=ID3_VERSION)
+    except MutagenError as exc:
+        raise TagError(f"{path}: cannot write ID3 tag ({exc})") from exc
+
+
+class _ChapteredID3(ID3):  # type: ignore[misc]
+    """mutagen's ID3 with chapter frames written last, CTOC first, CHAPs by start time."""
+
+    def _write(self, config: Any) -> bytearray:
+        data = bytes(super()._write(config))
+        return bytearray(order_chapter_frames(data, config.v2_version))
+
+
+def _frames(data: bytes, version: int) -> list[tuple[str, bytes]]:
+    """Split the frame area of an ID3v2.3/2.4 tag into (frame id, frame bytes)."""
+    frames = []
+    pos = 0
+    while pos + 10 <= len(data) and data[pos : pos + 4] != b"\0\0\0\0":
+        raw_size = data[pos + 4 : pos + 8]
+        if version == 4:  # synchsafe: 7 bits per byte
+            size = sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(raw_size))
+        else:
+            size = struct.unpack(">I", raw_size)[0]
+        end = pos + 10 + size
+        frames.append((data[pos : pos + 4].decode("latin-1"), data[pos:end]))
+        pos = end
+    return frames
+
+
+def _chap_start(frame: bytes) -> int:
+    body = frame[10:]
+    id_end = body.index(b"\0")
+    return int(struct.unpack(">I", body[id_end + 1 : id_end + 5])[0])
+
+
+def order_chapter_frames(data: bytes, version: int) -> bytes:
+    """Frame bytes re-ordered: other frames as given, then CTOC, then CHAPs by start time."""
+    frames = _frames(data, version)
+    others = [raw for fid, raw in frames if fid not in {"CHAP", "CTOC"}]
+    tocs = [raw for fid, raw in frames if fid == "CTOC"]
+    chaps = sorted((raw for fid, raw in frames if fid == "CHAP"), key=_chap_start)
+    consumed = sum(len(raw) for _, raw in frames)
+    return b"".join([*others, *tocs, *chaps]) + data[consumed:]
