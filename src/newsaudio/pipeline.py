@@ -30,6 +30,7 @@ from newsaudio.feed import (
     render_feed,
 )
 from newsaudio.files import atomic_path
+from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
 from newsaudio.synthesis import synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
@@ -40,6 +41,7 @@ from newsaudio.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
 
+COVER_FILE = "cover.png"
 # Called as (step, done, total, label): step is "text" or "speech".
 ProgressCallback = Callable[[str, int, int, str], None]
 
@@ -138,6 +140,10 @@ def render_article(
         record_tmp.write_text(episode_json(episode), encoding="utf-8")
         others = [e for e in load_episodes(out_dir) if e.slug != slug]
         feed_tmp.write_text(render_feed([*others, episode], config.feed), encoding="utf-8")
+        cover_path = out_dir / COVER_FILE
+        if not config.feed.image and not cover_path.exists():
+            # The feed's default itunes:image points here; podcast apps reject a feed without art.
+            stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
     return RenderResult(episode, audio_path, transcript_path, feed_path, len(chapters))
 

@@ -24,9 +24,14 @@ _PACKAGE = "newsaudio"
 _CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def data_bytes(name: str) -> bytes:
+    """Contents of a data file shipped in ``newsaudio/data``."""
+    return resources.files(_PACKAGE).joinpath("data", name).read_bytes()
+
+
 def data_text(name: str) -> str:
     """Text of a data file shipped in ``newsaudio/data``."""
-    return resources.files(_PACKAGE).joinpath("data", name).read_text(encoding="utf-8")
+    return data_bytes(name).decode("utf-8")
 
 
 def data_toml(name: str) -> dict[str, Any]:

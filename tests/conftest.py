@@ -1,0 +1,40 @@
+"""Shared fixtures. The sample article lives in the repo (examples/), so the suite needs no ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from newsaudio.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "kursk-ar.txt"
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def run_cli(*args: str | os.PathLike[str]) -> Result:
+    """Invoke the CLI in-process, stderr kept apart from stdout."""
+    return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; NEWSAUDIO_UPDATE_GOLDEN=1 rewrites it (then review the diff:
+    golden files are checked by someone who reads Arabic)."""
+    path = GOLDEN / name
+    if os.environ.get("NEWSAUDIO_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with NEWSAUDIO_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def rendered_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample rendered once, with the real engine, through the CLI; returns the output folder."""
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("render", SAMPLE, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    return out

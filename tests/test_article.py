@@ -1,0 +1,198 @@
+"""Stage 1: reading articles and finding their structure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from newsaudio.article import (
+    MAX_BYTES,
+    ArticleMeta,
+    is_breadcrumb,
+    load_article,
+    read_text,
+    slugify,
+)
+from newsaudio.errors import ArticleError
+
+from .conftest import SAMPLE
+
+
+def test_sample_structure() -> None:
+    article = load_article(SAMPLE)
+    assert article.headline == "بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك"
+    assert article.lead == ()
+    assert [s.heading for s in article.sections] == [
+        "روسيا تشيد بدور كوريا الشمالية في معركة كورسك",
+        "اعتراف كوريا الشمالية بمشاركتها في المعركة",
+        "التعاون العسكري المستمر بين روسيا وكوريا الشمالية",
+        "كوريا الشمالية تفتخر بالتحالف مع روسيا",
+        "ردود الفعل الدولية على مشاركة كوريا الشمالية",
+        "اتفاقية الشراكة الاستراتيجية: مساعدات عسكرية فورية",
+        "بوتين يعلن وقف إطلاق النار بمناسبة ذكرى النصر",
+    ]
+    assert all(len(s.paragraphs) == 1 for s in article.sections)
+    assert article.slug == "kursk-ar"
+
+
+def test_sample_boilerplate_dropped() -> None:
+    article = load_article(SAMPLE)
+    everything = " ".join(
+        [article.headline, *(s.heading for s in article.sections)]
+        + [p for s in article.sections for p in s.paragraphs]
+    )
+    for chrome in ("أخبارسلايدر", "مقالات ذات صلة", "زر الذهاب إلى الأعلى"):
+        assert chrome not in everything
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("أخبارسلايدر", True),
+        ("الرئيسية » أخبار » سياسة", True),
+        ("الرئيسية / اقتصاد", True),
+        ("أخبار روسيا اليوم", False),
+        ("بوتين يشيد بمشاركة كوريا الشمالية", False),
+    ],
+)
+def test_breadcrumbs(line: str, expected: bool) -> None:
+    assert is_breadcrumb(line) is expected
+
+
+def test_lead_paragraph_before_first_subheading(tmp_path: Path) -> None:
+    path = tmp_path / "lead.txt"
+    path.write_text(
+        "الرئيسية » أخبار\n"
+        "عنوان الخبر الرئيسي\n"
+        "هذه فقرة تمهيدية قبل أي عنوان فرعي.\n"
+        "عنوان فرعي\n"
+        "فقرة تحت العنوان الفرعي.\n"
+        "فقرة ثانية تحت العنوان نفسه.\n"
+        "اقرأ أيضا\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "عنوان الخبر الرئيسي"
+    assert article.lead == ("هذه فقرة تمهيدية قبل أي عنوان فرعي.",)
+    assert len(article.sections) == 1
+    assert article.sections[0].paragraphs == (
+        "فقرة تحت العنوان الفرعي.",
+        "فقرة ثانية تحت العنوان نفسه.",
+    )
+
+
+def test_markdown_with_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(
+        "---\n"
+        "title: عنوان من البيانات\n"
+        "date: 2025-05-07T10:30:00+00:00\n"
+        "author: مراسلنا\n"
+        "url: https://example.com/news/1\n"
+        "source: صحيفة المثال\n"
+        "---\n\n"
+        "تمهيد **مهم** مع [رابط](https://example.com).\n\n"
+        "## القسم الأول\n\n"
+        "فقرة أولى\nتكمل في سطر ثان.\n\n"
+        "### القسم الثاني\n\n"
+        "- بند أول\n\n"
+        "![صورة](a.png)\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "عنوان من البيانات"
+    assert article.lead == ("تمهيد مهم مع رابط.",)
+    assert [s.heading for s in article.sections] == ["القسم الأول", "القسم الثاني"]
+    assert article.sections[0].paragraphs == ("فقرة أولى تكمل في سطر ثان.",)
+    assert article.sections[1].paragraphs == ("بند أول",)
+    assert article.meta.author == "مراسلنا"
+    assert article.meta.url == "https://example.com/news/1"
+    assert article.meta.source == "صحيفة المثال"
+    assert article.meta.date == datetime.fromisoformat("2025-05-07T10:30:00+00:00")
+
+
+def test_markdown_hash_headline(tmp_path: Path) -> None:
+    path = tmp_path / "plain.md"
+    path.write_text("# العنوان\n\nفقرة.\n\n## فرعي\n\nنص.\n", encoding="utf-8")
+    article = load_article(path)
+    assert article.headline == "العنوان"
+    assert article.lead == ("فقرة.",)
+    assert article.meta == ArticleMeta()
+
+
+def test_html_page(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        """<!doctype html><html><head><title>موقع - عنوان</title>
+        <meta property="og:url" content="https://example.com/a">
+        <meta property="og:site_name" content="موقع المثال">
+        <meta property="article:published_time" content="2025-05-07T08:00:00Z"></head>
+        <body><nav><a>الرئيسية</a><a>أخبار</a></nav>
+        <article><h1>عنوان الصفحة</h1><p>تمهيد &amp; مقدمة.</p>
+        <h2>عنوان فرعي</h2><p>نص <b>الفقرة</b>.</p></article>
+        <footer><p>جميع الحقوق محفوظة</p></footer>
+        <script>var x = "لا";</script></body></html>""",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "عنوان الصفحة"
+    assert article.lead == ("تمهيد & مقدمة.",)
+    assert [s.heading for s in article.sections] == ["عنوان فرعي"]
+    assert article.sections[0].paragraphs == ("نص الفقرة.",)
+    assert article.meta.url == "https://example.com/a"
+    assert article.meta.source == "موقع المثال"
+    assert article.meta.date is not None and article.meta.date.year == 2025
+
+
+def test_windows_1256_fallback(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("عنوان قديم\nفقرة من موقع قديم.\n".encode("cp1256"))
+    assert load_article(path).headline == "عنوان قديم"
+
+
+def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffعنوان\r\nفقرة أولى.\r\n".encode())
+    assert load_article(path).headline == "عنوان"
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda p: None, "file not found"),
+        (lambda p: p.mkdir(), "is a directory"),
+        (lambda p: p.write_bytes(b""), "is empty"),
+        (lambda p: p.write_bytes(b"  \n\t\n"), "is empty"),
+        (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), "binary"),
+        (lambda p: p.write_bytes("Ünïcödé ßtraße".encode("latin-1") + b"\x81\x8d"), "not UTF-8"),
+        (lambda p: p.write_text("Just English text.\nNothing else.", encoding="utf-8"), "no Arabic"),
+        (
+            lambda p: p.write_text("أخبارسلايدر\n\nمقالات ذات صلة\nزر الذهاب إلى الأعلى\n"),
+            "only site boilerplate",
+        ),
+        (lambda p: p.write_bytes(b"a" * (MAX_BYTES + 1)), "too large"),
+    ],
+)
+def test_bad_input_names_file_and_problem(tmp_path: Path, make, problem: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "article.txt"
+    make(path)
+    with pytest.raises(ArticleError) as caught:
+        load_article(path)
+    message = str(caught.value)
+    assert str(path) in message
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_read_text_keeps_utf16(tmp_path: Path) -> None:
+    path = tmp_path / "u16.txt"
+    path.write_bytes("عنوان\nفقرة.".encode("utf-16"))
+    assert read_text(path).startswith("عنوان")
+
+
+def test_slugify() -> None:
+    assert slugify("Kursk AR 2025!") == "kursk-ar-2025"
+    assert slugify("خبر عاجل") == "خبر-عاجل"
+    assert slugify("...") == "episode"

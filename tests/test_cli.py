@@ -1,0 +1,255 @@
+"""The CLI end to end: the real engine renders the sample; bad input fails cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import feedparser
+import numpy as np
+import podcastparser
+import pyloudnorm
+import pytest
+import soundfile
+import typer.main
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+from scipy.signal import resample_poly
+
+from newsaudio.cli import app
+
+from .conftest import SAMPLE, run_cli
+
+
+def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
+    names = sorted(p.name for p in rendered_sample.iterdir())
+    assert names == ["cover.png", "feed.xml", "kursk-ar.json", "kursk-ar.mp3", "kursk-ar.txt"]
+
+
+def test_mp3_format(rendered_sample: Path) -> None:
+    info = MP3(rendered_sample / "kursk-ar.mp3").info
+    assert info.sample_rate == 44100
+    assert info.channels == 1
+    assert info.bitrate >= 64000
+    assert 60 < info.length < 600
+
+
+def test_chapters_match_audio(rendered_sample: Path) -> None:
+    path = rendered_sample / "kursk-ar.mp3"
+    tags = ID3(path)
+    assert tags.version == (2, 3, 0)
+    toc = tags.getall("CTOC")[0]
+    chapters = [tags[f"CHAP:{cid}"] for cid in toc.child_element_ids]
+    assert len(chapters) == 9
+    titles = [str(c.sub_frames["TIT2"]) for c in chapters]
+    assert titles[0] == "بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك"
+    assert titles[1] == "روسيا تشيد بدور كوريا الشمالية في معركة كورسك"
+    assert titles[-1] == "الخاتمة"
+    assert chapters[0].start_time == 0
+    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
+    assert all(c.end_time > c.start_time for c in chapters)
+    assert abs(chapters[-1].end_time - MP3(path).info.length * 1000) <= 50
+    decoded, rate = soundfile.read(path)
+    assert abs(chapters[-1].end_time - len(decoded) / rate * 1000) <= 50
+
+
+def test_chapter_boundaries_fall_in_pauses(rendered_sample: Path) -> None:
+    """Each chapter starts right where its speech starts: the 1.2 s segment pause lies just before
+    it, so the 300 ms before every boundary is near-silent and the 300 ms after it is not."""
+    path = rendered_sample / "kursk-ar.mp3"
+    decoded, rate = soundfile.read(path)
+    tags = ID3(path)
+    for chapter in tags.getall("CHAP")[1:]:
+        at = int(chapter.start_time * rate / 1000)
+        before = decoded[at - int(0.35 * rate) : at - int(0.05 * rate)]
+        after = decoded[at + int(0.05 * rate) : at + int(0.35 * rate)]
+        assert np.sqrt(np.mean(before**2)) < 0.01
+        assert np.sqrt(np.mean(after**2)) > 0.02
+
+
+def test_loudness_is_podcast_norm(rendered_sample: Path) -> None:
+    decoded, rate = soundfile.read(rendered_sample / "kursk-ar.mp3")
+    meter = pyloudnorm.Meter(rate)
+    # Dual-mono: the mono track played on both speakers.
+    loudness = meter.integrated_loudness(np.stack([decoded, decoded], axis=1))
+    assert loudness == pytest.approx(-16, abs=1)
+    true_peak = 20 * np.log10(np.max(np.abs(resample_poly(decoded, 4, 1))))
+    assert true_peak <= -1.0
+
+
+def test_tags(rendered_sample: Path) -> None:
+    tags = ID3(rendered_sample / "kursk-ar.mp3")
+    assert str(tags["TIT2"]) == "بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك"
+    assert str(tags["TLAN"]) == "ara"
+    assert str(tags["TALB"]) == "أخبار مسموعة"
+    transcript = (rendered_sample / "kursk-ar.txt").read_text(encoding="utf-8")
+    assert tags.getall("USLT")[0].text == transcript
+
+
+def test_transcript_has_a_titled_block_per_segment(rendered_sample: Path) -> None:
+    transcript = (rendered_sample / "kursk-ar.txt").read_text(encoding="utf-8")
+    blocks = transcript.strip().split("\n\n")
+    assert len(blocks) == 9
+    assert blocks[0].startswith("[1] بوتين يشيد")
+    assert blocks[-1].startswith("[9] الخاتمة")
+
+
+def test_feed_parses_and_points_at_the_mp3(rendered_sample: Path) -> None:
+    xml = (rendered_sample / "feed.xml").read_bytes()
+    parsed = feedparser.parse(xml)
+    assert not parsed.bozo
+    feed = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(xml))
+    (episode,) = feed["episodes"]
+    enclosure = episode["enclosures"][0]
+    assert enclosure["url"] == "http://localhost:8000/kursk-ar.mp3"
+    assert enclosure["file_size"] == (rendered_sample / "kursk-ar.mp3").stat().st_size
+    assert episode["total_time"] == round(MP3(rendered_sample / "kursk-ar.mp3").info.length)
+
+
+def test_rerender_replaces_episode(rendered_sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(rendered_sample, out)
+    other = tmp_path / "second.md"
+    other.write_text("# خبر ثان\n\nفقرة قصيرة.\n", encoding="utf-8")
+    assert run_cli("render", other, "--out", out, "--quiet").exit_code == 0
+    first_guid = json.loads((out / "kursk-ar.json").read_text())["guid"]
+    assert run_cli("render", SAMPLE, "--out", out, "--quiet").exit_code == 0
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    guids = [e.id for e in parsed.entries]
+    assert len(guids) == 2 == len(set(guids))
+    assert first_guid in guids
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
+    }
+
+
+BAD_INPUTS = {
+    "missing.txt": None,
+    "folder.txt": "dir",
+    "empty.txt": b"",
+    "blank.txt": b"  \n \t\n",
+    "binary.txt": b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4,
+    "latin1.txt": "Café, naïve, résumé".encode("latin-1") + b"\x81",
+    "english.txt": b"Breaking news in English only.\n",
+    "chrome.txt": "أخبارسلايدر\nمقالات ذات صلة\nزر الذهاب إلى الأعلى\n".encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_fails_cleanly(name: str, rendered_sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(rendered_sample, out)
+    before = _snapshot(out)
+    path = tmp_path / name
+    content = BAD_INPUTS[name]
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    result = run_cli("render", path, "--out", out)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Error: {path}: ")
+    assert "Traceback" not in result.output
+    assert _snapshot(out) == before
+
+
+def test_bad_input_into_new_folder_creates_nothing(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    out = tmp_path / "fresh"
+    assert run_cli("render", empty, "--out", out).exit_code == 2
+    assert not out.exists()
+
+
+def test_one_bad_article_does_not_stop_the_good(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    good = tmp_path / "good.md"
+    good.write_text("# خبر قصير\n\nنص الخبر.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("render", bad, good, "--out", out, "--quiet")
+    assert result.exit_code == 2
+    assert f"Error: {bad}: is empty" in result.stderr
+    assert (out / "good.mp3").is_file()
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 1
+
+
+def test_base_url_note_once(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    result = run_cli("render", good, good, "--out", tmp_path / "out")
+    assert result.exit_code == 0
+    assert result.stderr.count("base_url") == 1
+    # Piped output: no progress bar, just the summary lines.
+    assert result.stdout.count("good.mp3") == 2
+
+
+def test_configured_base_url(tmp_path: Path) -> None:
+    config = tmp_path / "newsaudio.toml"
+    config.write_text('[feed]\nbase_url = "https://cdn.example.com/ar"\ntitle = "نشرتي"\n')
+    good = tmp_path / "good.md"
+    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("render", good, "--out", out, "--config", config)
+    assert result.exit_code == 0
+    assert "base_url" not in result.stderr
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert parsed.feed.title == "نشرتي"
+    assert parsed.entries[0].enclosures[0].href == "https://cdn.example.com/ar/good.mp3"
+
+
+def test_bad_config_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "newsaudio.toml"
+    config.write_text("[feed]\nbase_ur = 'x'\n")
+    result = run_cli("render", SAMPLE, "--config", config, "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {config}: unknown [feed] setting(s) base_ur"
+
+
+def test_unknown_voice(tmp_path: Path) -> None:
+    result = run_cli("render", SAMPLE, "--voice", "nobody", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert "unknown voice 'nobody'" in result.stderr
+
+
+def test_text_json() -> None:
+    result = run_cli("text", SAMPLE, "--json")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)
+    assert [r["kind"] for r in rows] == ["headline"] + ["section"] * 7 + ["closing"]
+    assert set(rows[0]) == {"kind", "title", "text"}
+    assert rows[1]["title"] == "روسيا تشيد بدور كوريا الشمالية في معركة كورسك"
+
+
+def test_text_plain() -> None:
+    result = run_cli("text", SAMPLE)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("[1] headline: بوتين يشيد")
+
+
+def test_text_bad_input(tmp_path: Path) -> None:
+    result = run_cli("text", tmp_path / "nope.txt")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: {tmp_path / 'nope.txt'}: file not found"
+
+
+def test_voices() -> None:
+    result = run_cli("voices")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("ar-espeak\tespeak\t")
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        assert command.help and "Example:" in command.help, name
+        result = run_cli(name, "--help")
+        assert result.exit_code == 0

@@ -1,0 +1,116 @@
+"""Stage 7: the podcast feed, parsed back with real podcast parsers."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+
+from newsaudio.config import FeedConfig
+from newsaudio.errors import FeedError
+from newsaudio.feed import Episode, load_episodes, render_feed, truncate_bytes
+
+BASE = datetime(2025, 5, 7, 8, 0, tzinfo=timezone.utc)
+
+
+def _episode(slug: str, hours: int = 0, **changes: object) -> Episode:
+    fields: dict[str, object] = {
+        "slug": slug,
+        "guid": f"guid-{slug}",
+        "title": f"خبر {slug}",
+        "description": "وصف الخبر.",
+        "audio_file": f"{slug}.mp3",
+        "audio_bytes": 12345,
+        "duration_s": 125.4,
+        "pub_date": BASE + timedelta(hours=hours),
+        "transcript_file": f"{slug}.txt",
+    }
+    fields.update(changes)
+    return Episode(**fields)  # type: ignore[arg-type]
+
+
+CONFIG = FeedConfig(base_url="https://news.example.com/audio", title="أخبار & <تجربة>")
+
+
+def test_podcastparser_reads_feed() -> None:
+    xml = render_feed([_episode("a"), _episode("b", hours=1)], CONFIG)
+    feed = podcastparser.parse(CONFIG.feed_url, io.BytesIO(xml.encode()))
+    assert feed["title"] == "أخبار & <تجربة>"
+    titles = [e["title"] for e in feed["episodes"]]
+    assert titles == ["خبر b", "خبر a"]  # newest first
+    episode = feed["episodes"][0]
+    assert episode["guid"] == "guid-b"
+    assert episode["total_time"] == 125
+    enclosure = episode["enclosures"][0]
+    assert enclosure == {
+        "url": "https://news.example.com/audio/b.mp3",
+        "file_size": 12345,
+        "mime_type": "audio/mpeg",
+    }
+    assert episode["published"] == int((BASE + timedelta(hours=1)).timestamp())
+
+
+def test_feedparser_reads_feed_without_bozo() -> None:
+    xml = render_feed([_episode("a", title="عنوان <فيه> & رموز")], CONFIG)
+    parsed = feedparser.parse(xml)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = parsed.feed
+    assert channel.language == "ar"
+    assert channel.image.href == "https://news.example.com/audio/cover.png"
+    assert channel.tags[0].term == "News"
+    assert channel.author == "newsaudio"
+    entry = parsed.entries[0]
+    assert entry.title == "عنوان <فيه> & رموز"
+    assert entry.id == "guid-a"
+    assert entry.guidislink is False
+    assert entry.itunes_duration == "00:02:05"
+    assert entry.itunes_episodetype == "full"
+    assert entry.published == "Wed, 07 May 2025 08:00:00 GMT"
+    # Apple accepts "true"/"false"; feedparser maps only the older yes/clean words, so check raw.
+    assert "<itunes:explicit>false</itunes:explicit>" in xml
+    assert entry.enclosures[0].href.startswith("https://")
+
+
+def test_description_limit_is_in_bytes() -> None:
+    long_arabic = "كلمة " * 2000  # 10,000 characters, 18,000 bytes
+    xml = render_feed([_episode("a", description=long_arabic)], CONFIG)
+    parsed = feedparser.parse(xml)
+    assert len(parsed.entries[0].description.encode()) <= 4000
+    assert truncate_bytes("قصير") == "قصير"
+
+
+def test_pub_date_ignores_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    import locale
+
+    try:
+        locale.setlocale(locale.LC_TIME, "ar_EG.UTF-8")
+    except locale.Error:
+        pass  # the locale is not installed here; format_datetime ignores locale anyway
+    try:
+        xml = render_feed([_episode("a")], CONFIG)
+    finally:
+        locale.setlocale(locale.LC_TIME, "C")
+    assert "<pubDate>Wed, 07 May 2025 08:00:00 GMT</pubDate>" in xml
+
+
+def test_load_episodes_skips_missing_audio_and_rejects_damage(tmp_path: Path) -> None:
+    from newsaudio.feed import episode_json
+
+    (tmp_path / "a.json").write_text(episode_json(_episode("a")), encoding="utf-8")
+    (tmp_path / "a.mp3").write_bytes(b"x")
+    (tmp_path / "gone.json").write_text(episode_json(_episode("gone")), encoding="utf-8")
+    assert [e.slug for e in load_episodes(tmp_path)] == ["a"]
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    with pytest.raises(FeedError, match="broken.json"):
+        load_episodes(tmp_path)
+
+
+def test_base_url_must_be_http() -> None:
+    from newsaudio.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="base_url"):
+        FeedConfig(base_url="ftp://x")
