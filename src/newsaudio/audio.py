@@ -13,6 +13,7 @@ import logging
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from math import gcd
 
 import lameenc
@@ -20,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
+from scipy.signal import firwin, resample_poly
 
 from newsaudio.engines.base import AudioChunk
 from newsaudio.errors import AudioError
@@ -148,23 +149,50 @@ def dual_mono_loudness(samples: FloatArray, sample_rate: int) -> float:
     return float(meter.integrated_loudness(samples)) + DUAL_MONO_GAIN_DB
 
 
+@cache
+def _true_peak_phases() -> FloatArray:
+    """The 4 polyphase branches of a 48-tap interpolation filter (BS.1770-4 annex 2 uses a
+    48-tap, 4-phase FIR to estimate true peak at 4x oversampling)."""
+    taps = firwin(48, 1 / _OVERSAMPLE) * _OVERSAMPLE
+    return np.asarray(taps.reshape(-1, _OVERSAMPLE).T, dtype=np.float32)
+
+
+def peak_envelope(samples: FloatArray) -> npt.NDArray[np.float32]:
+    """Per-sample true-peak estimate: the largest |value| among the 4 oversampled points."""
+    x = samples.astype(np.float32)
+    envelope = np.abs(x)
+    delay = 48 // _OVERSAMPLE // 2  # align each branch's group delay with the input
+    for phase in _true_peak_phases():
+        branch = np.abs(np.convolve(x, phase)[delay : delay + len(x)])
+        np.maximum(envelope, branch, out=envelope)
+    return envelope
+
+
 def true_peak_db(samples: FloatArray) -> float:
     """True peak in dBTP, estimated by 4x oversampling (ITU-R BS.1770-4 annex 2)."""
-    peak = float(np.max(np.abs(resample_poly(samples, _OVERSAMPLE, 1)))) if samples.size else 0.0
+    peak = float(peak_envelope(samples).max()) if samples.size else 0.0
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
 
 def limit(samples: FloatArray, sample_rate: int, ceiling_db: float) -> FloatArray:
-    """Look-ahead peak limiter: smooth gain reduction wherever the true peak tops the ceiling."""
+    """Look-ahead peak limiter: smooth gain reduction wherever the true peak tops the ceiling.
+
+    Gain is computed per block of 32 samples (0.7 ms at 44.1 kHz), far finer than the 5 ms ramp, so
+    the result equals a per-sample limiter at a fraction of the cost on a 5-minute episode.
+    """
     ceiling = 10 ** (ceiling_db / 20)
-    upsampled = np.abs(resample_poly(samples, _OVERSAMPLE, 1))
-    envelope = upsampled[: len(samples) * _OVERSAMPLE].reshape(-1, _OVERSAMPLE).max(axis=1)
-    needed = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
-    window = max(1, int(_LOOKAHEAD_S * sample_rate))
-    # The minimum over ±window then a moving average of half that width: the gain is at or below
-    # what each peak needs, and it ramps over ~5 ms instead of jumping.
+    envelope = peak_envelope(samples)
+    if envelope.max() <= ceiling:
+        return samples
+    block = 32
+    padded = np.pad(envelope, (0, -len(envelope) % block))
+    needed = np.minimum(1.0, ceiling / np.maximum(padded.reshape(-1, block).max(axis=1), 1e-12))
+    window = max(2, int(_LOOKAHEAD_S * sample_rate / block))
+    # The minimum over ±window blocks, then a moving average of half that width: every block's
+    # gain is at or below what its peak needs, and it ramps over ~5 ms instead of jumping.
     gain = uniform_filter1d(minimum_filter1d(needed, 2 * window + 1), window)
-    return np.asarray(samples * gain, dtype=np.float64)
+    centers = np.arange(len(gain)) * block + block / 2
+    return np.asarray(samples * np.interp(np.arange(len(samples)), centers, gain))
 
 
 def normalize_loudness(samples: FloatArray, sample_rate: int) -> FloatArray:
@@ -180,11 +208,12 @@ def normalize_loudness(samples: FloatArray, sample_rate: int) -> FloatArray:
             raise AudioError("the synthesized audio is too quiet to measure")
         samples = samples * 10 ** ((TARGET_LUFS - loudness) / 20)
         samples = limit(samples, sample_rate, TRUE_PEAK_CEILING_DB)
-    log.debug(
-        "loudness %.2f LUFS (dual-mono), true peak %.2f dBTP",
-        dual_mono_loudness(samples, sample_rate),
-        true_peak_db(samples),
-    )
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(
+            "loudness %.2f LUFS (dual-mono), true peak %.2f dBTP",
+            dual_mono_loudness(samples, sample_rate),
+            true_peak_db(samples),
+        )
     return samples
 
 

@@ -1,18 +1,149 @@
-"""Diacritization placeholder (replaced below once the backend is chosen)."""
+"""Diacritization (tashkeel): the step that decides whether Arabic TTS is intelligible.
+
+The default model is text2tashkeel's ``rawi-v3-int8``: an ONNX model inside the PyPI wheel (no
+download at run time), chosen on measurements (see the README): on fresh 2025–2026 news text it
+made 0.44 % DER / 2.2 % WER against 3.1 % / 13.7 % for the libtashkeel model, while both are close on
+the older WikiNews set, which libtashkeel has likely seen in training.
+
+Two guards around the model:
+
+* the rawi models predict hamza and madda along with the vowels, so they sometimes rewrite letters
+  (أن → إنّ, الآن → الأن). :func:`restore_letters` puts every input letter back, keeping the
+  predicted marks only where the letter is unchanged — the engine must read the author's words;
+* letters the author already marked keep the author's marks (:func:`keep_author_marks`).
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import difflib
+import logging
+import re
+import unicodedata
+from functools import cache
+from typing import Any, Protocol
+
+from newsaudio.errors import TextPrepError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "rawi-v3-int8"
+# Harakat, tanween, shadda, sukun and the dagger alef: the marks a diacritizer adds.
+_MARK = re.compile("[\u064b-\u0652\u0670]")
+_SHADDA = "\u0651"
 
 
 class Diacritizer(Protocol):
-    def diacritize(self, sentences: list[str]) -> list[str]: ...
+    """Adds vowel marks. Contract: one output per input sentence; stripping the marks from an
+    output gives back its input with the author's marks stripped (no letter is changed)."""
 
-
-class _Identity:
     def diacritize(self, sentences: list[str]) -> list[str]:
-        return list(sentences)
+        """Diacritize each sentence."""
+        ...
 
 
+def strip_marks(text: str) -> str:
+    """``text`` without vowel marks.
+
+    >>> strip_marks("قَالَ")
+    'قال'
+    """
+    return _MARK.sub("", text)
+
+
+def _clusters(text: str) -> list[tuple[str, str]]:
+    """(base character, the marks that follow it)."""
+    clusters: list[tuple[str, str]] = []
+    for char in text:
+        if _MARK.match(char) and clusters:
+            base, marks = clusters[-1]
+            clusters[-1] = (base, marks + char)
+        else:
+            clusters.append((char, ""))
+    return clusters
+
+
+def restore_letters(source: str, voweled: str) -> str:
+    """``voweled`` with ``source``'s letters: changed letters lose their predicted marks, dropped
+    characters come back, added ones go.
+
+    >>> restore_letters("أن الآن", "إِنَّ الأَنَ")
+    'أنَّ الآنَ'
+    """
+    bare = strip_marks(source)
+    clusters = _clusters(voweled)
+    predicted = "".join(base for base, _ in clusters)
+    if predicted == bare:
+        return voweled
+    result: list[str] = []
+    matcher = difflib.SequenceMatcher(None, bare, predicted, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            result.extend(base + marks for base, marks in clusters[j1:j2])
+        else:
+            result.append(bare[i1:i2])
+    return "".join(result)
+
+
+def keep_author_marks(source: str, voweled: str) -> str:
+    """Letters the author marked keep the author's marks; the model fills in the others.
+
+    Many sites mark only a tanween ("رسميًا") or a disambiguating vowel ("عُلِم"): those marks are
+    the author's decision and win over the model's.
+
+    >>> keep_author_marks("عُلِمَ الخبر رسميًا", "عِلْمُ الْخَبَرُ رَسْمِيًّا")
+    'عُلِمَ الْخَبَرُ رَسْمِيًّا'
+    """
+    if not _MARK.search(source):
+        return voweled
+    ours, theirs = _clusters(source), _clusters(voweled)
+    if [base for base, _ in ours] != [base for base, _ in theirs]:
+        return voweled
+    merged = "".join(
+        base + _merge_marks(author, model) for (base, author), (_, model) in zip(ours, theirs)
+    )
+    return unicodedata.normalize("NFC", merged)  # canonical mark order, as the model writes it
+
+
+def _merge_marks(author: str, model: str) -> str:
+    """The author's marks, plus the model's shadda where the author wrote none: light spellings
+    such as "رسميًا" omit the shadda that is still pronounced."""
+    if not author:
+        return model
+    if _SHADDA in model and _SHADDA not in author:
+        return _SHADDA + author
+    return author
+
+
+class RawiDiacritizer:
+    """text2tashkeel's bundled rawi models, one sentence per call (the package warns that padded
+    batches change results)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+        try:
+            from text2tashkeel import BUNDLED, Diacritizer as T2TDiacritizer
+        except ImportError as exc:
+            raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
+        # Only models inside the wheel: anything else would be fetched from a hub at run time.
+        if model not in BUNDLED:
+            raise TextPrepError(f"diacritizer: model {model!r} is not bundled with text2tashkeel")
+        self.model = model
+        self._model: Any = T2TDiacritizer(model)
+
+    def diacritize(self, sentences: list[str]) -> list[str]:
+        results = []
+        for sentence in sentences:
+            bare = strip_marks(sentence)
+            try:
+                predicted = self._model.diacritize(bare)
+            except Exception as exc:  # onnxruntime raises its own exception types
+                raise TextPrepError(
+                    f"diacritizer {self.model}: failed on {sentence[:40]!r} ({exc})"
+                ) from exc
+            results.append(keep_author_marks(sentence, restore_letters(bare, predicted)))
+        return results
+
+
+@cache
 def default_diacritizer() -> Diacritizer:
-    return _Identity()
+    """The shared default diacritizer (the model loads once per process)."""
+    return RawiDiacritizer()
