@@ -1,8 +1,8 @@
 """Render the sample and, in the same run, a bare baseline; print seconds and the ratio.
 
 Baseline: eSpeak NG speaking the raw, undiacritized article text in one call, then MP3 encoding —
-the least a TTS tool can do. newsaudio adds parsing, text preparation (diacritization), sentence-wise
-synthesis, loudness normalization, tagging and the feed. Goal: ratio <= 3.
+the least a TTS tool can do. newsaudio adds parsing, text preparation (diacritization),
+sentence-wise synthesis, loudness normalization, tagging and the feed. Goal: ratio <= 3.
 
     uv run python benchmarks/render.py [ARTICLE] [--repeat N]
 """
@@ -15,8 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import lameenc
-
+from newsaudio.audio import Track, encode_mp3
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
 from newsaudio.pipeline import render_article
@@ -26,15 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def baseline(article: Path) -> None:
+    """Raw text in one engine call, encoded at the engine's rate with the project's MP3 settings."""
     engine = get_engine(load_voice())
     chunk = engine.synthesize(article.read_text(encoding="utf-8"))
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(96)
-    encoder.set_in_sample_rate(chunk.sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(2)
-    encoder.encode(chunk.samples.tobytes())
-    encoder.flush()
+    encode_mp3(Track(chunk.samples / 32768.0, chunk.sample_rate, ()))
 
 
 def full(article: Path, out: Path) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures. The sample article lives in the repo (examples/), so the suite needs no ../shared."""
+"""Shared fixtures. The sample article lives in the repo (examples/), so the suite needs no
+../shared."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def check_golden(name: str, actual: str) -> None:
 
 @pytest.fixture(scope="session")
 def rendered_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample rendered once, with the real engine, through the CLI; returns the output folder."""
+    """The sample rendered once, with the real engine, through the CLI; returns the output
+    folder."""
     out = tmp_path_factory.mktemp("out")
     result = run_cli("render", SAMPLE, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output

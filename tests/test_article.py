@@ -167,7 +167,10 @@ def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
         (lambda p: p.write_bytes(b"  \n\t\n"), "is empty"),
         (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20), "binary"),
         (lambda p: p.write_bytes("Ünïcödé ßtraße".encode("latin-1") + b"\x81\x8d"), "not UTF-8"),
-        (lambda p: p.write_text("Just English text.\nNothing else.", encoding="utf-8"), "no Arabic"),
+        (
+            lambda p: p.write_text("Just English text.\nNothing else.", encoding="utf-8"),
+            "no Arabic",
+        ),
         (
             lambda p: p.write_text("أخبارسلايدر\n\nمقالات ذات صلة\nزر الذهاب إلى الأعلى\n"),
             "only site boilerplate",

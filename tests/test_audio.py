@@ -32,9 +32,7 @@ def _speechlike(seconds: float, rate: int = 22050, seed: int = 0) -> AudioChunk:
 
 
 def _segments() -> list[SegmentAudio]:
-    return [
-        SegmentAudio(f"فصل {i}", to_segment(_speechlike(1.0 + i, seed=i))) for i in range(3)
-    ]
+    return [SegmentAudio(f"فصل {i}", to_segment(_speechlike(1.0 + i, seed=i))) for i in range(3)]
 
 
 def test_chapters_tile_the_track() -> None:

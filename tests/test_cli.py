@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -49,7 +50,7 @@ def test_chapters_match_audio(rendered_sample: Path) -> None:
     assert titles[1] == "روسيا تشيد بدور كوريا الشمالية في معركة كورسك"
     assert titles[-1] == "الخاتمة"
     assert chapters[0].start_time == 0
-    assert all(a.end_time == b.start_time for a, b in zip(chapters, chapters[1:]))
+    assert all(a.end_time == b.start_time for a, b in itertools.pairwise(chapters))
     assert all(c.end_time > c.start_time for c in chapters)
     assert abs(chapters[-1].end_time - MP3(path).info.length * 1000) <= 50
     decoded, rate = soundfile.read(path)
@@ -124,9 +125,7 @@ def test_rerender_replaces_episode(rendered_sample: Path, tmp_path: Path) -> Non
 
 
 def _snapshot(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-    }
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 BAD_INPUTS = {

@@ -7,7 +7,7 @@ import pytest
 
 from newsaudio.engines import REGISTRY, get_engine
 from newsaudio.errors import ConfigError, EngineError
-from newsaudio.voices import VoiceProfile, load_voice, list_voices
+from newsaudio.voices import VoiceProfile, list_voices, load_voice
 
 
 def test_espeak_speaks_arabic() -> None:

@@ -25,7 +25,9 @@ def draw() -> np.ndarray:
     image[..., 2] = 0.40 - 0.10 * y
     # A row of rounded level bars, like a speech waveform, in warm white.
     bars = 23
-    heights = 0.08 + 0.5 * np.abs(np.sin(np.linspace(0.3, 3.4, bars) * 2.1)) * np.hanning(bars + 2)[1:-1]
+    heights = (
+        0.08 + 0.5 * np.abs(np.sin(np.linspace(0.3, 3.4, bars) * 2.1)) * np.hanning(bars + 2)[1:-1]
+    )
     width = 0.6 / bars
     for i, h in enumerate(heights):
         cx = 0.2 + (i + 0.5) * 0.6 / bars
@@ -36,7 +38,9 @@ def draw() -> np.ndarray:
 
 def png(pixels: np.ndarray) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     height, width, _ = pixels.shape
     raw = b"".join(b"\0" + pixels[row].tobytes() for row in range(height))

@@ -1,10 +1,10 @@
 """Stage 1: read an article file and find its structure.
 
-Input is what producers have at hand: plain text as scraped from a news site, Markdown with YAML front
-matter, or an HTML page. Output is an :class:`Article`: headline, optional lead paragraphs, and
-sections (subheading + paragraphs), with site boilerplate dropped. Reading is strict: a file that is
-missing, empty, binary, wrongly encoded, huge, has no Arabic text or holds only boilerplate raises
-:class:`ArticleError` naming the file and the problem.
+Input is what producers have at hand: plain text as scraped from a news site, Markdown with YAML
+front matter, or an HTML page. Output is an :class:`Article`: headline, optional lead paragraphs,
+and sections (subheading + paragraphs), with site boilerplate dropped. Reading is strict: a file
+that is missing, empty, binary, wrongly encoded, huge, has no Arabic text or holds only boilerplate
+raises :class:`ArticleError` naming the file and the problem.
 """
 
 from __future__ import annotations
@@ -229,9 +229,7 @@ def content_indexes(lines: list[str]) -> list[int]:
     return kept
 
 
-def _structure(
-    path: Path, blocks: list[str], headings: set[int], meta: ArticleMeta
-) -> Article:
+def _structure(path: Path, blocks: list[str], headings: set[int], meta: ArticleMeta) -> Article:
     """Drop boilerplate from marked-up blocks, keeping the subheading marks aligned."""
     kept = content_indexes(blocks)
     new_headings = {n for n, i in enumerate(kept) if i in headings}

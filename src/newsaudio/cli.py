@@ -71,7 +71,8 @@ def _fail(message: str) -> None:
 def _errors(debug: bool) -> Iterator[None]:
     """Turn our exceptions into one line and exit code 2 (unless --debug)."""
     logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
     )
     try:
         yield
@@ -173,10 +174,7 @@ def text(
     with _errors(debug):
         prepared = prepare_article(article)
     if as_json:
-        rows = [
-            {"kind": s.kind, "title": s.title, "text": s.text}
-            for s in prepared.segments
-        ]
+        rows = [{"kind": s.kind, "title": s.title, "text": s.text} for s in prepared.segments]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for number, segment in enumerate(prepared.segments, start=1):

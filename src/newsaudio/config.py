@@ -1,8 +1,8 @@
 """Feed and render settings from ``newsaudio.toml``.
 
-Looked up as ``--config PATH``, else ``./newsaudio.toml``, else the defaults below (documented in the
-README). Only the ``[feed]`` table and ``voice`` are read; unknown keys are errors, so a typo in
-``base_url`` cannot silently publish a feed with localhost enclosures.
+Looked up as ``--config PATH``, else ``./newsaudio.toml``, else the defaults below (documented in
+the README). Only the ``[feed]`` table and ``voice`` are read; unknown keys are errors, so a typo
+in ``base_url`` cannot silently publish a feed with localhost enclosures.
 """
 
 from __future__ import annotations

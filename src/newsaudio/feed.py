@@ -1,8 +1,8 @@
 """Stage 7: the podcast feed — episodes of an output folder rendered through ``podcast.xml.j2``.
 
-Each rendered article leaves ``<slug>.json`` beside its MP3: the episode's feed entry. The feed lists
-every such episode of the folder, newest first, so re-rendering an article replaces its entry (same
-slug, same GUID) instead of adding one. Follows Apple Podcasts' RSS requirements and the
+Each rendered article leaves ``<slug>.json`` beside its MP3: the episode's feed entry. The feed
+lists every such episode of the folder, newest first, so re-rendering an article replaces its entry
+(same slug, same GUID) instead of adding one. Follows Apple Podcasts' RSS requirements and the
 Podcasting 2.0 namespace.
 """
 
@@ -135,9 +135,7 @@ def rfc2822(when: datetime) -> str:
     return format_datetime(as_utc(when), usegmt=True)
 
 
-def render_feed(
-    episodes: list[Episode], config: FeedConfig, template: Path | None = None
-) -> str:
+def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | None = None) -> str:
     """The feed XML for ``episodes`` (sorted newest first here)."""
     template = template or project_path(TEMPLATE_FILE)
     # select_autoescape() looks only at the last extension (.j2), so turn escaping on explicitly.

@@ -12,8 +12,22 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-_SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
-         "svg", "figure", "template", "iframe", "select"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "button",
+    "svg",
+    "figure",
+    "template",
+    "iframe",
+    "select",
+}
 _HEADINGS = {"h2", "h3", "h4"}
 _BLOCKS = {"h1", *_HEADINGS, "p", "li", "blockquote"}
 _META_KEYS = {

@@ -1,8 +1,9 @@
 """Where newsaudio finds its data files and project-level defaults.
 
-Language data (boilerplate phrases, phrases of the script) ships inside the package. The project-level
-files a newsroom edits — voice profiles in ``voices/`` and the feed template ``podcast.xml.j2`` — are
-looked up in the current directory first, then in the copies the wheel carries.
+Language data (boilerplate phrases, phrases of the script) ships inside the package. The
+project-level files a newsroom edits — voice profiles in ``voices/`` and the feed template
+``podcast.xml.j2`` — are looked up in the current directory first, then in the copies the wheel
+carries.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 from newsaudio.errors import ConfigError
 
@@ -26,7 +27,7 @@ _CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
 
 def data_bytes(name: str) -> bytes:
     """Contents of a data file shipped in ``newsaudio/data``."""
-    return resources.files(_PACKAGE).joinpath("data", name).read_bytes()
+    return resources.files(_PACKAGE).joinpath("data").joinpath(name).read_bytes()
 
 
 def data_text(name: str) -> str:
@@ -36,13 +37,15 @@ def data_text(name: str) -> str:
 
 def data_toml(name: str) -> dict[str, Any]:
     """A TOML data file shipped in ``newsaudio/data``."""
-    return tomllib.loads(data_text(name))
+    data: dict[str, Any] = tomllib.loads(data_text(name))
+    return data
 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a user-edited TOML file, naming the file in any error."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
     except FileNotFoundError as exc:
         raise ConfigError(f"{path}: file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -56,7 +59,7 @@ def project_path(name: str) -> Path:
     candidates = [
         Path.cwd() / name,
         _CHECKOUT_ROOT / name,
-        Path(str(resources.files(_PACKAGE).joinpath("_defaults", name))),
+        Path(str(resources.files(_PACKAGE).joinpath("_defaults").joinpath(name))),
     ]
     for candidate in candidates:
         if candidate.exists():

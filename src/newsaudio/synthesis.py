@@ -1,8 +1,8 @@
 """Stage 4: speech for each prepared segment.
 
 Sentences are synthesized one at a time and joined with the voice profile's pauses: a short pause
-between sentences, a longer one between blocks (after a subheading, between paragraphs). Segments are
-yielded one by one so callers can show progress on long articles.
+between sentences, a longer one between blocks (after a subheading, between paragraphs). Segments
+are yielded one by one so callers can show progress on long articles.
 """
 
 from __future__ import annotations

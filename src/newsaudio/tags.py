@@ -5,10 +5,10 @@ most reliably (Apple Podcasts, Overcast and many players still parse v2.3 best; 
 frame sizes trip older readers), and ID3v1 cannot hold Arabic.
 
 Chapters follow the ID3v2 Chapter Frame Addendum: one top-level, ordered CTOC listing one CHAP per
-segment, each CHAP carrying its own TIT2 title. mutagen writes frames sorted by size, so chapters could
-land in the file out of time order (mutagen issue #506) and players that read file order would list
-them wrong; :class:`_ChapteredID3` re-orders the frame bytes so CTOC and the CHAPs in time order close
-the tag.
+segment, each CHAP carrying its own TIT2 title. mutagen writes frames sorted by size, so chapters
+could land in the file out of time order (mutagen issue #506) and players that read file order
+would list them wrong; :class:`_ChapteredID3` re-orders the frame bytes so CTOC and the CHAPs in
+time order close the tag.
 """
 
 from __future__ import annotations
@@ -68,9 +68,12 @@ class EpisodeTags:
 def mp3_duration_ms(path: Path) -> int:
     """The duration players see, from the MP3 stream itself."""
     try:
-        return round(MP3(path).info.length * 1000)
+        info = MP3(path).info
     except MutagenError as exc:
         raise TagError(f"{path}: cannot read MP3 stream ({exc})") from exc
+    if info is None:
+        raise TagError(f"{path}: no MP3 stream found")
+    return round(float(info.length) * 1000)
 
 
 def write_tags(path: Path, tags: EpisodeTags) -> None:
@@ -101,7 +104,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
             sub_frames=[TIT2(encoding=1, text=[TOC_TITLE])],
         )
     )
-    for element_id, chapter in zip(ids, tags.chapters):
+    for element_id, chapter in zip(ids, tags.chapters, strict=True):
         id3.add(
             CHAP(
                 element_id=element_id,
@@ -119,7 +122,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
         raise TagError(f"{path}: cannot write ID3 tag ({exc})") from exc
 
 
-class _ChapteredID3(ID3):  # type: ignore[misc]
+class _ChapteredID3(ID3):
     """mutagen's ID3 with chapter frames written last, CTOC first, CHAPs by start time."""
 
     def _write(self, config: Any) -> bytearray:

@@ -24,10 +24,10 @@ class AudioChunk:
 class Engine(Protocol):
     """A speech synthesizer.
 
-    Contract: ``synthesize`` takes one sentence of prepared (normalized, diacritized) text and returns
-    its audio as mono int16 PCM at the engine's native sample rate. It never returns an empty chunk
-    for non-empty text; failures raise :class:`newsaudio.errors.EngineError` naming the engine.
-    Engines are built from a :class:`newsaudio.voices.VoiceProfile` by the registry.
+    Contract: ``synthesize`` takes one sentence of prepared (normalized, diacritized) text and
+    returns its audio as mono int16 PCM at the engine's native sample rate. It never returns an
+    empty chunk for non-empty text; failures raise :class:`newsaudio.errors.EngineError` naming the
+    engine. Engines are built from a :class:`newsaudio.voices.VoiceProfile` by the registry.
     """
 
     name: str

@@ -1,8 +1,8 @@
 """eSpeak NG through its C API, from the ``espeakng-loader`` wheel (library and data inside).
 
 No system espeak-ng, no subprocess: libespeak-ng is loaded with ctypes and synthesizes into a
-callback, in synchronous mode. The library keeps global state (one voice, one callback), so all calls
-go through one lock and the library is initialized once per process.
+callback, in synchronous mode. The library keeps global state (one voice, one callback), so all
+calls go through one lock and the library is initialized once per process.
 """
 
 from __future__ import annotations

@@ -50,9 +50,7 @@ def prepare_sentences(text: str) -> list[str]:
 def prepare_script(script: Script, diacritizer: Diacritizer | None = None) -> PreparedScript:
     """Prepare every block of every segment; sentences are diacritized in one batch."""
     diacritizer = diacritizer or default_diacritizer()
-    plain = [
-        [prepare_sentences(block) for block in segment.blocks] for segment in script.segments
-    ]
+    plain = [[prepare_sentences(block) for block in segment.blocks] for segment in script.segments]
     flat = [sentence for segment in plain for block in segment for sentence in block]
     voweled = iter(diacritizer.diacritize(flat))
     segments = tuple(
@@ -61,6 +59,6 @@ def prepare_script(script: Script, diacritizer: Diacritizer | None = None) -> Pr
             normalize(segment.title),
             tuple(tuple(next(voweled) for _ in block) for block in blocks),
         )
-        for segment, blocks in zip(script.segments, plain)
+        for segment, blocks in zip(script.segments, plain, strict=True)
     )
     return PreparedScript(script, segments)

@@ -2,8 +2,8 @@
 
 The default model is text2tashkeel's ``rawi-v3-int8``: an ONNX model inside the PyPI wheel (no
 download at run time), chosen on measurements (see the README): on fresh 2025–2026 news text it
-made 0.44 % DER / 2.2 % WER against 3.1 % / 13.7 % for the libtashkeel model, while both are close on
-the older WikiNews set, which libtashkeel has likely seen in training.
+made 0.44 % DER / 2.2 % WER against 3.1 % / 13.7 % for the libtashkeel model, while both are close
+on the older WikiNews set, which libtashkeel has likely seen in training.
 
 Two guards around the model:
 
@@ -99,7 +99,8 @@ def keep_author_marks(source: str, voweled: str) -> str:
     if [base for base, _ in ours] != [base for base, _ in theirs]:
         return voweled
     merged = "".join(
-        base + _merge_marks(author, model) for (base, author), (_, model) in zip(ours, theirs)
+        base + _merge_marks(author, model)
+        for (base, author), (_, model) in zip(ours, theirs, strict=True)
     )
     return unicodedata.normalize("NFC", merged)  # canonical mark order, as the model writes it
 
@@ -120,7 +121,8 @@ class RawiDiacritizer:
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         try:
-            from text2tashkeel import BUNDLED, Diacritizer as T2TDiacritizer
+            from text2tashkeel import BUNDLED
+            from text2tashkeel import Diacritizer as T2TDiacritizer
         except ImportError as exc:
             raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
         # Only models inside the wheel: anything else would be fetched from a hub at run time.

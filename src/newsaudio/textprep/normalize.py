@@ -2,8 +2,8 @@
 
 pyarabic removes tatweel and splits ligatures; we also drop Quranic annotation marks and invisible
 format characters that confuse both the diacritizer and the engine, re-attach one-letter prefixes
-written apart ("بـ “الأبطال”" → "بالأبطال"), and fix spacing around punctuation. Diacritics already in
-the text are kept: an author's marks are better than a model's guess.
+written apart ("بـ “الأبطال”" → "بالأبطال"), and fix spacing around punctuation. Diacritics already
+in the text are kept: an author's marks are better than a model's guess.
 """
 
 from __future__ import annotations

@@ -62,7 +62,9 @@ def _counted(count: int, scale: dict[str, Any]) -> list[str]:
         return [f"{_spoken(count)} {scale['accusative']}"]
     if last_two == 0:
         hundreds = count // 100
-        word = _words()["two_hundred_construct"] if hundreds == 2 else _words()["hundreds"][hundreds]
+        word = (
+            _words()["two_hundred_construct"] if hundreds == 2 else _words()["hundreds"][hundreds]
+        )
         return [f"{word} {scale['genitive']}"]
     # 101, 102, 201 ...: "مئة ألف وألف" — the hundreds counted, then one/two more.
     return [*_counted(count - last_two, scale), *_counted(last_two, scale)]
@@ -111,7 +113,7 @@ def number_to_words(integer: str, fraction: str | None = None, negative: bool = 
     else:
         words = integer_to_words(int(integer))
     if fraction:
-        # "3.05" is read "ثلاثة فاصلة صفر خمسة": leading zeros are spoken, then the rest as a number.
+        # "3.05" is read "ثلاثة فاصلة صفر خمسة": leading zeros are spoken, then the rest.
         zeros = len(fraction) - len(fraction.lstrip("0"))
         tail = fraction.lstrip("0")
         spoken = [w["zero"]] * zeros + ([integer_to_words(int(tail))] if tail else [])
