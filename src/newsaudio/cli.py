@@ -102,7 +102,7 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
         task = bar.add_task("", total=None)
 
         def update(step: str, done: int, total: int, label: str) -> None:
-            verb = "Preparing text" if step == "text" else "Speaking"
+            verb = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}[step]
             bar.update(task, description=f"{verb}: {label[:40]}", completed=done, total=total)
 
         yield update

@@ -42,7 +42,7 @@ from newsaudio.voices import VoiceProfile
 log = logging.getLogger(__name__)
 
 COVER_FILE = "cover.png"
-# Called as (step, done, total, label): step is "text" or "speech".
+# Called as (step, done, total, label): step is "text", "speech" or "audio".
 ProgressCallback = Callable[[str, int, int, str], None]
 
 
@@ -83,6 +83,7 @@ def render_article(
     for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
         segments.append(segment)
         report("speech", done, total, segment.title)
+    report("audio", 0, 1, "loudness, MP3, tags")
     track = assemble(segments, profile.pauses.segment_ms)
     mp3 = encode_mp3(track)
 
