@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -13,11 +12,7 @@ from newsaudio.config import Config
 from newsaudio.pipeline import render_article
 from newsaudio.voices import load_voice
 
-from .conftest import SAMPLE
-
-
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+from .conftest import SAMPLE, snapshot
 
 
 @pytest.mark.parametrize("where", ["write_tags", "render_feed"])
@@ -26,7 +21,7 @@ def test_interrupted_render_changes_nothing(
 ) -> None:
     out = tmp_path / "out"
     shutil.copytree(rendered_sample, out)
-    before = _snapshot(out)
+    before = snapshot(out)
 
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -34,4 +29,4 @@ def test_interrupted_render_changes_nothing(
     monkeypatch.setattr(pipeline, where, interrupt)
     with pytest.raises(KeyboardInterrupt):
         render_article(SAMPLE, out, load_voice(), Config())
-    assert _snapshot(out) == before  # no partial MP3, no temp file, feed untouched
+    assert snapshot(out) == before  # no partial MP3, no temp file, feed untouched
