@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with NEWSAUDIO_UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` by name and content hash: to prove nothing was touched."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
 @pytest.fixture(scope="session")

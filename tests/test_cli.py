@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import itertools
 import json
@@ -22,7 +21,7 @@ from scipy.signal import resample_poly
 
 from newsaudio.cli import app
 
-from .conftest import SAMPLE, run_cli
+from .conftest import SAMPLE, run_cli, snapshot
 
 
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
@@ -124,10 +123,6 @@ def test_rerender_replaces_episode(rendered_sample: Path, tmp_path: Path) -> Non
     assert first_guid in guids
 
 
-def _snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
-
-
 BAD_INPUTS = {
     "missing.txt": None,
     "folder.txt": "dir",
@@ -144,7 +139,7 @@ BAD_INPUTS = {
 def test_bad_input_fails_cleanly(name: str, rendered_sample: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(rendered_sample, out)
-    before = _snapshot(out)
+    before = snapshot(out)
     path = tmp_path / name
     content = BAD_INPUTS[name]
     if content == "dir":
@@ -157,7 +152,7 @@ def test_bad_input_fails_cleanly(name: str, rendered_sample: Path, tmp_path: Pat
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(f"Error: {path}: ")
     assert "Traceback" not in result.output
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
 
 
 def test_bad_input_into_new_folder_creates_nothing(tmp_path: Path) -> None:
