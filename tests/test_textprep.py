@@ -63,14 +63,19 @@ def prepared_sample():  # type: ignore[no-untyped-def]
     return prepare_script(build_script(load_article(SAMPLE)))
 
 
+def _spoken_keys(text: str) -> list[str]:
+    """Words compared as heard: pause forms write ta marbuta as ha, the lexicon may add hamza."""
+    return [re.sub("[أإآ]", "ا", w).replace("ة", "ه") for w in arabic_words(text)]
+
+
 def test_no_article_word_is_lost(prepared_sample) -> None:  # type: ignore[no-untyped-def]
     """Every Arabic word of headline, subheadings and paragraphs is in the spoken script."""
     article = load_article(SAMPLE)
     written = [article.headline, *article.lead]
     for section in article.sections:
         written += [section.heading, *section.paragraphs]
-    expected = arabic_words(normalize(" ".join(written)))
-    spoken = arabic_words(prepared_sample.text)
+    expected = _spoken_keys(normalize(" ".join(written)))
+    spoken = _spoken_keys(prepared_sample.text)
     missing = [w for w in expected if w not in spoken]
     assert not missing
     # And in order: the article's words are a subsequence of the spoken words.

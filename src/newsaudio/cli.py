@@ -41,6 +41,9 @@ ConfigOption = Annotated[
         "--config", help="Settings file (default: ./newsaudio.toml if present).", dir_okay=False
     ),
 ]
+VoiceOption = Annotated[
+    str | None, typer.Option("--voice", "-v", help="Voice profile name from voices/.")
+]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")]
 
 
@@ -113,9 +116,7 @@ def render(
     articles: Annotated[
         list[Path], typer.Argument(help="Article files: scraped text, Markdown or HTML.")
     ],
-    voice: Annotated[
-        str | None, typer.Option("--voice", "-v", help="Voice profile name from voices/.")
-    ] = None,
+    voice: VoiceOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     config_path: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
@@ -165,20 +166,32 @@ def text(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON list of {kind, title, text}.")
     ] = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show which rules and lexicon entries changed what.")
+    ] = False,
+    voice: VoiceOption = None,
+    config_path: ConfigOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Print the prepared script (diacritized) without synthesizing, for proofreading.
 
-    Example: newsaudio text examples/kursk-ar.txt --json
+    The text is exactly what the engine is given; the voice profile decides the case endings.
+
+    Example: newsaudio text examples/kursk-ar.txt --explain
     """
     with _errors(debug):
-        prepared = prepare_article(article)
+        config = load_config(config_path)
+        prepared = prepare_article(article, load_voice(voice or config.voice), config)
     if as_json:
         rows = [{"kind": s.kind, "title": s.title, "text": s.text} for s in prepared.segments]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for number, segment in enumerate(prepared.segments, start=1):
         typer.echo(f"[{number}] {segment.kind}: {segment.title}\n{segment.text}\n")
+        if explain:
+            for change in segment.changes:
+                typer.echo(f"    {change.rule}: {change.before.strip()} → {change.after.strip()}")
+            typer.echo("")
 
 
 @app.command()

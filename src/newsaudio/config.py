@@ -1,7 +1,8 @@
 """Feed and render settings from ``newsaudio.toml``.
 
 Looked up as ``--config PATH``, else ``./newsaudio.toml``, else the defaults below (documented in
-the README). Only the ``[feed]`` table and ``voice`` are read; unknown keys are errors, so a typo
+the README). Only the ``[feed]`` table, ``voice`` and ``lexicon`` are read; unknown keys are
+errors, so a typo
 in ``base_url`` cannot silently publish a feed with localhost enclosures.
 """
 
@@ -16,6 +17,7 @@ from newsaudio.resources import read_toml
 from newsaudio.voices import DEFAULT_VOICE
 
 CONFIG_FILE = "newsaudio.toml"
+LEXICON_FILE = "lexicon.tsv"
 DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
@@ -67,7 +69,17 @@ class Config:
 
     feed: FeedConfig = field(default_factory=FeedConfig)
     voice: str = DEFAULT_VOICE
+    # The project's pronunciation lexicon (TSV); its entries override the built-in ones.
+    lexicon: Path | None = None
     path: Path | None = None
+
+    @property
+    def lexicon_file(self) -> Path | None:
+        """The project lexicon: as configured, else ./lexicon.tsv when it exists."""
+        if self.lexicon is not None:
+            return self.lexicon
+        default = Path.cwd() / LEXICON_FILE
+        return default if default.is_file() else None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -80,6 +92,7 @@ def load_config(path: Path | None = None) -> Config:
     data = read_toml(path)
     feed_data: dict[str, Any] = data.pop("feed", {})
     voice = data.pop("voice", DEFAULT_VOICE)
+    lexicon = data.pop("lexicon", None)
     if data:
         raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(data))}")
     known = {f.name for f in fields(FeedConfig)}
@@ -90,4 +103,6 @@ def load_config(path: Path | None = None) -> Config:
         feed = replace(FeedConfig(), **feed_data)
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    return Config(feed=feed, voice=str(voice), path=path)
+    # A relative lexicon path is relative to the config file, like every project file.
+    lexicon_path = path.parent / lexicon if lexicon else None
+    return Config(feed=feed, voice=str(voice), lexicon=lexicon_path, path=path)

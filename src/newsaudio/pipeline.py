@@ -34,8 +34,9 @@ from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
 from newsaudio.synthesis import synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
-from newsaudio.textprep import PreparedScript, prepare_script
+from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
 from newsaudio.textprep.diacritize import Diacritizer
+from newsaudio.textprep.lexicon import load_lexicon
 from newsaudio.transcript import format_transcript
 from newsaudio.voices import VoiceProfile
 
@@ -57,9 +58,17 @@ class RenderResult:
     chapters: int
 
 
-def prepare_article(path: Path, diacritizer: Diacritizer | None = None) -> PreparedScript:
+def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
+    """Text preparation as the voice profile and the project configure it."""
+    return TextOptions(profile.case_endings, load_lexicon(config.lexicon_file))
+
+
+def prepare_article(
+    path: Path, profile: VoiceProfile, config: Config, diacritizer: Diacritizer | None = None
+) -> PreparedScript:
     """Read and prepare an article's spoken script (no synthesis)."""
-    return prepare_script(build_script(load_article(path)), diacritizer)
+    options = text_options(profile, config)
+    return prepare_script(build_script(load_article(path)), options, diacritizer)
 
 
 def render_article(
@@ -74,7 +83,7 @@ def render_article(
     report = progress or (lambda *_: None)
     article = load_article(path)
     report("text", 0, 1, article.headline)
-    prepared = prepare_script(build_script(article), diacritizer)
+    prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
 
     engine = get_engine(profile)

@@ -12,6 +12,7 @@ from typing import Any
 
 from newsaudio.errors import ConfigError
 from newsaudio.resources import project_path, read_toml
+from newsaudio.textprep.pausal import CASE_ENDINGS, CaseEndings
 
 DEFAULT_VOICE = "ar-espeak"
 
@@ -36,6 +37,8 @@ class VoiceProfile:
     rate: int = 140
     pitch: int = 50
     range: int = 50
+    # Case endings: "pausal" (pause forms before pauses), "full" or "none" (see textprep.pausal).
+    case_endings: CaseEndings = "pausal"
     pauses: Pauses = field(default_factory=Pauses)
 
     @classmethod
@@ -53,6 +56,11 @@ class VoiceProfile:
         missing = sorted({"name", "engine", "voice"} - set(data))
         if missing:
             raise ConfigError(f"{source}: missing setting(s) {', '.join(missing)}")
+        if data.get("case_endings", "pausal") not in CASE_ENDINGS:
+            raise ConfigError(
+                f"{source}: case_endings must be one of {', '.join(CASE_ENDINGS)}, "
+                f"not {data['case_endings']!r}"
+            )
         return cls(pauses=pauses, **data)
 
     def to_dict(self) -> dict[str, Any]:

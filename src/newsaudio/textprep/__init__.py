@@ -1,27 +1,60 @@
 """Stage 3: prepare the script's Arabic text for speech.
 
-normalize → numbers as words → sentence split → diacritize. The result is exactly what the engine
-will be given; ``newsaudio text`` prints it for proofreading.
+Per block of article text, in this order (each step in its own module):
+
+1. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
+2. ``symbols``        web and e-mail addresses → a spoken notice;
+3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
+4. ``symbols``        remaining Latin spelled letter by letter;
+5. ``numbers``        numbers, dates, percentages, currencies → words;
+6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
+7. ``sentences``      sentence split;
+8. ``diacritize``     vowel marks (the model keeps marks already written);
+9. ``fixes``          systematic corrections (diptotes);
+10. ``pausal``        case endings by the voice profile's policy.
+
+The result is exactly what the engine is given; ``newsaudio text`` prints it and ``--explain``
+shows which rule changed which words.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsaudio.script import Script, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
+from newsaudio.textprep.fixes import fix_diptotes
+from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
+from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
 from newsaudio.textprep.sentences import split_sentences
+from newsaudio.textprep.symbols import (
+    clean_symbols,
+    expand_abbreviations,
+    replace_links,
+    spell_latin_words,
+)
+from newsaudio.textprep.trace import NO_TRACE, Change, Trace
+
+
+@dataclass(frozen=True)
+class TextOptions:
+    """How text is prepared: the case-ending policy (from the voice profile) and the lexicon."""
+
+    case_endings: CaseEndings = "pausal"
+    lexicon: Lexicon = field(default_factory=builtin_lexicon)
 
 
 @dataclass(frozen=True)
 class PreparedSegment:
-    """A segment as it will be spoken: its blocks, each a tuple of diacritized sentences."""
+    """A segment as it will be spoken: its blocks, each a tuple of diacritized sentences, and the
+    changes text preparation made to it."""
 
     kind: SegmentKind
     title: str
     blocks: tuple[tuple[str, ...], ...]
+    changes: tuple[Change, ...] = ()
 
     @property
     def text(self) -> str:
@@ -42,23 +75,54 @@ class PreparedScript:
         return "\n\n".join(segment.text for segment in self.segments)
 
 
-def prepare_sentences(text: str) -> list[str]:
-    """A block of article text as normalized sentences with numbers in words (not diacritized)."""
-    return split_sentences(expand_numbers(normalize(text)))
+def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
+    """Steps 1-6: article text as Arabic words only, not yet diacritized."""
+    text = normalize(text)
+    text = replace_links(text, trace)
+    text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
+    text = spell_latin_words(text, trace)
+    text = expand_numbers(text, trace)
+    text = expand_abbreviations(text, trace)
+    return clean_symbols(text, trace)
 
 
-def prepare_script(script: Script, diacritizer: Diacritizer | None = None) -> PreparedScript:
+def vowelize(
+    sentences: list[str],
+    diacritizer: Diacritizer | None = None,
+    traces: list[Trace] | None = None,
+) -> list[str]:
+    """Steps 8-9: diacritize sentences and apply the systematic fixes — what the diacritization
+    benchmark measures. ``traces`` (one per sentence) record the fixes."""
+    voweled = (diacritizer or default_diacritizer()).diacritize(sentences)
+    traces = traces or [NO_TRACE] * len(voweled)
+    return [fix_diptotes(s, t) for s, t in zip(voweled, traces, strict=True)]
+
+
+def prepare_script(
+    script: Script, options: TextOptions | None = None, diacritizer: Diacritizer | None = None
+) -> PreparedScript:
     """Prepare every block of every segment; sentences are diacritized in one batch."""
-    diacritizer = diacritizer or default_diacritizer()
-    plain = [[prepare_sentences(block) for block in segment.blocks] for segment in script.segments]
+    options = options or TextOptions()
+    traces = [Trace() for _ in script.segments]
+    plain = [
+        [split_sentences(expand(block, options.lexicon, trace)) for block in segment.blocks]
+        for segment, trace in zip(script.segments, traces, strict=True)
+    ]
     flat = [sentence for segment in plain for block in segment for sentence in block]
-    voweled = iter(diacritizer.diacritize(flat))
-    segments = tuple(
-        PreparedSegment(
-            segment.kind,
-            normalize(segment.title),
-            tuple(tuple(next(voweled) for _ in block) for block in blocks),
+    owners = [
+        trace
+        for segment, trace in zip(plain, traces, strict=True)
+        for block in segment
+        for _ in block
+    ]
+    voweled = iter(vowelize(flat, diacritizer, owners))
+    segments = []
+    for segment, blocks, trace in zip(script.segments, plain, traces, strict=True):
+        spoken = tuple(
+            tuple(apply_case_endings(next(voweled), options.case_endings, trace) for _ in block)
+            for block in blocks
         )
-        for segment, blocks in zip(script.segments, plain, strict=True)
-    )
-    return PreparedScript(script, segments)
+        segments.append(
+            PreparedSegment(segment.kind, normalize(segment.title), spoken, tuple(trace.changes))
+        )
+    return PreparedScript(script, tuple(segments))

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.trace import NO_TRACE, Trace
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A number, with thousands separators and a decimal part, optionally followed by a percent sign.
@@ -126,7 +127,7 @@ def western_digits(text: str) -> str:
     return text.translate(_DIGITS)
 
 
-def expand_numbers(text: str) -> str:
+def expand_numbers(text: str, trace: Trace = NO_TRACE) -> str:
     """Every number in ``text`` as words; "15%" → "خمسة عشر بالمئة", "2020-2024" → "... إلى ...".
 
     >>> expand_numbers("ارتفع بنسبة 15٪")
@@ -134,7 +135,7 @@ def expand_numbers(text: str) -> str:
     """
     w = _words()
     text = western_digits(text)
-    text = _RANGE.sub(f" {w['range']} ", text)
+    text = trace.sub("range", _RANGE, f" {w['range']} ", text)
 
     def spell(match: re.Match[str]) -> str:
         integer = re.sub("[,٬]", "", match["int"])
@@ -143,4 +144,4 @@ def expand_numbers(text: str) -> str:
             words = f"{words} {w['percent']}"
         return words
 
-    return _NUMBER.sub(spell, text)
+    return trace.sub("number", _NUMBER, spell, text)

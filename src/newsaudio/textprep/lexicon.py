@@ -1,0 +1,154 @@
+"""The pronunciation lexicon: written forms with a fixed, voweled spoken form.
+
+Entries come from ``data/lexicon.tsv`` (built in) and an optional project file (``lexicon.tsv`` by
+default) whose entries override the built-in ones. Arabic entries are matched on the bare word —
+vowel marks and hamza forms on alef are ignored — with the proclitics و ف ب ل ك attached, and
+ل + ال written as لل. Latin entries match whole words, case-insensitively. The spoken form goes
+into the text before diacritization; the diacritizer keeps marks that are already there, so the
+lexicon decides every letter it marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+
+from newsaudio.errors import ConfigError
+from newsaudio.resources import data_text
+from newsaudio.textprep.trace import NO_TRACE, Trace
+
+_MARKS = re.compile("[\u064b-\u0652\u0670]")
+_ARABIC_WORD = re.compile(
+    "[\u0621-\u063a\u0641-\u064a\u0671][\u0621-\u063a\u0641-\u0652\u0670\u0671]*"
+)
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![A-Za-z0-9])")
+# Proclitics that attach to a word, with the vowel they are read with.
+_CONJUNCTIONS = {"و": "وَ", "ف": "فَ"}
+_PREPOSITIONS = {"ب": "بِ", "ل": "لِ", "ك": "كَ"}
+
+
+def lookup_key(word: str) -> str:
+    """A word as the lexicon indexes it: no marks, one alef.
+
+    >>> lookup_key("أُوكْرَانْيَا")
+    'اوكرانيا'
+    """
+    return re.sub("[أإآٱ]", "ا", _MARKS.sub("", word))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Arabic and Latin entries: lookup key → spoken form."""
+
+    arabic: dict[str, str]
+    latin: dict[str, str]
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with ``other``'s entries added, ``other`` winning on conflicts."""
+        return Lexicon({**self.arabic, **other.arabic}, {**self.latin, **other.latin})
+
+
+def parse_lexicon(text: str, source: str) -> Lexicon:
+    """Parse a ``written<TAB>spoken`` file; ``#`` starts a comment line."""
+    arabic: dict[str, str] = {}
+    latin: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t") if p.strip()]
+        if len(parts) != 2:
+            raise ConfigError(f"{source}:{number}: expected 'written<TAB>spoken', got {raw!r}")
+        written, spoken = parts
+        if re.match("[A-Za-z]", written):
+            latin[written.casefold()] = spoken
+        else:
+            arabic[lookup_key(written)] = spoken
+    return Lexicon(arabic, latin)
+
+
+@cache
+def builtin_lexicon() -> Lexicon:
+    """The lexicon shipped with newsaudio."""
+    return parse_lexicon(data_text("lexicon.tsv"), "newsaudio/data/lexicon.tsv")
+
+
+def load_lexicon(project_file: Path | None = None) -> Lexicon:
+    """The built-in lexicon, overridden by ``project_file`` when given."""
+    if project_file is None:
+        return builtin_lexicon()
+    try:
+        text = project_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{project_file}: cannot read lexicon ({exc})") from exc
+    return builtin_lexicon().merged(parse_lexicon(text, str(project_file)))
+
+
+def _splits(key: str) -> list[tuple[str, str, bool]]:
+    """Ways to read ``key`` as proclitics + stem: (voweled proclitics, stem key, stem lost its
+    alef). A stem keeps at least two letters."""
+    splits = [("", key, False)]
+    if key[:1] in _CONJUNCTIONS and len(key) > 2:
+        splits.append((_CONJUNCTIONS[key[0]], key[1:], False))
+    for prefix, stem, _ in list(splits):
+        if stem[:1] in _PREPOSITIONS and len(stem) > 2:
+            splits.append((prefix + _PREPOSITIONS[stem[0]], stem[1:], False))
+        if stem.startswith("لل") and len(stem) > 3:
+            # li + al- is written لل: للكرملين is لِ + الكرملين.
+            splits.append((prefix + "لِ", "ال" + stem[2:], True))
+    return splits
+
+
+def _spoken_arabic(word: str, lexicon: Lexicon) -> str | None:
+    """The spoken form of ``word`` with any attached proclitics, or None if not in the lexicon."""
+    for prefix, stem, lost_alef in _splits(lookup_key(word)):
+        spoken = lexicon.arabic.get(stem)
+        if spoken is not None:
+            # The alef of ال is not written after لِ: drop it and its marks from the entry.
+            return prefix + (
+                re.sub("^.[\u064b-\u0652\u0670]*", "", spoken) if lost_alef else spoken
+            )
+    return None
+
+
+def apply_lexicon(text: str, lexicon: Lexicon, trace: Trace = NO_TRACE) -> str:
+    """Replace every lexicon word (Arabic with clitics, multi-word names, Latin words)."""
+    phrases = sorted((k for k in lexicon.arabic if " " in k), key=len, reverse=True)
+    for phrase in phrases:
+        spoken = lexicon.arabic[phrase]
+        text = trace.sub("lexicon", _phrase_pattern(phrase), partial(_phrase, spoken=spoken), text)
+    text = trace.sub(
+        "lexicon",
+        _ARABIC_WORD,
+        lambda m: _spoken_arabic(m.group(0), lexicon) or m.group(0),
+        text,
+    )
+    return trace.sub(
+        "lexicon",
+        _LATIN_WORD,
+        lambda m: lexicon.latin.get(m.group(0).casefold(), m.group(0)),
+        text,
+    )
+
+
+@cache
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A multi-word entry, marks and alef forms ignored, optional و/ف and ب/ل/ك in front."""
+    letters = []
+    for char in phrase:
+        if char == " ":
+            letters.append(r"\s+")
+        elif char == "ا":
+            letters.append("[اأإآٱ]")
+        else:
+            letters.append(re.escape(char))
+        letters.append("[\u064b-\u0652\u0670]*")
+    body = "".join(letters)
+    return re.compile(f"(?<![\\w\u064b-\u0652])(?P<pre>[وف]?[بلك]?)(?P<body>{body})(?![\\w])")
+
+
+def _phrase(match: re.Match[str], spoken: str) -> str:
+    proclitics = "".join(_CONJUNCTIONS.get(c) or _PREPOSITIONS.get(c, c) for c in match["pre"])
+    return proclitics + spoken

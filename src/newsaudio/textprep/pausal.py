@@ -1,0 +1,102 @@
+"""Case endings: pausal forms (waqf) and the voice profile's case-ending policy.
+
+A word before a pause — end of sentence, before a comma, colon or semicolon — is read in pause:
+no final short vowel or tanween; tanween fatha on a final alef reads as a long a; ta marbuta reads
+as h. Readers of Arabic news expect it, and it removes the most error-prone mark exactly where
+listeners notice it. Policies (voice profile ``case_endings``):
+
+* ``pausal`` (default): pause forms before pauses, full case endings elsewhere;
+* ``full``: every case ending as diacritized;
+* ``none``: pause forms before pauses, and no case endings on nouns elsewhere either — as many
+  news presenters speak; eSpeak NG makes full case endings sound like extra syllables.
+
+eSpeak NG reads "ةْ" as "at" and "هْ" as "ah", so pause forms write ta marbuta as ه.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from newsaudio.textprep.trace import NO_TRACE, Trace
+
+CaseEndings = Literal["pausal", "full", "none"]
+CASE_ENDINGS: tuple[CaseEndings, ...] = ("pausal", "full", "none")
+
+_SUKUN = "\u0652"
+_SHADDA = "\u0651"
+_FATHATAN = "\u064b"
+_VOWELS = re.compile("[\u064b-\u0650\u0652]")  # tanween, short vowels, sukun (not shadda)
+_TANWEEN = re.compile("[\u064b-\u064d]")
+_WORD = "[\u0621-\u064a\u0671][\u0621-\u0652\u0670\u0671]*"
+# A word followed by a pause: optional closing quotes/brackets, then punctuation or the end.
+_BEFORE_PAUSE = re.compile(f"({_WORD})(?=[\"'”’»)\\]]*\\s*(?:[،,؛;:.!?؟…]|$))")
+_ANY_WORD = re.compile(_WORD)
+_LAST_LETTER = re.compile("^(.*?)([^\u064b-\u0652\u0670])([\u064b-\u0652\u0670]*)$", re.DOTALL)
+_LONG_VOWEL_LETTERS = "اوىي"
+_DEFINITE = re.compile("^[وف]?[بلك]?ال|^[وف]?لل")
+
+
+def pausal_form(word: str) -> str:
+    """``word`` as read before a pause.
+
+    >>> pausal_form("الْمِنْطَقَةِ"), pausal_form("رَسْمِيًّا"), pausal_form("الرُّوسِيِّ")
+    ('الْمِنْطَقَهْ', 'رَسْمِيًّا', 'الرُّوسِيّْ')
+    """
+    match = _LAST_LETTER.match(word)
+    if not match:
+        return word
+    stem, last, marks = match.groups()
+    if last == "ة":
+        return stem + "ه" + _SUKUN
+    if last in "اى":
+        # Tanween fatha on a final alef, written before or on it, reads as a long a.
+        return stem.replace(_FATHATAN, "") + last if stem.endswith(_FATHATAN) else stem + last
+    return _silenced(stem, last, marks)
+
+
+def _silenced(stem: str, last: str, marks: str) -> str:
+    """The last letter with its vowel or tanween replaced by a sukun (a shadda stays)."""
+    if not marks and last in _LONG_VOWEL_LETTERS:
+        return stem + last  # a long vowel letter with no mark of its own: nothing to drop
+    shadda = _SHADDA if _SHADDA in marks else ""
+    return stem + last + shadda + _SUKUN
+
+
+def caseless_form(word: str) -> str:
+    """A noun without its case ending, inside a phrase: ta marbuta stays "t".
+
+    Only words that are surely nouns lose their ending (definite article, tanween, ta marbuta):
+    verbs and particles keep final vowels that are part of the word (قَالَ، هُوَ، ثُمَّ).
+
+    >>> caseless_form("وِزَارَةُ"), caseless_form("الدِّفَاعِ"), caseless_form("قَالَ")
+    ('وِزَارَةْ', 'الدِّفَاعْ', 'قَالَ')
+    """
+    match = _LAST_LETTER.match(word)
+    if not match:
+        return word
+    stem, last, marks = match.groups()
+    bare = _VOWELS.sub("", word).replace(_SHADDA, "")
+    if not (
+        _DEFINITE.match(bare) or _TANWEEN.search(marks) or last == "ة" or stem.endswith(_FATHATAN)
+    ):
+        return word
+    if last == "ة":
+        return stem + last + _SUKUN
+    if last in "اى":
+        return stem.replace(_FATHATAN, "") + last if stem.endswith(_FATHATAN) else stem + last
+    return _silenced(stem, last, marks)
+
+
+def apply_case_endings(
+    sentence: str, policy: CaseEndings = "pausal", trace: Trace = NO_TRACE
+) -> str:
+    """Apply ``policy`` to a diacritized sentence (its end is a pause)."""
+    if policy == "full":
+        return sentence
+    if policy == "none":
+        # Inner words first; the pause rule below then overrides the words before pauses.
+        sentence = trace.sub(
+            "case endings: none", _ANY_WORD, lambda m: caseless_form(m[0]), sentence
+        )
+    return trace.sub("pausal form", _BEFORE_PAUSE, lambda m: pausal_form(m[1]), sentence)

@@ -1,0 +1,106 @@
+"""What is not Arabic words: links, Latin script, abbreviations, emoji, quotes and brackets.
+
+Nothing is dropped silently except decoration: web and e-mail addresses become a short spoken
+notice; Latin words not in the lexicon are spelled letter by letter with Arabic letter names (digits
+are split off for the numbers rule); abbreviations come from ``data/abbreviations.toml``; emoji and
+decorative symbols are removed; quotes, brackets and dashes become pauses (a comma), as a reader
+pauses there. Data in ``data/symbols.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+from newsaudio.resources import data_toml
+from newsaudio.textprep.trace import NO_TRACE, Trace
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s،,؛;\"'”»)\]]+[^\s.,،؛;:!?؟\"'”»)\]]", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+_LETTERS_OR_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
+# Quotes, brackets and parenthetical dashes: read as a short pause.
+_PAUSE_MARKS = re.compile(r"\s*[\"“”«»„‟(){}\[\]]\s*|\s+[—–-]\s+|\s*[—–]\s*")
+_DECORATION = re.compile(
+    "[\u2022\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u25ba\u25b6\u2605\u2606\u2713\u2714|~^*_#]"
+)
+_COMMA = "،"
+# Several pause marks in a row collapse to the strongest (a full stop beats a comma).
+_PAUSE_RUN = re.compile(r"\s*([،,؛;:.!?؟…])(?:\s*[،,؛;:.!?؟…])*")
+
+
+@cache
+def _data() -> dict[str, Any]:
+    return data_toml("symbols.toml")
+
+
+@cache
+def _abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = data_toml("abbreviations.toml")["abbreviations"]
+    alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+    # Whole tokens only: not inside a word ("عدد." must stay), followed by space or the end.
+    pattern = re.compile(f"(?<![\\w.])(?:{alternatives})(?=\\s|$)")
+    return pattern, table
+
+
+def replace_links(text: str, trace: Trace = NO_TRACE) -> str:
+    """Web and e-mail addresses as a short spoken notice."""
+    text = trace.sub("link", _EMAIL, f" {_data()['email']} ", text)
+    return " ".join(trace.sub("link", _URL, f" {_data()['url']} ", text).split())
+
+
+def spell_latin(token: str) -> str:
+    """A Latin token with Arabic letter names; digit runs are kept for the numbers rule.
+
+    >>> spell_latin("BBC")
+    'بِي بِي سِي'
+    >>> spell_latin("A380")
+    'إِيه 380'
+    """
+    letters: dict[str, str] = _data()["latin_letters"]
+    parts = []
+    for run in _LETTERS_OR_DIGITS.findall(token):
+        if run.isdigit():
+            parts.append(run)
+        else:
+            parts.extend(letters[c] for c in run.casefold())
+    return " ".join(parts)
+
+
+def spell_latin_words(text: str, trace: Trace = NO_TRACE) -> str:
+    """Every Latin token still in the text (the lexicon has run) spelled out."""
+    return trace.sub("latin spelled", _LATIN_TOKEN, lambda m: f" {spell_latin(m[0])} ", text)
+
+
+def expand_abbreviations(text: str, trace: Trace = NO_TRACE) -> str:
+    """Abbreviations from the data file as their spoken forms (د. → الدكتور)."""
+    pattern, table = _abbreviations()
+    return trace.sub("abbreviation", pattern, lambda m: table[m[0]], text)
+
+
+def _is_decoration(char: str) -> bool:
+    # So: emoji, dingbats, arrows; Sk: modifier symbols (skin tones are So/Sk); Co/Cs: private use.
+    return unicodedata.category(char) in {"So", "Sk", "Co", "Cs"} or char in "\ufe0f\u200d"
+
+
+def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:
+    """Drop emoji and decoration, read symbol words, turn quotes and brackets into pauses."""
+    dropped = "".join(c for c in text if _is_decoration(c))
+    if dropped:
+        trace.record("emoji", dropped, "")
+        text = "".join(c for c in text if not _is_decoration(c))
+    text = trace.sub("decoration", _DECORATION, " ", text)
+    words: dict[str, str] = _data()["words"]
+    symbol = re.compile("|".join(re.escape(k) for k in words))
+    text = trace.sub("symbol", symbol, lambda m: f" {words[m[0]]} ", text)
+    text = trace.sub("pause", _PAUSE_MARKS, f"{_COMMA} ", text)
+    text = _PAUSE_RUN.sub(_strongest, text)
+    return " ".join(text.split()).strip(" ،,")
+
+
+def _strongest(match: re.Match[str]) -> str:
+    marks: list[str] = re.findall(r"[،,؛;:.!?؟…]", match[0])
+    strongest = next((m for m in ".!?؟…؛;:" if m in marks), marks[0])
+    return strongest + " "
