@@ -2,8 +2,8 @@
 
 Per block of article text, in this order (each step in its own module):
 
-1. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
-2. ``symbols``        web and e-mail addresses → a spoken notice;
+1. ``symbols``        web and e-mail addresses → a spoken notice;
+2. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
 4. ``symbols``        remaining Latin spelled letter by letter;
 5. ``numbers``        numbers, dates, percentages, currencies → words;
@@ -77,8 +77,8 @@ class PreparedScript:
 
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
     """Steps 1-6: article text as Arabic words only, not yet diacritized."""
-    text = normalize(text)
-    text = replace_links(text, trace)
+    # Links first: normalization's punctuation spacing would split them.
+    text = normalize(replace_links(text, trace))
     text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
     text = spell_latin_words(text, trace)
     text = expand_numbers(text, trace)

@@ -125,12 +125,18 @@ def apply_lexicon(text: str, lexicon: Lexicon, trace: Trace = NO_TRACE) -> str:
         lambda m: _spoken_arabic(m.group(0), lexicon) or m.group(0),
         text,
     )
-    return trace.sub(
-        "lexicon",
-        _LATIN_WORD,
-        lambda m: lexicon.latin.get(m.group(0).casefold(), m.group(0)),
-        text,
-    )
+    return trace.sub("lexicon", _LATIN_WORD, lambda m: _spoken_latin(m[0], lexicon), text)
+
+
+def _spoken_latin(token: str, lexicon: Lexicon) -> str:
+    """A Latin token from the lexicon, whole ("F-16") or by its letter runs ("COP29" → COP + 29)."""
+    whole = lexicon.latin.get(token.casefold())
+    if whole is not None:
+        return whole
+    runs = re.findall(r"[A-Za-z]+|[^A-Za-z]+", token)
+    if not any(run.casefold() in lexicon.latin for run in runs):
+        return token
+    return " ".join(lexicon.latin.get(run.casefold(), run) for run in runs)
 
 
 @cache

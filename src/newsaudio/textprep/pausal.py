@@ -26,6 +26,8 @@ CASE_ENDINGS: tuple[CaseEndings, ...] = ("pausal", "full", "none")
 _SUKUN = "\u0652"
 _SHADDA = "\u0651"
 _FATHATAN = "\u064b"
+_FATHA = "\u064e"
+_MARK_CHARS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
 _VOWELS = re.compile("[\u064b-\u0650\u0652]")  # tanween, short vowels, sukun (not shadda)
 _TANWEEN = re.compile("[\u064b-\u064d]")
 _WORD = "[\u0621-\u064a\u0671][\u0621-\u0652\u0670\u0671]*"
@@ -41,7 +43,7 @@ def pausal_form(word: str) -> str:
     """``word`` as read before a pause.
 
     >>> pausal_form("الْمِنْطَقَةِ"), pausal_form("رَسْمِيًّا"), pausal_form("الرُّوسِيِّ")
-    ('الْمِنْطَقَهْ', 'رَسْمِيًّا', 'الرُّوسِيّْ')
+    ('الْمِنْطَقَهْ', 'رَسْمِيَّا', 'الرُّوسِيّْ')
     """
     match = _LAST_LETTER.match(word)
     if not match:
@@ -50,9 +52,14 @@ def pausal_form(word: str) -> str:
     if last == "ة":
         return stem + "ه" + _SUKUN
     if last in "اى":
-        # Tanween fatha on a final alef, written before or on it, reads as a long a.
-        return stem.replace(_FATHATAN, "") + last if stem.endswith(_FATHATAN) else stem + last
+        return _long_a(stem, last)
     return _silenced(stem, last, marks)
+
+
+def _long_a(stem: str, last: str) -> str:
+    """Tanween fatha before a final alef becomes a plain fatha: the ending reads as a long a."""
+    base = stem.rstrip(_MARK_CHARS)
+    return base + stem[len(base) :].replace(_FATHATAN, _FATHA) + last
 
 
 def _silenced(stem: str, last: str, marks: str) -> str:
@@ -77,14 +84,12 @@ def caseless_form(word: str) -> str:
         return word
     stem, last, marks = match.groups()
     bare = _VOWELS.sub("", word).replace(_SHADDA, "")
-    if not (
-        _DEFINITE.match(bare) or _TANWEEN.search(marks) or last == "ة" or stem.endswith(_FATHATAN)
-    ):
+    if not (_DEFINITE.match(bare) or _TANWEEN.search(marks + stem[-2:]) or last == "ة"):
         return word
     if last == "ة":
         return stem + last + _SUKUN
     if last in "اى":
-        return stem.replace(_FATHATAN, "") + last if stem.endswith(_FATHATAN) else stem + last
+        return _long_a(stem, last)
     return _silenced(stem, last, marks)
 
 

@@ -40,8 +40,9 @@ def _data() -> dict[str, Any]:
 def _abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
     table: dict[str, str] = data_toml("abbreviations.toml")["abbreviations"]
     alternatives = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    # Whole tokens only: not inside a word ("عدد." must stay), followed by space or the end.
-    pattern = re.compile(f"(?<![\\w.])(?:{alternatives})(?=\\s|$)")
+    # Whole tokens only: not inside a word ("عدد." must stay), followed by a space, punctuation
+    # or the end.
+    pattern = re.compile(f"(?<![\\w.])(?:{alternatives})(?=[\\s.,،؛:!?؟]|$)")
     return pattern, table
 
 
