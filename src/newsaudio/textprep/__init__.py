@@ -98,6 +98,16 @@ def vowelize(
     return [fix_diptotes(s, t) for s, t in zip(voweled, traces, strict=True)]
 
 
+def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> list[str]:
+    """Diacritization as the pipeline does it, for sentences that need no other preparation (the
+    diacritization benchmark and its tests): the lexicon's Arabic entries, then :func:`vowelize`.
+
+    Latin entries are left out: they would put Arabic words where the text keeps Latin.
+    """
+    arabic = Lexicon((lexicon or builtin_lexicon()).arabic, {})
+    return vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+
+
 def prepare_script(
     script: Script, options: TextOptions | None = None, diacritizer: Diacritizer | None = None
 ) -> PreparedScript:

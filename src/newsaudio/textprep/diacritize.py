@@ -30,6 +30,7 @@ DEFAULT_MODEL = "rawi-v3-int8"
 # Harakat, tanween, shadda, sukun and the dagger alef: the marks a diacritizer adds.
 _MARK = re.compile("[\u064b-\u0652\u0670]")
 _SHADDA = "\u0651"
+_HAMZA_VOWEL = {"أ": "\u064e", "إ": "\u0650"}
 
 
 class Diacritizer(Protocol):
@@ -67,7 +68,7 @@ def restore_letters(source: str, voweled: str) -> str:
     characters come back, added ones go.
 
     >>> restore_letters("أن الآن", "إِنَّ الأَنَ")
-    'أنَّ الآنَ'
+    'أَنَّ الآنَ'
     """
     bare = strip_marks(source)
     clusters = _clusters(voweled)
@@ -80,7 +81,9 @@ def restore_letters(source: str, voweled: str) -> str:
         if tag == "equal":
             result.extend(base + marks for base, marks in clusters[j1:j2])
         else:
-            result.append(bare[i1:i2])
+            # A hamza letter the model spelled differently still needs its vowel: أ is mostly
+            # read with fatha (أَنَّ), إ always with kasra.
+            result.extend(c + _HAMZA_VOWEL.get(c, "") for c in bare[i1:i2])
     return "".join(result)
 
 
@@ -106,13 +109,13 @@ def keep_author_marks(source: str, voweled: str) -> str:
 
 
 def _merge_marks(author: str, model: str) -> str:
-    """The author's marks, plus the model's shadda where the author wrote none: light spellings
-    such as "رسميًا" omit the shadda that is still pronounced."""
-    if not author:
-        return model
-    if _SHADDA in model and _SHADDA not in author:
-        return _SHADDA + author
-    return author
+    """The author's vowel and shadda where written, the model's where not.
+
+    Light spellings omit what is still pronounced: "رسميًا" has no shadda, "إنّ" no vowel.
+    """
+    vowel = author.replace(_SHADDA, "") or model.replace(_SHADDA, "")
+    shadda = _SHADDA if _SHADDA in author + model else ""
+    return shadda + vowel
 
 
 class RawiDiacritizer:
