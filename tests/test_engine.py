@@ -43,3 +43,23 @@ def test_every_profile_names_a_registered_engine() -> None:
     profiles = list_voices()
     assert "ar-espeak" in [p.name for p in profiles]
     assert all(p.engine in REGISTRY for p in profiles)
+
+
+@pytest.mark.parametrize(
+    ("text", "heard"),
+    [
+        # Shadda with its vowel: eSpeak NG drops the vowel when the marks are in Unicode order.
+        ("مُحَمَّدٌ", "muħˈammadˌun"),
+        ("أَكَّدَ", "ʔˈakːadˌa"),
+        # Hamzat al-wasl of the article is elided inside a phrase, the lam assimilated.
+        ("وِزَارَةُ الدِّفَاعِ", "wizˈaːratˌu dːˈifaːʕˌi"),
+        ("بِالْأَبْطَالِ", "bilʔˌabt̪a.ːlˌi"),
+        ("الْجُنُودِ الَّذِينَ", "aldʒˈunuːdˌil lˈaðiːnˌa"),
+        # A helping vowel before the joined article.
+        ("مِنْ الْمَدِينَةِ", "mˈina lmadˈiːnatˌi"),
+        # After a pause the article's hamza is heard again.
+        ("قَالَ: الْوَضْعُ", "qˈaːla | alwˈadˤʕu"),
+    ],
+)
+def test_espeak_reads_what_a_reader_says(text: str, heard: str) -> None:
+    assert get_engine(load_voice()).phonemes(text) == heard  # type: ignore[attr-defined]

@@ -1,5 +1,7 @@
 """eSpeak NG through its C API, from the ``espeakng-loader`` wheel (library and data inside).
 
+Arabic text is respelled first for eSpeak NG's reading rules (``espeak_spelling``).
+
 No system espeak-ng, no subprocess: libespeak-ng is loaded with ctypes and synthesizes into a
 callback, in synchronous mode. The library keeps global state (one voice, one callback), so all
 calls go through one lock and the library is initialized once per process.
@@ -16,6 +18,7 @@ import espeakng_loader
 import numpy as np
 
 from newsaudio.engines.base import AudioChunk
+from newsaudio.engines.espeak_spelling import espeak_spelling
 from newsaudio.errors import EngineError
 from newsaudio.voices import VoiceProfile
 
@@ -27,6 +30,7 @@ _POS_CHARACTER = 1
 _espeakCHARS_UTF8 = 1
 _espeakRATE, _espeakPITCH, _espeakRANGE = 1, 3, 4
 _espeakINITIALIZE_DONT_EXIT = 0x8000
+_espeakPHONEMES_IPA = 0x02
 _EE_OK = 0
 
 _SynthCallback = ctypes.CFUNCTYPE(
@@ -60,6 +64,12 @@ def _load() -> _Library:
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    lib.espeak_TextToPhonemes.argtypes = [
+        ctypes.POINTER(ctypes.c_char_p),
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
     lib.espeak_Synth.argtypes = [
         ctypes.c_void_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
         ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
@@ -92,21 +102,41 @@ class EspeakEngine:
         self.profile = profile
         self._library = _load()
 
+    def _configure(self) -> None:
+        """Apply the profile. Settings are global in libespeak-ng: set them on every call in case
+        another profile used the library in between (call with the lock held)."""
+        lib, profile = self._library.lib, self.profile
+        if lib.espeak_SetVoiceByName(profile.voice.encode()) != _EE_OK:
+            raise EngineError(f"espeak: unknown eSpeak NG voice {profile.voice!r}")
+        for parameter, value in (
+            (_espeakRATE, profile.rate),
+            (_espeakPITCH, profile.pitch),
+            (_espeakRANGE, profile.range),
+        ):
+            lib.espeak_SetParameter(parameter, value, 0)
+
+    def phonemes(self, text: str) -> str:
+        """The IPA eSpeak NG reads for ``text`` (after our respelling): for tests and diagnosis."""
+        remaining = ctypes.c_char_p(self._spell(text).encode("utf-8"))
+        clauses = []
+        with _lock:
+            self._configure()
+            while remaining.value:
+                out = self._library.lib.espeak_TextToPhonemes(
+                    ctypes.byref(remaining), _espeakCHARS_UTF8, _espeakPHONEMES_IPA
+                )
+                clauses.append(out.decode("utf-8"))
+        return " | ".join(clauses)
+
+    def _spell(self, text: str) -> str:
+        return espeak_spelling(text) if self.profile.voice.startswith("ar") else text
+
     def synthesize(self, text: str) -> AudioChunk:
         """Speak one sentence with the profile's voice, rate and pitch."""
-        library, profile = self._library, self.profile
-        data = text.encode("utf-8") + b"\0"
+        library = self._library
+        data = self._spell(text).encode("utf-8") + b"\0"
         with _lock:
-            # Settings are global in libespeak-ng: set them on every call in case another
-            # profile used the library in between.
-            if library.lib.espeak_SetVoiceByName(profile.voice.encode()) != _EE_OK:
-                raise EngineError(f"espeak: unknown eSpeak NG voice {profile.voice!r}")
-            for parameter, value in (
-                (_espeakRATE, profile.rate),
-                (_espeakPITCH, profile.pitch),
-                (_espeakRANGE, profile.range),
-            ):
-                library.lib.espeak_SetParameter(parameter, value, 0)
+            self._configure()
             library.chunks.clear()
             status = library.lib.espeak_Synth(
                 data, len(data), 0, _POS_CHARACTER, 0, _espeakCHARS_UTF8, None, None
