@@ -3,8 +3,8 @@
 Nothing is dropped silently except decoration: web and e-mail addresses become a short spoken
 notice; Latin words not in the lexicon are spelled letter by letter with Arabic letter names (digits
 are split off for the numbers rule); abbreviations come from ``data/abbreviations.toml``; emoji and
-decorative symbols are removed; quotes, brackets and dashes become pauses (a comma), as a reader
-pauses there. Data in ``data/symbols.toml``.
+decorative symbols are removed; quotations, brackets and dashes become pauses (a comma), as a
+reader pauses there — but a short quoted term inside a phrase is read through. Data in ``data/symbols.toml``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,12 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s،,؛;\"'”»)\]]+[^\s.,،؛;:!?؟\"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _LATIN_TOKEN = re.compile(r"(?<![A-Za-z])[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _LETTERS_OR_DIGITS = re.compile(r"[A-Za-z]+|[0-9]+")
-# Quotes, brackets and parenthetical dashes: read as a short pause.
+# Brackets, parenthetical dashes and the quotes left after _QUOTED: read as a short pause.
 _PAUSE_MARKS = re.compile(r"\s*[\"“”«»„‟(){}\[\]]\s*|\s+[—–-]\s+|\s*[—–]\s*")
+# A quoted span. Short quotes inside a phrase are terms, not quotations: "لتقديم “مساعدة عسكرية
+# فورية”" is one idafa, and a pause (with its pausal form) inside it would break the grammar.
+_QUOTED = re.compile(r"(?P<before>[:：]?\s*)[\"“«„](?P<inner>[^\"”»“«]{1,300})[\"”»]")
+SHORT_QUOTE_WORDS = 3
 _DECORATION = re.compile(
     "[\u2022\u25aa\u25ab\u25cf\u25cb\u25a0\u25a1\u25ba\u25b6\u2605\u2606\u2713\u2714|~^*_#]"
 )
@@ -96,9 +100,17 @@ def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:
     words: dict[str, str] = _data()["words"]
     symbol = re.compile("|".join(re.escape(k) for k in words))
     text = trace.sub("symbol", symbol, lambda m: f" {words[m[0]]} ", text)
+    text = trace.sub("quote", _QUOTED, _unquote_term, text)
     text = trace.sub("pause", _PAUSE_MARKS, f"{_COMMA} ", text)
     text = _PAUSE_RUN.sub(_strongest, text)
     return " ".join(text.split()).strip(" ،,")
+
+
+def _unquote_term(match: re.Match[str]) -> str:
+    """A short quoted term inside a phrase loses its quotes; a quotation keeps them (→ pauses)."""
+    if match["before"].strip() or len(match["inner"].split()) > SHORT_QUOTE_WORDS:
+        return match[0]
+    return match["before"] + match["inner"]
 
 
 def _strongest(match: re.Match[str]) -> str:
