@@ -4,7 +4,8 @@ Nothing is dropped silently except decoration: web and e-mail addresses become a
 notice; Latin words not in the lexicon are spelled letter by letter with Arabic letter names (digits
 are split off for the numbers rule); abbreviations come from ``data/abbreviations.toml``; emoji and
 decorative symbols are removed; quotations, brackets and dashes become pauses (a comma), as a
-reader pauses there — but a short quoted term inside a phrase is read through. Data in ``data/symbols.toml``.
+reader pauses there — but a short quoted term inside a phrase is read through. Data in
+``data/symbols.toml``.
 """
 
 from __future__ import annotations
