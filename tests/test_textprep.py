@@ -10,26 +10,11 @@ from newsaudio.article import load_article
 from newsaudio.script import build_script
 from newsaudio.textprep import prepare_script
 from newsaudio.textprep.normalize import arabic_words, normalize
-from newsaudio.textprep.numbers import expand_numbers
 from newsaudio.textprep.sentences import split_sentences
 
-from .conftest import DATA, SAMPLE, check_golden
+from .conftest import SAMPLE, check_golden
 
 _DIACRITIC = re.compile(r"[\u064b-\u0652]")
-
-
-def _table(name: str) -> list[tuple[str, str]]:
-    rows = []
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            written, spoken = line.split("\t")
-            rows.append((written, spoken))
-    return rows
-
-
-@pytest.mark.parametrize(("written", "spoken"), _table("numbers.tsv"))
-def test_numbers(written: str, spoken: str) -> None:
-    assert expand_numbers(written) == spoken
 
 
 @pytest.mark.parametrize(

@@ -1,147 +1,728 @@
-"""Numbers as Arabic words: integers, decimals, negatives, percentages, ranges.
+"""Numbers as fully voweled Arabic words, in the form their place in the sentence needs.
 
-Western (0-9), Eastern Arabic (٠-٩) and Persian (۰-۹) digits are all read; "1,500" and "1٬500" are
-one number. Words come from ``data/numbers.toml``. Numbers are read in the masculine nominative, the
-form a number takes on its own; agreement with a counted noun is not handled here.
+``expand_numbers`` runs on normalized text, before sentence splitting and diacritization. It
+writes every number word fully voweled: the diacritizer keeps marks already on a letter, so the
+listener hears exactly these words. Western, Eastern Arabic and Persian digits are all read.
+Words live in ``data/numbers.toml`` and ``data/currencies.toml`` (dates in ``data/dates.toml``).
+
+Rules run in this order, each recorded in the trace under its name: date, time, year (in
+:mod:`newsaudio.textprep.dates`), digits, ordinal, percent, range, currency, fraction, number,
+symbol. What they handle:
+
+* **Counted nouns.** 3-10 take the genitive plural and the opposite gender ("ثَلَاثَةُ جُنُودٍ",
+  "ثَلَاثُ سَنَوَاتٍ"), 11-99 the accusative singular ("اثْنَا عَشَرَ جُنْدِيًّا"), round hundreds and
+  thousands the genitive singular ("خَمْسُمِئَةِ دُولَارٍ"); one and two follow the noun or become its
+  dual ("دُولَارَانِ"). The gender comes from a list of news nouns; an unknown noun is feminine when
+  a singular ends in "ة" or a plural in "ات", else masculine. The noun keeps its letters; it gets
+  vowels only when the text writes the form the construction needs.
+* **Case** is read from the word before: genitive after prepositions and nouns that govern the
+  number (في، منذ، بنسبة، عام ...) or ب/ل/ك written on it, accusative after أن/إن, else nominative.
+* Scale words ("3 مليارات", "2.5 مليون" → "مِلْيُونَانِ وَخَمْسُمِئَةِ أَلْفٍ"), decimals with "." "٫"
+  or a comma before 1-2 digits, thousands separators "," "٬" (and "1.500.000"), negatives,
+  percentages (either side), currency signs and words, ranges "2020-2024" and "بين 50 و70",
+  fractions up to tenths, ordinals after nouns such as القرن and "الـ", digit strings of 13+
+  digits or with a leading zero read digit by digit.
+
+Known limits: case comes from one word of context, so a number that is a verb's object is read
+in the nominative ("قتل 20 شخصًا" → "عِشْرُونَ"); 101, 102 ... before a written noun leave the noun
+as written, and the noun after a decimal is not inflected; a year-like number (1000-2100) before
+an unknown word is read on its own; ordinals stop at 100; "الـ" reads as an ordinal after a
+singular definite noun ("الذكرى الـ75") and as a definite cardinal otherwise ("خلال الـ24
+ساعة"); "3-1" is a score ("مُقَابِلَ") only when the first number is the larger.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import IntEnum
 from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-# A number, with thousands separators and a decimal part, optionally followed by a percent sign.
-_NUMBER = re.compile(
-    r"(?P<minus>(?<![\w\d])-)?"
-    r"(?P<int>\d{1,3}(?:[,٬]\d{3})+|\d+)"
-    r"(?:[.٫](?P<frac>\d+))?"
-    r"(?P<percent>\s?[%٪])?"
+_MARK = "\u064b-\u0652\u0670"
+_MARKS = re.compile(f"[{_MARK}\u0640]")
+_TANWEEN_TO_VOWEL = str.maketrans("\u064c\u064d\u064b", "\u064f\u0650\u064e")
+_SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")
+_CASES = ("nominative", "accusative", "genitive")
+_CLAUSE_END = frozenset('،,.؛;:!?؟()[]«»"“”')
+# A token that is itself part of a run of numbers ("50" in "بين 50 و70"), skipped when looking
+# back for the word that decides the case.
+_NUMBERISH = re.compile(r"[وف]?[\d.,٫٬%٪\-–—]+")
+_DEFINITE = re.compile("^(?:[وف]?[بك]?ال|[وف]?لل)")  # "الدورة", "بالمئة", "للمرة"
+_PREPOSITIONS = frozenset("بلك")  # proclitics that put the number in the genitive
+
+# Regex building blocks, shared with dates.py.
+NUM = (
+    r"(?:\d{1,3}(?:[,٬]\d{3})+(?![\d,٬])|\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d+)"
+    r"(?:[.٫]\d+|,\d{1,2}(?![\d,]))?"
 )
-_RANGE = re.compile(r"(?<=\d)\s*[-–—]\s*(?=\d)")
-_LONGEST_READ_AS_NUMBER = 12  # digits; longer runs (IDs, phone numbers) are read digit by digit
+PRE = r"(?P<pre>(?<![^\W\d_])[وفبلك]{1,2}ـ?)?"  # "و70", "ب15": proclitics written on the number
+# A minus sign: not after a word or digit ("كوفيد-19", "2020-2024"), but after a proclitic ("و-5").
+_MINUS = r"(?P<minus>(?:(?<![\w.,٫٬])|(?<=(?<![^\W\d_])[وفبلك]))[-−])?"
+_ART = r"(?P<art>(?<![^\W\d_])(?:[وف]?[بك]?ال|[وف]?لل)ـ?\s?)"  # "الـ24"
+WORD = rf"[\u0621-\u064a\u0671][\u0621-\u064a\u0671{_MARK}]*(?!\w)"
+_DASHES = "-–—"
+_DASH = r"\-–—"  # for character classes, where a bare "-" would make a range
+
+
+class Case(IntEnum):
+    """Grammatical case; the value indexes the [nom, acc, gen] lists of the data files."""
+
+    NOM = 0
+    ACC = 1
+    GEN = 2
+
+
+Forms = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Noun:
+    """A noun a number can count, with the forms counting needs (each [nom, acc, gen])."""
+
+    gender: str  # "m" or "f"
+    one: Forms
+    plural: tuple[str, ...]  # genitive plural(s), after 3-10
+    two: Forms | None = None
+    says_one: bool = True  # "دُولَارٌ وَاحِدٌ"; scales and fractions say just "أَلْفٌ", "نِصْفٌ"
+
+
+@dataclass(frozen=True)
+class Scale:
+    value: int
+    automatic: bool  # used to read long numbers, not only when the text writes the word
+    noun: Noun
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A number in words and the noun it counts, apart so a range can leave out the first noun."""
+
+    number: str
+    noun: str = ""
+    noun_first: bool = False  # "دُولَارٌ وَاحِدٌ"
+
+    @property
+    def text(self) -> str:
+        if not self.noun:
+            return self.number
+        return f"{self.noun} {self.number}" if self.noun_first else f"{self.number} {self.noun}"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The data files, loaded once, with look-up tables keyed by unvoweled spelling."""
+
+    words: dict[str, Any]
+    scales: tuple[Scale, ...]  # largest first
+    scale_words: dict[str, Scale]
+    nouns: dict[str, Noun]  # news nouns and currencies
+    currency_words: dict[str, Noun]
+    symbols: dict[str, Noun]
+    fractions: dict[int, Noun]
+    genitive_after: frozenset[str]
+    accusative_after: frozenset[str]
+    not_counted: frozenset[str]
+
+
+def _nfc(value: Any) -> Any:
+    """Data strings in NFC, so mark order is the same as in normalized text."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    if isinstance(value, dict):
+        return {_nfc(k): _nfc(v) for k, v in value.items()}
+    return value
+
+
+def bare(word: str) -> str:
+    """``word`` without vowel marks or tatweel: the key for every look-up."""
+    return _MARKS.sub("", word)
+
+
+def _three(forms: list[str]) -> Forms:
+    return (forms[0], forms[1], forms[2])
+
+
+def _noun(entry: dict[str, Any], gender: str, says_one: bool = True) -> Noun:
+    two = _three(entry["two"]) if "two" in entry else None
+    return Noun(gender, _three(entry["one"]), tuple(entry["plural"]), two, says_one)
+
+
+def _forms(noun: Noun) -> list[str]:
+    return [*noun.one, *(noun.two or ()), *noun.plural]
 
 
 @cache
-def _words() -> dict[str, Any]:
-    return data_toml("numbers.toml")
+def lexicon() -> Lexicon:
+    words = _nfc(data_toml("numbers.toml"))
+    money = _nfc(data_toml("currencies.toml"))["currencies"]
+    scales = tuple(
+        Scale(s["value"], s["automatic"], _noun(s, "m", says_one=False))
+        for s in sorted(words["scales"], key=lambda s: -s["value"])
+    )
+    scale_words = {bare(form): scale for scale in scales for form in _forms(scale.noun)}
+    currency_words: dict[str, Noun] = {}
+    symbols: dict[str, Noun] = {}
+    for entry in money.values():
+        noun = _noun(entry, entry["gender"])
+        for form in _forms(noun):
+            currency_words.setdefault(bare(form), noun)
+        symbols.update(dict.fromkeys(entry.get("symbols", []), noun))
+    nouns = dict(currency_words)
+    for entry in words["nouns"].values():
+        noun = _noun(entry, entry["gender"])
+        for form in _forms(noun):
+            nouns.setdefault(bare(form), noun)
+    context = words["context"]
+    return Lexicon(
+        words=words,
+        scales=scales,
+        scale_words=scale_words,
+        nouns=nouns,
+        currency_words=currency_words,
+        symbols=symbols,
+        fractions={int(k): _noun(v, "m", says_one=False) for k, v in words["fractions"].items()},
+        genitive_after=frozenset(context["genitive"]),
+        accusative_after=frozenset(context["accusative"]),
+        not_counted=frozenset(context["not_counted"]),
+    )
 
 
-def _below_thousand(n: int) -> list[str]:
-    """Parts of 1..999, to be joined with "و"."""
-    w = _words()
+# --- Word forms --------------------------------------------------------------------------------
+
+
+def _drop_tanween(word: str) -> str:
+    # The alif of "ثَلَاثًا" / "سِتًّا" only carries the tanween: it goes with it.
+    if word.endswith("ا") and "\u064b" in word[-3:-1]:
+        word = word[:-1]
+    return word.translate(_TANWEEN_TO_VOWEL)
+
+
+def construct(words: str) -> str:
+    """The last word as it stands before the noun it counts: no tanween, no dual nun.
+
+    >>> construct("ثَلَاثَةٌ"), construct("خَمْسَةَ عَشَرَ أَلْفًا"), construct("مِئَتَانِ")
+    ('ثَلَاثَةُ', 'خَمْسَةَ عَشَرَ أَلْفَ', 'مِئَتَا')
+    """
+    head, _, word = words.rpartition(" ")
+    exceptions = lexicon().words["cardinal"]["construct"]
+    link = "وَ" if word.startswith("وَ") else ""
+    if word[len(link) :] in exceptions:
+        word = link + exceptions[word[len(link) :]]
+    elif word.endswith(("انِ", "يْنِ")):
+        word = word[:-1].removesuffix("ن")
+    else:
+        word = _drop_tanween(word)
+    return f"{head} {word}" if head else word
+
+
+def definite(word: str) -> str:
+    """``word`` with the article, assimilated before a sun letter: "ثَلَاثٍ" → "الثَّلَاثِ"."""
+    word = _drop_tanween(word)
+    if word[0] in _SUN_LETTERS:
+        return unicodedata.normalize("NFC", f"ال{word[0]}\u0651{word[1:]}")
+    return f"الْ{word}"
+
+
+def _gender_key(gender: str) -> str:
+    return "masculine" if gender == "m" else "feminine"
+
+
+def _below_thousand(n: int, gender: str, case: Case) -> list[str]:
+    """Parts of 1..999, to be joined with "وَ"; the ones come before the tens."""
+    c = lexicon().words["cardinal"]
+    units = c[_gender_key(gender)][_CASES[case]]
     parts: list[str] = []
     hundreds, rest = divmod(n, 100)
     if hundreds:
-        parts.append(w["hundreds"][hundreds])
-    if 10 <= rest < 20:
-        parts.append(w["teens"][rest - 10])
+        parts.append(c["hundreds"][_CASES[case]][hundreds])
+    if 0 < rest < 20:
+        parts.append(units[rest])
     elif rest:
         tens, ones = divmod(rest, 10)
-        # Arabic says the ones before the tens: واحد وعشرون.
-        if ones:
-            parts.append(w["ones"][ones])
-        if tens:
-            parts.append(w["tens"][tens])
+        if ones == 1:
+            parts.append(c["compound_one"][_gender_key(gender)][case])
+        elif ones:
+            parts.append(units[ones])
+        parts.append(c["tens"][_CASES[case]][tens])
     return parts
 
 
-def _counted(count: int, scale: dict[str, Any]) -> list[str]:
-    """``count`` thousands/millions/billions, with the counted noun in the form Arabic requires."""
-    if count == 1:
-        return [scale["one"]]
-    if count == 2:
-        return [scale["two"]]
-    last_two = count % 100
-    if 3 <= last_two <= 10:
-        return [f"{_spoken(count)} {scale['plural']}"]
-    if last_two >= 11:
-        return [f"{_spoken(count)} {scale['accusative']}"]
-    if last_two == 0:
-        hundreds = count // 100
-        word = (
-            _words()["two_hundred_construct"] if hundreds == 2 else _words()["hundreds"][hundreds]
-        )
-        return [f"{word} {scale['genitive']}"]
-    # 101, 102, 201 ...: "مئة ألف وألف" — the hundreds counted, then one/two more.
-    return [*_counted(count - last_two, scale), *_counted(last_two, scale)]
+def _scales_from(top: Scale | None) -> list[Scale]:
+    automatic = [s for s in lexicon().scales if s.automatic]
+    if top is None:
+        return automatic
+    return [top, *(s for s in automatic if s.value < top.value)]
 
 
-def _spoken(n: int) -> str:
-    return " و".join(_below_thousand(n))
+def cardinal(n: int, gender: str = "m", case: Case = Case.NOM, top: Scale | None = None) -> str:
+    """A whole number in words; ``gender`` is the counted noun's, ``top`` the largest scale word
+    to use (the text's own: "6200 ألف" stays thousands).
 
-
-def integer_to_words(n: int) -> str:
-    """An integer in Arabic words.
-
-    >>> integer_to_words(2025)
-    'ألفان وخمسة وعشرون'
-    >>> integer_to_words(-3)
-    'سالب ثلاثة'
+    >>> cardinal(2025, case=Case.GEN)
+    'أَلْفَيْنِ وَخَمْسَةٍ وَعِشْرِينَ'
+    >>> cardinal(13, "f")
+    'ثَلَاثَ عَشْرَةَ'
     """
-    w = _words()
-    if n < 0:
-        return f"{w['minus']} {integer_to_words(-n)}"
     if n == 0:
-        return str(w["zero"])
+        return str(lexicon().words["cardinal"]["zero"][case])
     parts: list[str] = []
     rest = n
-    for scale in w["scales"]:
-        count, rest = divmod(rest, scale["value"])
-        if count >= 1000:  # beyond the largest scale: read the count as a number of its own
-            parts.append(f"{integer_to_words(count)} {scale['genitive']}")
-        elif count:
-            parts.extend(_counted(count, scale))
+    for scale in _scales_from(top):  # the first scale also takes counts of 1000 and more
+        count, rest = divmod(rest, scale.value)
+        if count:
+            parts.append(counted(count, case, "m", scale.noun).text)
     if rest:
-        parts.extend(_below_thousand(rest))
-    return " و".join(parts)
+        parts.extend(_below_thousand(rest, gender, case))
+    return " وَ".join(parts)
 
 
-def digits_to_words(digits: str) -> str:
-    """Read a digit string one digit at a time (phone numbers, long identifiers)."""
-    return " ".join(integer_to_words(int(d)) for d in digits)
+def ordinal(n: int, gender: str = "m", case: Case = Case.NOM) -> str:
+    """1..100 as a definite ordinal: "الْحَادِي وَالْعِشْرُونَ", "الْأُولَى"."""
+    o = lexicon().words["ordinal"]
+    if n < 20:
+        return str(o[_gender_key(gender)][_CASES[case]][n])
+    if n == 100:
+        return str(o["hundred"][case])
+    tens, ones = divmod(n, 10)
+    ten = o["tens"][_CASES[case]][tens]
+    if not ones:
+        return str(ten)
+    unit = (
+        o["compound_one"][_gender_key(gender)][case] if ones == 1 else ordinal(ones, gender, case)
+    )
+    return f"{unit} وَ{ten}"
 
 
-def number_to_words(integer: str, fraction: str | None = None, negative: bool = False) -> str:
-    """A number as written (digits already Western, separators removed) in words."""
-    w = _words()
-    if len(integer) > _LONGEST_READ_AS_NUMBER:
-        words = digits_to_words(integer)
-    else:
-        words = integer_to_words(int(integer))
+def _slot(n: int) -> str:
+    """The noun form ``n`` takes: plural, accusative or genitive singular, or as written."""
+    rest = n % 100
+    if 3 <= rest <= 10:
+        return "plural"
+    if rest >= 11:
+        return "accusative"
+    return "genitive" if rest == 0 and n else "written"
+
+
+def counted(
+    n: int,
+    case: Case,
+    gender: str,
+    noun: Noun | None,
+    written: str | None = None,
+    top: Scale | None = None,
+) -> Reading:
+    """``n`` and the noun it counts in the forms Arabic requires. ``written`` is the noun as the
+    text has it (kept unless the needed form has the same letters); None: we supply ``noun``."""
+
+    def pick(forms: Sequence[str]) -> str:
+        if written is None:
+            return forms[0]
+        return next((f for f in forms if bare(f) == bare(written)), written)
+
+    rest = n % 100
+    if noun is None:  # an unknown noun: agreement and construct state only
+        noun = Noun(gender, ("", "", ""), ())
+    if n == 1:
+        word = pick(noun.one[case : case + 1])
+        if not noun.says_one:
+            return Reading(word)
+        return Reading(_below_thousand(1, gender, case)[0], word, noun_first=True)
+    if n == 2 and noun.two:
+        return Reading(noun.two[case])
+    if written is None and n > 100 and rest in (1, 2):  # "مِئَةُ أَلْفٍ وَأَلْفٌ"
+        more = counted(rest, case, gender, noun)
+        return Reading(f"{counted(n - rest, case, gender, noun).text} وَ{more.text}")
+    number = cardinal(n, gender, case, top)
+    slot = _slot(n)
+    if slot == "plural":
+        return Reading(construct(number), pick(noun.plural))
+    if slot == "accusative":
+        return Reading(number, pick(noun.one[Case.ACC : Case.ACC + 1]))
+    if slot == "genitive":
+        return Reading(construct(number), pick(noun.one[Case.GEN :]))
+    return Reading(number, written or noun.one[Case.GEN])  # 0, and 101, 102 ... before a noun
+
+
+def digits(text: str) -> str:
+    """Digit by digit, for phone numbers and identifiers."""
+    names = lexicon().words["cardinal"]["digits"]
+    return " ".join(names[int(d)] for d in text if d.isdigit())
+
+
+def parse_number(written: str) -> tuple[str, str]:
+    """(integer digits, fraction digits), in ASCII, from a number as written."""
+    ascii_digits = "".join(str(int(c)) if c.isdigit() else c for c in written)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}", ascii_digits):
+        return ascii_digits.replace(".", ""), ""
+    if re.fullmatch(r"\d+,\d{1,2}", ascii_digits):
+        integer, fraction = ascii_digits.split(",")
+        return integer, fraction
+    integer, _, fraction = ascii_digits.replace("٫", ".").partition(".")
+    return re.sub("[,٬]", "", integer), fraction
+
+
+def _decimal(value: int, fraction: str, case: Case) -> str:
+    """A decimal: 3.05 → "ثَلَاثَةٌ فَاصِلَةُ صِفْرٍ خَمْسَةٍ" (leading zeros, then one number)."""
+    c = lexicon().words["cardinal"]
+    tail = fraction.lstrip("0")
+    spoken = [c["zero"][Case.GEN]] * (len(fraction) - len(tail))
+    if tail:
+        spoken.append(cardinal(int(tail), case=Case.GEN))
+    return f"{cardinal(value, case=case)} {c['decimal_point']} {' '.join(spoken)}"
+
+
+def _noun_for(word: str, n: int, scaled: bool) -> tuple[str, Noun | None] | None:
+    """Gender and entry of the noun ``word`` counted by ``n``; None if it is not a counted noun."""
+    lex = lexicon()
+    key = bare(word)
+    if key in lex.nouns:
+        return lex.nouns[key].gender, lex.nouns[key]
+    # A counted noun is indefinite and not a particle or verb from the not-counted list.
+    if key in lex.not_counted or _DEFINITE.match(key) or len(key) < 2:
+        return None
+    if not scaled and 1000 <= n <= 2100:  # most likely a year, with a verb or name after it
+        return None
+    plural = 3 <= n % 100 <= 10
+    feminine = key.endswith("ات") if plural else key.endswith(("ة", "ةا"))
+    return ("f" if feminine else "m"), None
+
+
+def quantity(
+    num: str,
+    case: Case,
+    scale_word: str | None = None,
+    noun_word: str | None = None,
+    unit: Noun | None = None,
+) -> Reading:
+    """A number as written, with the scale word and noun after it, or a ``unit`` we supply."""
+    integer, fraction = parse_number(num)
+    scale = lexicon().scale_words.get(bare(scale_word)) if scale_word else None
+    if scale is not None:  # "2.5 مليون" is the whole number 2500000, read in millions
+        exact = Decimal(f"{integer}.{fraction or 0}") * scale.value
+        if exact == exact.to_integral_value():
+            integer, fraction = str(int(exact)), ""
+        else:
+            scale = None
+    value = int(integer)
     if fraction:
-        # "3.05" is read "ثلاثة فاصلة صفر خمسة": leading zeros are spoken, then the rest.
-        zeros = len(fraction) - len(fraction.lstrip("0"))
-        tail = fraction.lstrip("0")
-        spoken = [w["zero"]] * zeros + ([integer_to_words(int(tail))] if tail else [])
-        words = f"{words} {w['decimal_point']} {' '.join(spoken)}"
-    return f"{w['minus']} {words}" if negative else words
+        number = _decimal(value, fraction, case)
+        if scale_word and scale is None:
+            number = f"{number} {scale_word}"
+        return Reading(number, unit.one[Case.GEN] if unit else (noun_word or ""))
+    if unit is not None:
+        return counted(value, case, unit.gender, unit, None, scale)
+    found = _noun_for(noun_word, value, scale is not None) if noun_word else None
+    if found is None:
+        return Reading(cardinal(value, "m", case, scale), noun_word or "")
+    return counted(value, case, found[0], found[1], noun_word, scale)
 
 
-def western_digits(text: str) -> str:
-    """Eastern Arabic and Persian digits as 0-9."""
-    return text.translate(_DIGITS)
+# --- Context -----------------------------------------------------------------------------------
+
+
+def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
+    """The case of a number at ``start``, from the word before it (skipping numbers it is
+    coordinated with, as in "بين 50 و70")."""
+    lex = lexicon()
+    for token in reversed(text[max(0, start - 80) : start].split()):
+        if token[-1] in _CLAUSE_END:
+            return default
+        word = bare(token)
+        for candidate in (word, word[1:] if word[:1] in "وف" else word):
+            if candidate in lex.genitive_after:
+                return Case.GEN
+            if candidate in lex.accusative_after:
+                return Case.ACC
+        if not _NUMBERISH.fullmatch(word):
+            return default
+    return default
+
+
+def case_at(match: re.Match[str], default: Case = Case.NOM, pre: str | None = None) -> Case:
+    """Genitive after ب/ل/ك written on the match (``pre``, default: its "pre" group), else from
+    the word before it."""
+    if pre is None:
+        pre = match.groupdict().get("pre") or ""
+    if set(pre) & _PREPOSITIONS:
+        return Case.GEN
+    return context_case(match.string, match.start(), default)
+
+
+def _proclitics_of(word: str) -> str:
+    """The proclitics before the article of a definite word: "بالقرن" → "ب", "للدورة" → "ل"."""
+    found = re.match("([وف]?[بك]?)ال|([وف]?ل)ل", bare(word))
+    return (found[1] or found[2] or "") if found else ""
+
+
+def with_proclitic(pre: str | None, words: str) -> str:
+    """``words`` with the proclitics written on the number, voweled: "ب" → "بِخَمْسَةَ عَشَرَ"."""
+    if not pre:
+        return words
+    proclitics = lexicon().words["words"]["proclitics"]
+    voweled = "".join(proclitics[ch] for ch in bare(pre))
+    if voweled.endswith("لِ") and words.startswith("ال"):  # لِ + الْأُولَى → لِلْأُولَى
+        return voweled + words[1:]
+    return voweled + words
+
+
+def fuzzy(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` (unvoweled, longest first) matching them with or
+    without vowel marks."""
+    keys = sorted({bare(w) for w in words}, key=len, reverse=True)
+
+    def one(word: str) -> str:
+        return "".join(r"\s+" if ch == " " else re.escape(ch) + f"[{_MARK}\u0640]*" for ch in word)
+
+    return "|".join(one(k) for k in keys)
+
+
+Rule = Callable[[re.Match[str]], str]
+
+
+def spaced(rule: Rule) -> Rule:
+    """A rule whose words are kept apart from letters the number was glued to ("كوب29")."""
+
+    def apply(match: re.Match[str]) -> str:
+        words = rule(match)
+        if words == match[0]:
+            return words
+        s, start, end = match.string, match.start(), match.end()
+        if start and s[start - 1].isalnum():
+            words = " " + words
+        if end < len(s) and s[end].isalnum():
+            words += " "
+        return words
+
+    return apply
+
+
+# --- Rules -------------------------------------------------------------------------------------
+
+
+def _signed(match: re.Match[str], reading: Callable[[Case], Reading], case: Case) -> str:
+    if match.groupdict().get("minus"):
+        return f"{lexicon().words['cardinal']['minus']} {reading(Case.GEN).text}"
+    return reading(case).text
+
+
+def _digits(match: re.Match[str]) -> str:
+    return digits(match[0])
+
+
+def _ordinal_after_noun(match: re.Match[str]) -> str:
+    n = int(match["num"])
+    if not 1 <= n <= 100:
+        return match[0]
+    stem = _DEFINITE.sub("", bare(match["noun"]), count=1)
+    gender = lexicon().words["ordinal"]["nouns"][stem]
+    case = case_at(match, pre=_proclitics_of(match["noun"]))
+    return f"{match['noun']} {ordinal(n, gender, case)}"
+
+
+def _article_proclitics(article: str) -> str:
+    """The proclitics written before "الـ": "وبالـ" → "وب", "للـ" → "ل"."""
+    article = bare(article).strip()
+    return article[:-1] if article.endswith("لل") else article[:-2]
+
+
+def _noun_gender(word: str) -> str | None:
+    """Gender of a (possibly definite) noun written before an ordinal or a definite number."""
+    stem = _DEFINITE.sub("", bare(word), count=1)
+    lex = lexicon()
+    if stem in lex.words["ordinal"]["nouns"]:
+        return str(lex.words["ordinal"]["nouns"][stem])
+    if stem in lex.nouns:
+        return lex.nouns[stem].gender
+    return "f" if stem.endswith("ة") else None
+
+
+def _ordinal_after_article(match: re.Match[str]) -> str:
+    """An ordinal after a singular definite noun ("الذكرى الـ75"); anything else is unchanged."""
+    lex = lexicon()
+    before, n = match["before"], int(match["num"])
+    stem = _DEFINITE.sub("", bare(before), count=1)
+    plural_noun = stem in lex.nouns and stem in {bare(p) for p in lex.nouns[stem].plural}
+    counts_next = bare(match["next"] or "") in (lex.nouns.keys() | lex.scale_words.keys())
+    ordinal_noun = stem in lex.words["ordinal"]["nouns"]
+    if not 1 <= n <= 100 or not _DEFINITE.match(bare(before)) or plural_noun:
+        return match[0]  # "الأيام الـ3": a definite cardinal, for the number rule
+    if counts_next and not ordinal_noun:  # the number counts the noun after it ...
+        return match[0]  # ... unless the noun before always takes an ordinal ("القمة الـ33 يوم")
+    case = case_at(match, pre=_proclitics_of(before))
+    pre = _article_proclitics(match["art"])
+    words = with_proclitic(pre, ordinal(n, _noun_gender(before) or "m", case))
+    return f"{before} {words}"
+
+
+def _percent(match: re.Match[str]) -> str:
+    suffix = lexicon().words["words"]["percent"]
+    if match.groupdict().get("num2"):
+        return f"{_range_words(match)} {suffix}"
+    words = _signed(match, lambda case: quantity(match["num"], case), case_at(match))
+    return with_proclitic(match["pre"], f"{words} {suffix}")
+
+
+def _range_words(match: re.Match[str]) -> str:
+    """Two numbers: 2020-2024 → "مِنْ ... إِلَى ...", "بين 50 و70" → "... وَ...", 3-1 → "مُقَابِلَ"."""
+    w = lexicon().words["words"]
+    groups = match.groupdict()
+    first, second, sep = match["num"], match["num2"], groups.get("sep") or "-"
+    scale, noun = groups.get("scale"), groups.get("noun")
+    hyphen = sep in _DASHES
+    if hyphen and len(first) == 4 and len(second) == 2:  # "2024-25": the second year in full
+        second = first[:2] + second
+    a, b = (Decimal(".".join(p for p in parse_number(x) if p)) for x in (first, second))
+    if hyphen and a >= b and not scale and not noun:  # a score: "فاز 3-1"
+        opening = quantity(first, case_at(match)).text
+        return f"{opening} {w['score']} {quantity(second, Case.GEN).text}"
+    case = case_at(match, Case.NOM)
+    opener = ""
+    if hyphen:
+        before = bare(" ".join(match.string[: match.start()].split()[-1:]))
+        opener = "" if before in ("من", "بين") else f"{w['from']} "
+        # "بين 1914-1918": "بَيْنَ ... وَ..."; otherwise "مِنْ ... إِلَى ...".
+        link = "وَ" if before == "بين" else f"{w['to']} "
+        case = second_case = Case.GEN
+    else:
+        link = w["connectors"][bare(sep)]
+        link = link if link == "وَ" else f"{link} "
+        second_case = case if link == "وَ" or link.startswith("أَوْ") else Case.GEN
+    start = quantity(first, case, scale) if scale else quantity(first, case, None, noun)
+    number = start.number
+    if noun and not scale and a == int(a) and _slot(int(a)) != _slot(int(b)):
+        # "مِنْ عَشَرَةٍ إِلَى خَمْسَةَ عَشَرَ جُنْدِيًّا": no construct state for a noun form that is
+        # not the one written; the gender still agrees.
+        found = _noun_for(noun, int(b), False)
+        number = cardinal(int(a), found[0] if found else "m", case)
+    end = quantity(second, second_case, scale, noun).text
+    return with_proclitic(groups.get("pre"), f"{opener}{number} {link}{end}")
+
+
+def _currency(match: re.Match[str]) -> str:
+    lex = lexicon()
+    unit = lex.symbols[match["sym"]] if match.groupdict().get("sym") else None
+    noun = None if unit else match["noun"]
+
+    def reading(case: Case) -> Reading:
+        return quantity(match["num"], case, match["scale"], noun, unit)
+
+    return with_proclitic(match.groupdict().get("pre"), _signed(match, reading, case_at(match)))
+
+
+def _fraction(match: re.Match[str]) -> str:
+    top, bottom = int(match["a"]), int(match["b"])
+    if not 1 <= top < bottom <= 10:
+        return match[0]
+    words = counted(top, case_at(match), "m", lexicon().fractions[bottom]).text
+    if match["of"] is not None:  # the dual's sukun takes a kasra before the article: ثُلُثَيِ الـ
+        words = re.sub("\u064a\u0652$", "\u064a\u0650", construct(words))
+    return with_proclitic(match["pre"], words)
+
+
+def _number(match: re.Match[str]) -> str:
+    if match["art"]:
+        return _definite_number(match)
+    scale, noun = match["scale"], match["noun"]
+    words = _signed(match, lambda case: quantity(match["num"], case, scale, noun), case_at(match))
+    return with_proclitic(match["pre"], words)
+
+
+def _definite_number(match: re.Match[str]) -> str:
+    """A definite cardinal: "خلال الـ24 ساعة" → "الْأَرْبَعِ وَالْعِشْرِينَ سَاعَةً", "الأيام الـ3" →
+    "الثَّلَاثَةُ" (agreeing with the noun before)."""
+    pre = _article_proclitics(match["art"])
+    case = case_at(match, pre=pre)
+    reading = quantity(match["num"], case, match["scale"], match["noun"])
+    if not match["noun"] and not match["scale"]:
+        before = match.string[: match.start()].split()[-1:]
+        gender = _noun_gender(before[0]) if before else None
+        integer, fraction = parse_number(match["num"])
+        if gender and not fraction:
+            reading = Reading(cardinal(int(integer), gender, case))
+    parts = reading.number.split(" وَ")
+    number = " وَ".join(definite(p) for p in parts)
+    return with_proclitic(pre, Reading(number, reading.noun, reading.noun_first).text)
+
+
+def _symbol(match: re.Match[str]) -> str:
+    lex = lexicon()
+    if match[0] in lex.symbols:
+        return lex.symbols[match[0]].one[Case.NOM]
+    return str(lex.words["words"]["percent"])
+
+
+@cache
+def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
+    lex = lexicon()
+    scales = fuzzy(lex.scale_words)
+    scale = rf"(?:\s+(?P<scale>(?:{scales})(?!\w)))?"
+    noun = rf"(?:\s+(?P<noun>{WORD}))?"
+    symbols = "|".join(re.escape(s) for s in lex.symbols)
+    ordinal_nouns = fuzzy(lex.words["ordinal"]["nouns"])
+    not_after = r"(?![\d.,٫٬%٪/:]|\s*[-–—]\s*\d)"
+    dash = rf"\s*(?P<sep>[{_DASH}])\s*"
+    connector = rf"\s*(?P<sep>[{_DASH}]|(?:إلى|الى|حتى|أو)(?=\s)|و)\s*"
+    patterns: list[tuple[str, str, Rule]] = [
+        ("digits", r"(?<![\d.,٫٬])(?:\d+(?:-\d+){2,}|\d{13,}|0\d+)(?!\d|[.,٫٬]\d)", _digits),
+        (
+            "ordinal",
+            rf"(?P<noun>(?<![^\W\d_])(?:[وف]?[بك]?ال|[وف]?لل)(?:{ordinal_nouns}))\s+"
+            rf"(?P<num>\d{{1,3}}){not_after}(?!\s+(?:{scales})(?!\w))",
+            _ordinal_after_noun,
+        ),
+        (
+            "ordinal",
+            rf"(?P<before>\S+)\s+{_ART}(?P<num>\d{{1,3}}){not_after}(?:(?=\s+(?P<next>{WORD})))?",
+            _ordinal_after_article,
+        ),
+        ("percent", rf"{PRE}{_MINUS}(?P<num>{NUM})(?:{dash}(?P<num2>{NUM}))?\s?[%٪]", _percent),
+        ("percent", rf"(?<![\d%٪])(?<!\d\s)[%٪]\s?{PRE}(?P<num>{NUM})(?![\d%٪])", _percent),
+        (
+            "range",
+            rf"(?<![\d/:.,٫٬{_DASH}]){PRE}(?P<num>{NUM}){connector}(?P<num2>{NUM})"
+            rf"(?![\d/:]|\s*[{_DASH}]\s*\d){scale}{noun}",
+            _range_words,
+        ),
+        ("currency", rf"{PRE}(?P<sym>{symbols})\s?(?P<num>{NUM}){scale}", _currency),
+        ("currency", rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s?(?P<sym>{symbols})", _currency),
+        (
+            "currency",
+            rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s+(?P<noun>(?:{fuzzy(lex.currency_words)})(?!\w))",
+            _currency,
+        ),
+        (
+            "fraction",
+            rf"{PRE}(?<![\d/.,٫٬])(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])"
+            r"(?P<of>(?=\s+[وف]?ال))?",  # "3/4 الأصوات": of what follows, construct state
+            _fraction,
+        ),
+        ("number", rf"(?:{_ART}|{PRE}){_MINUS}(?P<num>{NUM}){scale}{noun}", _number),
+        ("symbol", rf"[%٪]|{symbols}", _symbol),
+    ]
+    return tuple((name, re.compile(p), spaced(rule)) for name, p, rule in patterns)
 
 
 def expand_numbers(text: str, trace: Trace = NO_TRACE) -> str:
-    """Every number in ``text`` as words; "15%" → "خمسة عشر بالمئة", "2020-2024" → "... إلى ...".
+    """Every number, date, time, percentage and currency amount in ``text`` as voweled words.
 
     >>> expand_numbers("ارتفع بنسبة 15٪")
-    'ارتفع بنسبة خمسة عشر بالمئة'
+    'ارتفع بنسبة خَمْسَةَ عَشَرَ فِي الْمِئَةِ'
+    >>> expand_numbers("قتل 3 جنود")
+    'قتل ثَلَاثَةُ جُنُودٍ'
     """
-    w = _words()
-    text = western_digits(text)
-    text = trace.sub("range", _RANGE, f" {w['range']} ", text)
+    # dates.py reads dates with the words defined here, so it is imported when first needed.
+    from newsaudio.textprep.dates import expand_dates
 
-    def spell(match: re.Match[str]) -> str:
-        integer = re.sub("[,٬]", "", match["int"])
-        words = number_to_words(integer, match["frac"], bool(match["minus"]))
-        if match["percent"]:
-            words = f"{words} {w['percent']}"
-        return words
-
-    return trace.sub("number", _NUMBER, spell, text)
+    text = expand_dates(text, trace)
+    for name, pattern, rule in _rules():
+        text = trace.sub(name, pattern, rule, text)
+    return unicodedata.normalize("NFC", text)
