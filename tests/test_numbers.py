@@ -13,7 +13,8 @@ import pytest
 from newsaudio.resources import data_toml
 from newsaudio.textprep import expand
 from newsaudio.textprep.dates import calendar
-from newsaudio.textprep.numbers import bare, expand_numbers, lexicon
+from newsaudio.textprep.number_words import bare, number_data
+from newsaudio.textprep.numbers import expand_numbers
 from newsaudio.textprep.trace import Trace
 
 from .conftest import DATA
@@ -106,7 +107,7 @@ def test_every_month_name_is_read() -> None:
         assert not _UNREAD.search(spoken), key
 
 
-@pytest.mark.parametrize("word", sorted(lexicon().currency_words))
+@pytest.mark.parametrize("word", sorted(number_data().currency_words))
 def test_every_currency_word_is_counted(word: str) -> None:
     spoken = expand_numbers(f"بلغ 7 {word}")
     assert not _UNREAD.search(spoken)

@@ -26,18 +26,13 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.number_words import Case, bare, cardinal, counted, number_data, ordinal
 from newsaudio.textprep.numbers import (
     PRE,
-    Case,
     Rule,
-    bare,
-    cardinal,
     case_at,
     context_case,
-    counted,
     fuzzy,
-    lexicon,
-    ordinal,
     spaced,
     with_proclitic,
 )
@@ -159,7 +154,7 @@ def _minutes(minutes: int, case: Case) -> str:
         return ""
     if minutes in (15, 30):
         return str(time["quarter" if minutes == 15 else "half"][case])
-    return "وَ" + counted(minutes, case, "f", lexicon().nouns["دقيقة"]).text
+    return "وَ" + counted(minutes, case, "f", number_data().nouns["دقيقة"]).text
 
 
 def _time(match: re.Match[str]) -> str:

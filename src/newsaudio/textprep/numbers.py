@@ -3,18 +3,15 @@
 ``expand_numbers`` runs on normalized text, before sentence splitting and diacritization. It
 writes every number word fully voweled: the diacritizer keeps marks already on a letter, so the
 listener hears exactly these words. Western, Eastern Arabic and Persian digits are all read.
-Words live in ``data/numbers.toml`` and ``data/currencies.toml`` (dates in ``data/dates.toml``).
+The words come from :mod:`newsaudio.textprep.number_words` (dates: ``data/dates.toml``).
 
 Rules run in this order, each recorded in the trace under its name: date, time, year (in
 :mod:`newsaudio.textprep.dates`), digits, ordinal, percent, range, currency, fraction, number,
 symbol. What they handle:
 
-* **Counted nouns.** 3-10 take the genitive plural and the opposite gender ("ثَلَاثَةُ جُنُودٍ",
-  "ثَلَاثُ سَنَوَاتٍ"), 11-99 the accusative singular ("اثْنَا عَشَرَ جُنْدِيًّا"), round hundreds and
-  thousands the genitive singular ("خَمْسُمِئَةِ دُولَارٍ"); one and two follow the noun or become its
-  dual ("دُولَارَانِ"). The gender comes from a list of news nouns; an unknown noun is feminine when
-  a singular ends in "ة" or a plural in "ات", else masculine. The noun keeps its letters; it gets
-  vowels only when the text writes the form the construction needs.
+* **Counted nouns** take the forms :func:`~newsaudio.textprep.number_words.counted` gives them
+  ("ثَلَاثَةُ جُنُودٍ"). The gender comes from a list of news nouns; an unknown noun is feminine
+  when a singular ends in "ة" or a plural in "ات", else masculine.
 * **Case** is read from the word before: genitive after prepositions and nouns that govern the
   number (في، منذ، بنسبة، عام ...) or ب/ل/ك written on it, accusative after أن/إن, else nominative.
 * Scale words ("3 مليارات", "2.5 مليون" → "مِلْيُونَانِ وَخَمْسُمِئَةِ أَلْفٍ"), decimals with "." "٫"
@@ -35,21 +32,27 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from enum import IntEnum
 from functools import cache
-from typing import Any
 
-from newsaudio.resources import data_toml
+from newsaudio.textprep.number_words import (
+    MARK,
+    Case,
+    Noun,
+    Reading,
+    bare,
+    cardinal,
+    construct,
+    counted,
+    definite,
+    digits,
+    number_data,
+    ordinal,
+    slot,
+)
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
-_MARK = "\u064b-\u0652\u0670"
-_MARKS = re.compile(f"[{_MARK}\u0640]")
-_TANWEEN_TO_VOWEL = str.maketrans("\u064c\u064d\u064b", "\u064f\u0650\u064e")
-_SUN_LETTERS = frozenset("تثدذرزسشصضطظلن")
-_CASES = ("nominative", "accusative", "genitive")
 _CLAUSE_END = frozenset('،,.؛;:!?؟()[]«»"“”')
 # A token that is itself part of a run of numbers ("50" in "بين 50 و70"), skipped when looking
 # back for the word that decides the case.
@@ -66,296 +69,9 @@ PRE = r"(?P<pre>(?<![^\W\d_])[وفبلك]{1,2}ـ?)?"  # "و70", "ب15": procliti
 # A minus sign: not after a word or digit ("كوفيد-19", "2020-2024"), but after a proclitic ("و-5").
 _MINUS = r"(?P<minus>(?:(?<![\w.,٫٬])|(?<=(?<![^\W\d_])[وفبلك]))[-−])?"
 _ART = r"(?P<art>(?<![^\W\d_])(?:[وف]?[بك]?ال|[وف]?لل)ـ?\s?)"  # "الـ24"
-WORD = rf"[\u0621-\u064a\u0671][\u0621-\u064a\u0671{_MARK}]*(?!\w)"
+WORD = rf"[\u0621-\u064a\u0671][\u0621-\u064a\u0671{MARK}]*(?!\w)"
 _DASHES = "-–—"
 _DASH = r"\-–—"  # for character classes, where a bare "-" would make a range
-
-
-class Case(IntEnum):
-    """Grammatical case; the value indexes the [nom, acc, gen] lists of the data files."""
-
-    NOM = 0
-    ACC = 1
-    GEN = 2
-
-
-Forms = tuple[str, str, str]
-
-
-@dataclass(frozen=True)
-class Noun:
-    """A noun a number can count, with the forms counting needs (each [nom, acc, gen])."""
-
-    gender: str  # "m" or "f"
-    one: Forms
-    plural: tuple[str, ...]  # genitive plural(s), after 3-10
-    two: Forms | None = None
-    says_one: bool = True  # "دُولَارٌ وَاحِدٌ"; scales and fractions say just "أَلْفٌ", "نِصْفٌ"
-
-
-@dataclass(frozen=True)
-class Scale:
-    value: int
-    automatic: bool  # used to read long numbers, not only when the text writes the word
-    noun: Noun
-
-
-@dataclass(frozen=True)
-class Reading:
-    """A number in words and the noun it counts, apart so a range can leave out the first noun."""
-
-    number: str
-    noun: str = ""
-    noun_first: bool = False  # "دُولَارٌ وَاحِدٌ"
-
-    @property
-    def text(self) -> str:
-        if not self.noun:
-            return self.number
-        return f"{self.noun} {self.number}" if self.noun_first else f"{self.number} {self.noun}"
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    """The data files, loaded once, with look-up tables keyed by unvoweled spelling."""
-
-    words: dict[str, Any]
-    scales: tuple[Scale, ...]  # largest first
-    scale_words: dict[str, Scale]
-    nouns: dict[str, Noun]  # news nouns and currencies
-    currency_words: dict[str, Noun]
-    symbols: dict[str, Noun]
-    fractions: dict[int, Noun]
-    genitive_after: frozenset[str]
-    accusative_after: frozenset[str]
-    not_counted: frozenset[str]
-
-
-def _nfc(value: Any) -> Any:
-    """Data strings in NFC, so mark order is the same as in normalized text."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {_nfc(k): _nfc(v) for k, v in value.items()}
-    return value
-
-
-def bare(word: str) -> str:
-    """``word`` without vowel marks or tatweel: the key for every look-up."""
-    return _MARKS.sub("", word)
-
-
-def _three(forms: list[str]) -> Forms:
-    return (forms[0], forms[1], forms[2])
-
-
-def _noun(entry: dict[str, Any], gender: str, says_one: bool = True) -> Noun:
-    two = _three(entry["two"]) if "two" in entry else None
-    return Noun(gender, _three(entry["one"]), tuple(entry["plural"]), two, says_one)
-
-
-def _forms(noun: Noun) -> list[str]:
-    return [*noun.one, *(noun.two or ()), *noun.plural]
-
-
-@cache
-def lexicon() -> Lexicon:
-    words = _nfc(data_toml("numbers.toml"))
-    money = _nfc(data_toml("currencies.toml"))["currencies"]
-    scales = tuple(
-        Scale(s["value"], s["automatic"], _noun(s, "m", says_one=False))
-        for s in sorted(words["scales"], key=lambda s: -s["value"])
-    )
-    scale_words = {bare(form): scale for scale in scales for form in _forms(scale.noun)}
-    currency_words: dict[str, Noun] = {}
-    symbols: dict[str, Noun] = {}
-    for entry in money.values():
-        noun = _noun(entry, entry["gender"])
-        for form in _forms(noun):
-            currency_words.setdefault(bare(form), noun)
-        symbols.update(dict.fromkeys(entry.get("symbols", []), noun))
-    nouns = dict(currency_words)
-    for entry in words["nouns"].values():
-        noun = _noun(entry, entry["gender"])
-        for form in _forms(noun):
-            nouns.setdefault(bare(form), noun)
-    context = words["context"]
-    return Lexicon(
-        words=words,
-        scales=scales,
-        scale_words=scale_words,
-        nouns=nouns,
-        currency_words=currency_words,
-        symbols=symbols,
-        fractions={int(k): _noun(v, "m", says_one=False) for k, v in words["fractions"].items()},
-        genitive_after=frozenset(context["genitive"]),
-        accusative_after=frozenset(context["accusative"]),
-        not_counted=frozenset(context["not_counted"]),
-    )
-
-
-# --- Word forms --------------------------------------------------------------------------------
-
-
-def _drop_tanween(word: str) -> str:
-    # The alif of "ثَلَاثًا" / "سِتًّا" only carries the tanween: it goes with it.
-    if word.endswith("ا") and "\u064b" in word[-3:-1]:
-        word = word[:-1]
-    return word.translate(_TANWEEN_TO_VOWEL)
-
-
-def construct(words: str) -> str:
-    """The last word as it stands before the noun it counts: no tanween, no dual nun.
-
-    >>> construct("ثَلَاثَةٌ"), construct("خَمْسَةَ عَشَرَ أَلْفًا"), construct("مِئَتَانِ")
-    ('ثَلَاثَةُ', 'خَمْسَةَ عَشَرَ أَلْفَ', 'مِئَتَا')
-    """
-    head, _, word = words.rpartition(" ")
-    exceptions = lexicon().words["cardinal"]["construct"]
-    link = "وَ" if word.startswith("وَ") else ""
-    if word[len(link) :] in exceptions:
-        word = link + exceptions[word[len(link) :]]
-    elif word.endswith(("انِ", "يْنِ")):
-        word = word[:-1].removesuffix("ن")
-    else:
-        word = _drop_tanween(word)
-    return f"{head} {word}" if head else word
-
-
-def definite(word: str) -> str:
-    """``word`` with the article, assimilated before a sun letter: "ثَلَاثٍ" → "الثَّلَاثِ"."""
-    word = _drop_tanween(word)
-    if word[0] in _SUN_LETTERS:
-        return unicodedata.normalize("NFC", f"ال{word[0]}\u0651{word[1:]}")
-    return f"الْ{word}"
-
-
-def _gender_key(gender: str) -> str:
-    return "masculine" if gender == "m" else "feminine"
-
-
-def _below_thousand(n: int, gender: str, case: Case) -> list[str]:
-    """Parts of 1..999, to be joined with "وَ"; the ones come before the tens."""
-    c = lexicon().words["cardinal"]
-    units = c[_gender_key(gender)][_CASES[case]]
-    parts: list[str] = []
-    hundreds, rest = divmod(n, 100)
-    if hundreds:
-        parts.append(c["hundreds"][_CASES[case]][hundreds])
-    if 0 < rest < 20:
-        parts.append(units[rest])
-    elif rest:
-        tens, ones = divmod(rest, 10)
-        if ones == 1:
-            parts.append(c["compound_one"][_gender_key(gender)][case])
-        elif ones:
-            parts.append(units[ones])
-        parts.append(c["tens"][_CASES[case]][tens])
-    return parts
-
-
-def _scales_from(top: Scale | None) -> list[Scale]:
-    automatic = [s for s in lexicon().scales if s.automatic]
-    if top is None:
-        return automatic
-    return [top, *(s for s in automatic if s.value < top.value)]
-
-
-def cardinal(n: int, gender: str = "m", case: Case = Case.NOM, top: Scale | None = None) -> str:
-    """A whole number in words; ``gender`` is the counted noun's, ``top`` the largest scale word
-    to use (the text's own: "6200 ألف" stays thousands).
-
-    >>> cardinal(2025, case=Case.GEN)
-    'أَلْفَيْنِ وَخَمْسَةٍ وَعِشْرِينَ'
-    >>> cardinal(13, "f")
-    'ثَلَاثَ عَشْرَةَ'
-    """
-    if n == 0:
-        return str(lexicon().words["cardinal"]["zero"][case])
-    parts: list[str] = []
-    rest = n
-    for scale in _scales_from(top):  # the first scale also takes counts of 1000 and more
-        count, rest = divmod(rest, scale.value)
-        if count:
-            parts.append(counted(count, case, "m", scale.noun).text)
-    if rest:
-        parts.extend(_below_thousand(rest, gender, case))
-    return " وَ".join(parts)
-
-
-def ordinal(n: int, gender: str = "m", case: Case = Case.NOM) -> str:
-    """1..100 as a definite ordinal: "الْحَادِي وَالْعِشْرُونَ", "الْأُولَى"."""
-    o = lexicon().words["ordinal"]
-    if n < 20:
-        return str(o[_gender_key(gender)][_CASES[case]][n])
-    if n == 100:
-        return str(o["hundred"][case])
-    tens, ones = divmod(n, 10)
-    ten = o["tens"][_CASES[case]][tens]
-    if not ones:
-        return str(ten)
-    unit = (
-        o["compound_one"][_gender_key(gender)][case] if ones == 1 else ordinal(ones, gender, case)
-    )
-    return f"{unit} وَ{ten}"
-
-
-def _slot(n: int) -> str:
-    """The noun form ``n`` takes: plural, accusative or genitive singular, or as written."""
-    rest = n % 100
-    if 3 <= rest <= 10:
-        return "plural"
-    if rest >= 11:
-        return "accusative"
-    return "genitive" if rest == 0 and n else "written"
-
-
-def counted(
-    n: int,
-    case: Case,
-    gender: str,
-    noun: Noun | None,
-    written: str | None = None,
-    top: Scale | None = None,
-) -> Reading:
-    """``n`` and the noun it counts in the forms Arabic requires. ``written`` is the noun as the
-    text has it (kept unless the needed form has the same letters); None: we supply ``noun``."""
-
-    def pick(forms: Sequence[str]) -> str:
-        if written is None:
-            return forms[0]
-        return next((f for f in forms if bare(f) == bare(written)), written)
-
-    rest = n % 100
-    if noun is None:  # an unknown noun: agreement and construct state only
-        noun = Noun(gender, ("", "", ""), ())
-    if n == 1:
-        word = pick(noun.one[case : case + 1])
-        if not noun.says_one:
-            return Reading(word)
-        return Reading(_below_thousand(1, gender, case)[0], word, noun_first=True)
-    if n == 2 and noun.two:
-        return Reading(noun.two[case])
-    if written is None and n > 100 and rest in (1, 2):  # "مِئَةُ أَلْفٍ وَأَلْفٌ"
-        more = counted(rest, case, gender, noun)
-        return Reading(f"{counted(n - rest, case, gender, noun).text} وَ{more.text}")
-    number = cardinal(n, gender, case, top)
-    slot = _slot(n)
-    if slot == "plural":
-        return Reading(construct(number), pick(noun.plural))
-    if slot == "accusative":
-        return Reading(number, pick(noun.one[Case.ACC : Case.ACC + 1]))
-    if slot == "genitive":
-        return Reading(construct(number), pick(noun.one[Case.GEN :]))
-    return Reading(number, written or noun.one[Case.GEN])  # 0, and 101, 102 ... before a noun
-
-
-def digits(text: str) -> str:
-    """Digit by digit, for phone numbers and identifiers."""
-    names = lexicon().words["cardinal"]["digits"]
-    return " ".join(names[int(d)] for d in text if d.isdigit())
 
 
 def parse_number(written: str) -> tuple[str, str]:
@@ -372,7 +88,7 @@ def parse_number(written: str) -> tuple[str, str]:
 
 def _decimal(value: int, fraction: str, case: Case) -> str:
     """A decimal: 3.05 → "ثَلَاثَةٌ فَاصِلَةُ صِفْرٍ خَمْسَةٍ" (leading zeros, then one number)."""
-    c = lexicon().words["cardinal"]
+    c = number_data().words["cardinal"]
     tail = fraction.lstrip("0")
     spoken = [c["zero"][Case.GEN]] * (len(fraction) - len(tail))
     if tail:
@@ -382,12 +98,12 @@ def _decimal(value: int, fraction: str, case: Case) -> str:
 
 def _noun_for(word: str, n: int, scaled: bool) -> tuple[str, Noun | None] | None:
     """Gender and entry of the noun ``word`` counted by ``n``; None if it is not a counted noun."""
-    lex = lexicon()
+    data = number_data()
     key = bare(word)
-    if key in lex.nouns:
-        return lex.nouns[key].gender, lex.nouns[key]
+    if key in data.nouns:
+        return data.nouns[key].gender, data.nouns[key]
     # A counted noun is indefinite and not a particle or verb from the not-counted list.
-    if key in lex.not_counted or _DEFINITE.match(key) or len(key) < 2:
+    if key in data.not_counted or _DEFINITE.match(key) or len(key) < 2:
         return None
     if not scaled and 1000 <= n <= 2100:  # most likely a year, with a verb or name after it
         return None
@@ -405,7 +121,7 @@ def quantity(
 ) -> Reading:
     """A number as written, with the scale word and noun after it, or a ``unit`` we supply."""
     integer, fraction = parse_number(num)
-    scale = lexicon().scale_words.get(bare(scale_word)) if scale_word else None
+    scale = number_data().scale_words.get(bare(scale_word)) if scale_word else None
     if scale is not None:  # "2.5 مليون" is the whole number 2500000, read in millions
         exact = Decimal(f"{integer}.{fraction or 0}") * scale.value
         if exact == exact.to_integral_value():
@@ -432,15 +148,15 @@ def quantity(
 def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
     """The case of a number at ``start``, from the word before it (skipping numbers it is
     coordinated with, as in "بين 50 و70")."""
-    lex = lexicon()
+    data = number_data()
     for token in reversed(text[max(0, start - 80) : start].split()):
         if token[-1] in _CLAUSE_END:
             return default
         word = bare(token)
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
-            if candidate in lex.genitive_after:
+            if candidate in data.genitive_after:
                 return Case.GEN
-            if candidate in lex.accusative_after:
+            if candidate in data.accusative_after:
                 return Case.ACC
         if not _NUMBERISH.fullmatch(word):
             return default
@@ -467,7 +183,7 @@ def with_proclitic(pre: str | None, words: str) -> str:
     """``words`` with the proclitics written on the number, voweled: "ب" → "بِخَمْسَةَ عَشَرَ"."""
     if not pre:
         return words
-    proclitics = lexicon().words["words"]["proclitics"]
+    proclitics = number_data().words["words"]["proclitics"]
     voweled = "".join(proclitics[ch] for ch in bare(pre))
     if voweled.endswith("لِ") and words.startswith("ال"):  # لِ + الْأُولَى → لِلْأُولَى
         return voweled + words[1:]
@@ -480,7 +196,7 @@ def fuzzy(words: Iterable[str]) -> str:
     keys = sorted({bare(w) for w in words}, key=len, reverse=True)
 
     def one(word: str) -> str:
-        return "".join(r"\s+" if ch == " " else re.escape(ch) + f"[{_MARK}\u0640]*" for ch in word)
+        return "".join(r"\s+" if ch == " " else re.escape(ch) + f"[{MARK}\u0640]*" for ch in word)
 
     return "|".join(one(k) for k in keys)
 
@@ -510,7 +226,7 @@ def spaced(rule: Rule) -> Rule:
 
 def _signed(match: re.Match[str], reading: Callable[[Case], Reading], case: Case) -> str:
     if match.groupdict().get("minus"):
-        return f"{lexicon().words['cardinal']['minus']} {reading(Case.GEN).text}"
+        return f"{number_data().words['cardinal']['minus']} {reading(Case.GEN).text}"
     return reading(case).text
 
 
@@ -523,7 +239,7 @@ def _ordinal_after_noun(match: re.Match[str]) -> str:
     if not 1 <= n <= 100:
         return match[0]
     stem = _DEFINITE.sub("", bare(match["noun"]), count=1)
-    gender = lexicon().words["ordinal"]["nouns"][stem]
+    gender = number_data().words["ordinal"]["nouns"][stem]
     case = case_at(match, pre=_proclitics_of(match["noun"]))
     return f"{match['noun']} {ordinal(n, gender, case)}"
 
@@ -537,22 +253,22 @@ def _article_proclitics(article: str) -> str:
 def _noun_gender(word: str) -> str | None:
     """Gender of a (possibly definite) noun written before an ordinal or a definite number."""
     stem = _DEFINITE.sub("", bare(word), count=1)
-    lex = lexicon()
-    if stem in lex.words["ordinal"]["nouns"]:
-        return str(lex.words["ordinal"]["nouns"][stem])
-    if stem in lex.nouns:
-        return lex.nouns[stem].gender
+    data = number_data()
+    if stem in data.words["ordinal"]["nouns"]:
+        return str(data.words["ordinal"]["nouns"][stem])
+    if stem in data.nouns:
+        return data.nouns[stem].gender
     return "f" if stem.endswith("ة") else None
 
 
 def _ordinal_after_article(match: re.Match[str]) -> str:
     """An ordinal after a singular definite noun ("الذكرى الـ75"); anything else is unchanged."""
-    lex = lexicon()
+    data = number_data()
     before, n = match["before"], int(match["num"])
     stem = _DEFINITE.sub("", bare(before), count=1)
-    plural_noun = stem in lex.nouns and stem in {bare(p) for p in lex.nouns[stem].plural}
-    counts_next = bare(match["next"] or "") in (lex.nouns.keys() | lex.scale_words.keys())
-    ordinal_noun = stem in lex.words["ordinal"]["nouns"]
+    plural_noun = stem in data.nouns and stem in {bare(p) for p in data.nouns[stem].plural}
+    counts_next = bare(match["next"] or "") in (data.nouns.keys() | data.scale_words.keys())
+    ordinal_noun = stem in data.words["ordinal"]["nouns"]
     if not 1 <= n <= 100 or not _DEFINITE.match(bare(before)) or plural_noun:
         return match[0]  # "الأيام الـ3": a definite cardinal, for the number rule
     if counts_next and not ordinal_noun:  # the number counts the noun after it ...
@@ -564,7 +280,7 @@ def _ordinal_after_article(match: re.Match[str]) -> str:
 
 
 def _percent(match: re.Match[str]) -> str:
-    suffix = lexicon().words["words"]["percent"]
+    suffix = number_data().words["words"]["percent"]
     if match.groupdict().get("num2"):
         return f"{_range_words(match)} {suffix}"
     words = _signed(match, lambda case: quantity(match["num"], case), case_at(match))
@@ -573,7 +289,7 @@ def _percent(match: re.Match[str]) -> str:
 
 def _range_words(match: re.Match[str]) -> str:
     """Two numbers: 2020-2024 → "مِنْ ... إِلَى ...", "بين 50 و70" → "... وَ...", 3-1 → "مُقَابِلَ"."""
-    w = lexicon().words["words"]
+    w = number_data().words["words"]
     groups = match.groupdict()
     first, second, sep = match["num"], match["num2"], groups.get("sep") or "-"
     scale, noun = groups.get("scale"), groups.get("noun")
@@ -598,7 +314,7 @@ def _range_words(match: re.Match[str]) -> str:
         second_case = case if link == "وَ" or link.startswith("أَوْ") else Case.GEN
     start = quantity(first, case, scale) if scale else quantity(first, case, None, noun)
     number = start.number
-    if noun and not scale and a == int(a) and _slot(int(a)) != _slot(int(b)):
+    if noun and not scale and a == int(a) and slot(int(a)) != slot(int(b)):
         # "مِنْ عَشَرَةٍ إِلَى خَمْسَةَ عَشَرَ جُنْدِيًّا": no construct state for a noun form that is
         # not the one written; the gender still agrees.
         found = _noun_for(noun, int(b), False)
@@ -608,8 +324,8 @@ def _range_words(match: re.Match[str]) -> str:
 
 
 def _currency(match: re.Match[str]) -> str:
-    lex = lexicon()
-    unit = lex.symbols[match["sym"]] if match.groupdict().get("sym") else None
+    data = number_data()
+    unit = data.symbols[match["sym"]] if match.groupdict().get("sym") else None
     noun = None if unit else match["noun"]
 
     def reading(case: Case) -> Reading:
@@ -622,7 +338,7 @@ def _fraction(match: re.Match[str]) -> str:
     top, bottom = int(match["a"]), int(match["b"])
     if not 1 <= top < bottom <= 10:
         return match[0]
-    words = counted(top, case_at(match), "m", lexicon().fractions[bottom]).text
+    words = counted(top, case_at(match), "m", number_data().fractions[bottom]).text
     if match["of"] is not None:  # the dual's sukun takes a kasra before the article: ثُلُثَيِ الـ
         words = re.sub("\u064a\u0652$", "\u064a\u0650", construct(words))
     return with_proclitic(match["pre"], words)
@@ -654,20 +370,20 @@ def _definite_number(match: re.Match[str]) -> str:
 
 
 def _symbol(match: re.Match[str]) -> str:
-    lex = lexicon()
-    if match[0] in lex.symbols:
-        return lex.symbols[match[0]].one[Case.NOM]
-    return str(lex.words["words"]["percent"])
+    data = number_data()
+    if match[0] in data.symbols:
+        return data.symbols[match[0]].one[Case.NOM]
+    return str(data.words["words"]["percent"])
 
 
 @cache
 def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
-    lex = lexicon()
-    scales = fuzzy(lex.scale_words)
+    data = number_data()
+    scales = fuzzy(data.scale_words)
     scale = rf"(?:\s+(?P<scale>(?:{scales})(?!\w)))?"
     noun = rf"(?:\s+(?P<noun>{WORD}))?"
-    symbols = "|".join(re.escape(s) for s in lex.symbols)
-    ordinal_nouns = fuzzy(lex.words["ordinal"]["nouns"])
+    symbols = "|".join(re.escape(s) for s in data.symbols)
+    ordinal_nouns = fuzzy(data.words["ordinal"]["nouns"])
     not_after = r"(?![\d.,٫٬%٪/:]|\s*[-–—]\s*\d)"
     dash = rf"\s*(?P<sep>[{_DASH}])\s*"
     connector = rf"\s*(?P<sep>[{_DASH}]|(?:إلى|الى|حتى|أو)(?=\s)|و)\s*"
@@ -696,7 +412,7 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
         ("currency", rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s?(?P<sym>{symbols})", _currency),
         (
             "currency",
-            rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s+(?P<noun>(?:{fuzzy(lex.currency_words)})(?!\w))",
+            rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s+(?P<noun>(?:{fuzzy(data.currency_words)})(?!\w))",
             _currency,
         ),
         (
@@ -719,7 +435,7 @@ def expand_numbers(text: str, trace: Trace = NO_TRACE) -> str:
     >>> expand_numbers("قتل 3 جنود")
     'قتل ثَلَاثَةُ جُنُودٍ'
     """
-    # dates.py reads dates with the words defined here, so it is imported when first needed.
+    # dates.py builds its rules with the helpers defined here, so it is imported when first needed.
     from newsaudio.textprep.dates import expand_dates
 
     text = expand_dates(text, trace)
