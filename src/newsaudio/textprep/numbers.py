@@ -384,7 +384,9 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
     noun = rf"(?:\s+(?P<noun>{WORD}))?"
     symbols = "|".join(re.escape(s) for s in data.symbols)
     ordinal_nouns = fuzzy(data.words["ordinal"]["nouns"])
-    not_after = r"(?![\d.,٫٬%٪/:]|\s*[-–—]\s*\d)"
+    # Not part of a longer number, percentage, date or range; a full stop or comma that ends the
+    # sentence or clause is fine ("في القرن 21.").
+    not_after = r"(?![\d%٪/:]|[.,٫٬]\d|\s*[-–—]\s*\d)"
     dash = rf"\s*(?P<sep>[{_DASH}])\s*"
     connector = rf"\s*(?P<sep>[{_DASH}]|(?:إلى|الى|حتى|أو)(?=\s)|و)\s*"
     patterns: list[tuple[str, str, Rule]] = [
