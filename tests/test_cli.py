@@ -26,7 +26,14 @@ from .conftest import SAMPLE, run_cli, snapshot
 
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
     names = sorted(p.name for p in rendered_sample.iterdir())
-    assert names == ["cover.png", "feed.xml", "kursk-ar.json", "kursk-ar.mp3", "kursk-ar.txt"]
+    assert names == [
+        "cover.png",
+        "feed.xml",
+        "kursk-ar.chapters.json",
+        "kursk-ar.episode.json",
+        "kursk-ar.mp3",
+        "kursk-ar.txt",
+    ]
 
 
 def test_mp3_format(rendered_sample: Path) -> None:
@@ -97,6 +104,22 @@ def test_transcript_has_a_titled_block_per_segment(rendered_sample: Path) -> Non
     assert blocks[-1].startswith("[9] الخاتمة")
 
 
+def test_json_chapters_match_id3(rendered_sample: Path) -> None:
+    document = json.loads((rendered_sample / "kursk-ar.chapters.json").read_text(encoding="utf-8"))
+    assert document["version"] == "1.2.0"
+    tags = ID3(rendered_sample / "kursk-ar.mp3")
+    frames = [tags[f"CHAP:{cid}"] for cid in tags.getall("CTOC")[0].child_element_ids]
+    assert [c["title"] for c in document["chapters"]] == [str(f.sub_frames["TIT2"]) for f in frames]
+    assert [round(c["startTime"] * 1000) for c in document["chapters"]] == [
+        f.start_time for f in frames
+    ]
+    xml = (rendered_sample / "feed.xml").read_text(encoding="utf-8")
+    assert (
+        '<podcast:chapters url="http://localhost:8000/kursk-ar.chapters.json" '
+        'type="application/json+chapters"/>' in xml
+    )
+
+
 def test_feed_parses_and_points_at_the_mp3(rendered_sample: Path) -> None:
     xml = (rendered_sample / "feed.xml").read_bytes()
     parsed = feedparser.parse(xml)
@@ -115,7 +138,7 @@ def test_rerender_replaces_episode(rendered_sample: Path, tmp_path: Path) -> Non
     other = tmp_path / "second.md"
     other.write_text("# خبر ثان\n\nفقرة قصيرة.\n", encoding="utf-8")
     assert run_cli("render", other, "--out", out, "--quiet").exit_code == 0
-    first_guid = json.loads((out / "kursk-ar.json").read_text())["guid"]
+    first_guid = json.loads((out / "kursk-ar.episode.json").read_text())["guid"]
     assert run_cli("render", SAMPLE, "--out", out, "--quiet").exit_code == 0
     parsed = feedparser.parse((out / "feed.xml").read_bytes())
     guids = [e.id for e in parsed.entries]

@@ -97,12 +97,12 @@ def test_pub_date_ignores_locale() -> None:
 
 
 def test_load_episodes_skips_missing_audio_and_rejects_damage(tmp_path: Path) -> None:
-    (tmp_path / "a.json").write_text(episode_json(_episode("a")), encoding="utf-8")
+    (tmp_path / "a.episode.json").write_text(episode_json(_episode("a")), encoding="utf-8")
     (tmp_path / "a.mp3").write_bytes(b"x")
-    (tmp_path / "gone.json").write_text(episode_json(_episode("gone")), encoding="utf-8")
+    (tmp_path / "gone.episode.json").write_text(episode_json(_episode("gone")), encoding="utf-8")
     assert [e.slug for e in load_episodes(tmp_path)] == ["a"]
-    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
-    with pytest.raises(FeedError, match=r"broken\.json"):
+    (tmp_path / "broken.episode.json").write_text("{", encoding="utf-8")
+    with pytest.raises(FeedError, match=r"broken\.episode\.json"):
         load_episodes(tmp_path)
 
 

@@ -1,8 +1,8 @@
 """Stage 7: the podcast feed — episodes of an output folder rendered through ``podcast.xml.j2``.
 
-Each rendered article leaves ``<slug>.json`` beside its MP3: the episode's feed entry. The feed
-lists every such episode of the folder, newest first, so re-rendering an article replaces its entry
-(same slug, same GUID) instead of adding one. Follows Apple Podcasts' RSS requirements and the
+Each rendered article leaves ``<slug>.episode.json`` beside its MP3: the episode's feed entry. The
+feed lists every such episode of the folder, newest first, so re-rendering an article replaces its
+entry (same slug, same GUID) instead of adding one. Follows Apple Podcasts' RSS requirements and the
 Podcasting 2.0 namespace.
 """
 
@@ -24,6 +24,7 @@ from newsaudio.errors import FeedError
 from newsaudio.resources import project_path
 
 FEED_FILE = "feed.xml"
+EPISODE_SUFFIX = ".episode.json"  # beside <slug>.chapters.json, which is not an episode record
 TEMPLATE_FILE = "podcast.xml.j2"
 # Apple counts the 4000 limit of <description> in bytes; Arabic letters take two bytes each.
 DESCRIPTION_MAX_BYTES = 4000
@@ -34,7 +35,7 @@ PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 @dataclass(frozen=True)
 class Episode:
-    """One feed item, as stored in ``<slug>.json``."""
+    """One feed item, as stored in ``<slug>.episode.json``."""
 
     slug: str
     guid: str
@@ -47,6 +48,7 @@ class Episode:
     transcript_file: str
     source_url: str | None = None
     author: str | None = None
+    chapters_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -80,7 +82,7 @@ def podcast_guid(feed_url: str) -> str:
 
 
 def episode_path(out_dir: Path, slug: str) -> Path:
-    return out_dir / f"{slug}.json"
+    return out_dir / f"{slug}{EPISODE_SUFFIX}"
 
 
 def read_episode(path: Path) -> Episode:
@@ -94,7 +96,7 @@ def read_episode(path: Path) -> Episode:
 def load_episodes(out_dir: Path) -> list[Episode]:
     """Every episode of the folder whose MP3 is still there."""
     episodes = []
-    for path in sorted(out_dir.glob("*.json")):
+    for path in sorted(out_dir.glob(f"*{EPISODE_SUFFIX}")):
         episode = read_episode(path)
         if (out_dir / episode.audio_file).is_file():
             episodes.append(episode)
@@ -152,6 +154,7 @@ def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | No
             "description": truncate_bytes(e.description),
             "enclosure_url": config.base_url + quote(e.audio_file),
             "transcript_url": config.base_url + quote(e.transcript_file),
+            "chapters_url": config.base_url + quote(e.chapters_file) if e.chapters_file else None,
             "pub_date": rfc2822(e.pub_date),
             "duration": itunes_duration(e.duration_s),
         }

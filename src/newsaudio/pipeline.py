@@ -37,7 +37,7 @@ from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
 from newsaudio.textprep.diacritize import Diacritizer
 from newsaudio.textprep.lexicon import load_lexicon
-from newsaudio.transcript import format_transcript
+from newsaudio.transcript import format_json_chapters, format_transcript
 from newsaudio.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def render_article(
     slug = article.slug
     audio_path = out_dir / f"{slug}.mp3"
     transcript_path = out_dir / f"{slug}.txt"
+    chapters_path = out_dir / f"{slug}.chapters.json"
     record_path = episode_path(out_dir, slug)
     feed_path = out_dir / FEED_FILE
     transcript = format_transcript(prepared)
@@ -111,6 +112,7 @@ def render_article(
         feed_tmp = stack.enter_context(atomic_path(feed_path))
         record_tmp = stack.enter_context(atomic_path(record_path))
         transcript_tmp = stack.enter_context(atomic_path(transcript_path))
+        chapters_tmp = stack.enter_context(atomic_path(chapters_path))
         audio_tmp = stack.enter_context(atomic_path(audio_path))
 
         audio_tmp.write_bytes(mp3)
@@ -143,10 +145,12 @@ def render_article(
             duration_s=duration_ms / 1000,
             pub_date=pub_date,
             transcript_file=transcript_path.name,
+            chapters_file=chapters_path.name,
             source_url=article.meta.url,
             author=article.meta.author or source,
         )
         transcript_tmp.write_text(transcript, encoding="utf-8")
+        chapters_tmp.write_text(format_json_chapters(tuple(chapters)), encoding="utf-8")
         record_tmp.write_text(episode_json(episode), encoding="utf-8")
         others = [e for e in load_episodes(out_dir) if e.slug != slug]
         feed_tmp.write_text(render_feed([*others, episode], config.feed), encoding="utf-8")
