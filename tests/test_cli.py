@@ -155,6 +155,7 @@ BAD_INPUTS = {
     "latin1.txt": "Café, naïve, résumé".encode("latin-1") + b"\x81",
     "english.txt": b"Breaking news in English only.\n",
     "chrome.txt": "أخبارسلايدر\nمقالات ذات صلة\nزر الذهاب إلى الأعلى\n".encode(),
+    "huge.txt": "خبر طويل جدا. ".encode() * 200_000,
 }
 
 
@@ -184,6 +185,17 @@ def test_bad_input_into_new_folder_creates_nothing(tmp_path: Path) -> None:
     out = tmp_path / "fresh"
     assert run_cli("render", empty, "--out", out).exit_code == 2
     assert not out.exists()
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.write_text("not a folder")
+    result = run_cli("render", good, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"Error: {out}: cannot write the episode")
+    assert out.read_text() == "not a folder"
 
 
 def test_one_bad_article_does_not_stop_the_good(tmp_path: Path) -> None:

@@ -44,3 +44,7 @@ class TagError(NewsaudioError):
 
 class FeedError(NewsaudioError):
     """The podcast feed cannot be read or rendered."""
+
+
+class OutputError(NewsaudioError):
+    """The output folder cannot be written (not a folder, no permission, disk full)."""

@@ -15,9 +15,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.article import Article, load_article
-from newsaudio.audio import assemble, encode_mp3
+from newsaudio.audio import Track, assemble, encode_mp3
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
+from newsaudio.errors import OutputError
 from newsaudio.feed import (
     FEED_FILE,
     Episode,
@@ -94,8 +95,21 @@ def render_article(
         report("speech", done, total, segment.title)
     report("audio", 0, 1, "loudness, MP3, tags")
     track = assemble(segments, profile.pauses.segment_ms)
-    mp3 = encode_mp3(track)
+    try:
+        return _publish(article, prepared, track, encode_mp3(track), out_dir, config)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
 
+
+def _publish(
+    article: Article,
+    prepared: PreparedScript,
+    track: Track,
+    mp3: bytes,
+    out_dir: Path,
+    config: Config,
+) -> RenderResult:
+    """Write the episode's files and the updated feed, all renamed into place together."""
     slug = article.slug
     audio_path = out_dir / f"{slug}.mp3"
     transcript_path = out_dir / f"{slug}.txt"
@@ -105,6 +119,7 @@ def render_article(
     transcript = format_transcript(prepared)
     previous = read_episode(record_path) if record_path.is_file() else None
     pub_date = _pub_date(article, previous)
+    source = article.meta.source or config.feed.author
 
     with contextlib.ExitStack() as stack:
         # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed (entered
@@ -119,9 +134,8 @@ def render_article(
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
         duration_ms = mp3_duration_ms(audio_tmp)
-        chapters = list(track.chapters)
-        chapters[-1] = replace(chapters[-1], end_ms=max(duration_ms, chapters[-1].start_ms + 1))
-        source = article.meta.source or config.feed.author
+        last = track.chapters[-1]
+        chapters = (*track.chapters[:-1], replace(last, end_ms=max(duration_ms, last.start_ms + 1)))
         write_tags(
             audio_tmp,
             EpisodeTags(
@@ -130,7 +144,7 @@ def render_article(
                 album=config.feed.title,
                 date=pub_date,
                 transcript=transcript,
-                chapters=tuple(chapters),
+                chapters=chapters,
                 description=_description(article),
                 url=article.meta.url,
             ),
@@ -150,7 +164,7 @@ def render_article(
             author=article.meta.author or source,
         )
         transcript_tmp.write_text(transcript, encoding="utf-8")
-        chapters_tmp.write_text(format_json_chapters(tuple(chapters)), encoding="utf-8")
+        chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
         record_tmp.write_text(episode_json(episode), encoding="utf-8")
         others = [e for e in load_episodes(out_dir) if e.slug != slug]
         feed_tmp.write_text(render_feed([*others, episode], config.feed), encoding="utf-8")
