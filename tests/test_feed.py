@@ -16,6 +16,8 @@ from newsaudio.config import FeedConfig
 from newsaudio.errors import ConfigError, FeedError
 from newsaudio.feed import Episode, episode_json, load_episodes, render_feed, truncate_bytes
 
+from .conftest import check_golden
+
 BASE = datetime(2025, 5, 7, 8, 0, tzinfo=timezone.utc)
 
 
@@ -109,3 +111,12 @@ def test_load_episodes_skips_missing_audio_and_rejects_damage(tmp_path: Path) ->
 def test_base_url_must_be_http() -> None:
     with pytest.raises(ConfigError, match="base_url"):
         FeedConfig(base_url="ftp://x")
+
+
+def test_feed_golden() -> None:
+    """episodes → feed as a golden file: any change to the template shows up as a reviewable diff."""
+    episodes = [
+        _episode("a", description="وصف & <تفاصيل>", chapters_file="a.chapters.json"),
+        _episode("b", hours=2, source_url="https://example.com/news/b", author="مراسلنا"),
+    ]
+    check_golden("feed.xml", render_feed(episodes, CONFIG))
