@@ -114,7 +114,7 @@ def test_base_url_must_be_http() -> None:
 
 
 def test_feed_golden() -> None:
-    """episodes → feed as a golden file: any change to the template shows up as a reviewable diff."""
+    """episodes → feed as a golden file: a template change shows up as a reviewable diff."""
     episodes = [
         _episode("a", description="وصف & <تفاصيل>", chapters_file="a.chapters.json"),
         _episode("b", hours=2, source_url="https://example.com/news/b", author="مراسلنا"),
