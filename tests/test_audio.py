@@ -9,7 +9,9 @@ import pytest
 import soundfile
 
 from newsaudio.audio import (
+    ENCODER_LEVEL_DB,
     SAMPLE_RATE,
+    TARGET_LUFS,
     SegmentAudio,
     assemble,
     dual_mono_loudness,
@@ -49,8 +51,12 @@ def test_chapters_tile_the_track() -> None:
 
 def test_loudness_and_true_peak() -> None:
     track = assemble(_segments(), pause_ms=300)
-    assert dual_mono_loudness(track.samples, SAMPLE_RATE) == pytest.approx(-16, abs=0.5)
+    # Mastered louder by the encoder's level loss, so the MP3 lands at -16.
+    expected = TARGET_LUFS - ENCODER_LEVEL_DB
+    assert dual_mono_loudness(track.samples, SAMPLE_RATE) == pytest.approx(expected, abs=0.5)
     assert true_peak_db(track.samples) <= -1.0
+    decoded, rate = soundfile.read(io.BytesIO(encode_mp3(track)))
+    assert dual_mono_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=0.5)
 
 
 def test_mp3_is_mono_44k_cbr() -> None:

@@ -82,7 +82,8 @@ def test_loudness_is_podcast_norm(rendered_sample: Path) -> None:
     meter = pyloudnorm.Meter(rate)
     # Dual-mono: the mono track played on both speakers.
     loudness = meter.integrated_loudness(np.stack([decoded, decoded], axis=1))
-    assert loudness == pytest.approx(-16, abs=1)
+    # The issue allows ±1 LU; the encoder's level is compensated, so hold it tighter.
+    assert loudness == pytest.approx(-16, abs=0.3)
     true_peak = 20 * np.log10(np.max(np.abs(resample_poly(decoded, 4, 1))))
     assert true_peak <= -1.0
 
