@@ -82,3 +82,12 @@ def test_sample_prepared_golden(prepared_sample) -> None:  # type: ignore[no-unt
 
 def test_no_digits_reach_the_engine(prepared_sample) -> None:  # type: ignore[no-untyped-def]
     assert not re.search(r"[0-9٠-٩]", prepared_sample.text)
+
+
+def test_segment_with_nothing_to_speak_is_left_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "odd.md"
+    path.write_text(
+        "# عنوان\n\nنص الخبر.\n\n## ***\n\n... 🎉 —\n\n## قسم\n\nنص.\n", encoding="utf-8"
+    )
+    prepared = prepare_script(build_script(load_article(path)))
+    assert [s.title for s in prepared.segments] == ["عنوان", "قسم", "الخاتمة"]

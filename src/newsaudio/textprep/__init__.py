@@ -19,6 +19,7 @@ shows which rule changed which words.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from newsaudio.script import Script, SegmentKind
@@ -36,6 +37,8 @@ from newsaudio.textprep.symbols import (
     spell_latin_words,
 )
 from newsaudio.textprep.trace import NO_TRACE, Change, Trace
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,10 @@ def prepare_script(
             tuple(apply_case_endings(next(voweled), options.case_endings, trace) for _ in block)
             for block in blocks
         )
+        if not any(spoken):
+            # e.g. a subheading and paragraph made only of symbols: no chapter of silence
+            log.warning("segment %r has nothing to speak; left out", segment.title)
+            continue
         segments.append(
             PreparedSegment(segment.kind, normalize(segment.title), spoken, tuple(trace.changes))
         )

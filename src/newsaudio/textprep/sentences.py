@@ -13,6 +13,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?؟…؛])[\"'”’»)\]]*\s+")
 # A "sentence" longer than this is split at commas too; run-on scraped text is common.
 MAX_WORDS = 45
 _COMMA = re.compile(r"(?<=[،,])\s+")
+_SPEAKABLE = re.compile(r"[^\W\d_]")  # a letter, in any script
 
 
 def split_sentences(text: str) -> list[str]:
@@ -20,12 +21,14 @@ def split_sentences(text: str) -> list[str]:
 
     >>> split_sentences("قال إنه مستعد. وأضاف: نعم؟ ثم غادر")
     ['قال إنه مستعد.', 'وأضاف: نعم؟', 'ثم غادر']
+    >>> split_sentences("... ؟")
+    []
     """
     sentences: list[str] = []
     for match in _split_keep_closers(text):
         sentence = match.strip()
-        if not sentence:
-            continue
+        if not _SPEAKABLE.search(sentence):
+            continue  # punctuation left over from removed symbols: nothing to say
         if len(sentence.split()) > MAX_WORDS:
             sentences.extend(_split_long(sentence))
         else:
