@@ -20,6 +20,7 @@ from mutagen.mp3 import MP3
 from scipy.signal import resample_poly
 
 from newsaudio.cli import app
+from newsaudio.textprep.diacritize import strip_marks
 
 from .conftest import SAMPLE, run_cli, snapshot
 
@@ -283,3 +284,41 @@ def test_every_command_has_help_with_an_example() -> None:
         assert command.help and "Example:" in command.help, name
         result = run_cli(name, "--help")
         assert result.exit_code == 0
+
+
+def test_markdown_metadata_reaches_tags_and_feed(tmp_path: Path) -> None:
+    story = tmp_path / "story.md"
+    story.write_text(
+        "---\ntitle: خبر بتاريخ\ndate: 2025-05-07T08:00:00Z\nurl: https://example.com/a?x=1&y=2\n"
+        "source: وكالة المثال\nauthor: مراسلنا\n---\n\nنص الخبر.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run_cli("render", story, "--out", out, "--quiet").exit_code == 0
+    entry = feedparser.parse((out / "feed.xml").read_bytes()).entries[0]
+    assert entry.published == "Wed, 07 May 2025 08:00:00 GMT"
+    assert entry.link == "https://example.com/a?x=1&y=2"
+    tags = ID3(out / "story.mp3")
+    assert str(tags["TPE1"]) == "وكالة المثال"
+    assert tags.getall("COMM")[0].text == ["https://example.com/a?x=1&y=2"]
+    transcript = strip_marks((out / "story.txt").read_text(encoding="utf-8"))
+    assert "من وكالة المثال." in transcript  # the sign-off names the source
+
+
+def test_html_article_renders(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><nav>الرئيسية</nav><h1>عنوان الصفحة</h1><p>تمهيد.</p>"
+        "<h2>قسم</h2><p>نص القسم.</p></body></html>",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run_cli("render", page, "--out", out, "--quiet").exit_code == 0
+    tags = ID3(out / "page.mp3")
+    assert [
+        str(c.sub_frames["TIT2"]) for c in sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    ] == [
+        "عنوان الصفحة",
+        "قسم",
+        "الخاتمة",
+    ]
