@@ -28,13 +28,3 @@ def atomic_path(target: Path) -> Iterator[Path]:
     finally:
         tmp.unlink(missing_ok=True)
 
-
-def atomic_write_bytes(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` atomically."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
-
-
-def atomic_write_text(target: Path, text: str) -> None:
-    """Write UTF-8 ``text`` to ``target`` atomically."""
-    atomic_write_bytes(target, text.encode("utf-8"))
