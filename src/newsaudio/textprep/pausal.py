@@ -49,8 +49,13 @@ def pausal_form(word: str) -> str:
     if not match:
         return word
     stem, last, marks = match.groups()
+    return _without_ending(stem, last, marks, ta_marbuta="ه")
+
+
+def _without_ending(stem: str, last: str, marks: str, ta_marbuta: str) -> str:
+    """The word with no final short vowel or tanween; ta marbuta written as ``ta_marbuta``."""
     if last == "ة":
-        return stem + "ه" + _SUKUN
+        return stem + ta_marbuta + _SUKUN
     if last in "اى":
         return _long_a(stem, last)
     return _silenced(stem, last, marks)
@@ -86,11 +91,7 @@ def caseless_form(word: str) -> str:
     bare = _VOWELS.sub("", word).replace(_SHADDA, "")
     if not (_DEFINITE.match(bare) or _TANWEEN.search(marks + stem[-2:]) or last == "ة"):
         return word
-    if last == "ة":
-        return stem + last + _SUKUN
-    if last in "اى":
-        return _long_a(stem, last)
-    return _silenced(stem, last, marks)
+    return _without_ending(stem, last, marks, ta_marbuta="ة")
 
 
 def apply_case_endings(
