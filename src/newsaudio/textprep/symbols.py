@@ -51,6 +51,13 @@ def _abbreviations() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, table
 
 
+@cache
+def _symbol_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Symbols read as words ("&" → "وَ"), and a pattern that finds them."""
+    words: dict[str, str] = _data()["words"]
+    return re.compile("|".join(re.escape(k) for k in words)), words
+
+
 def replace_links(text: str, trace: Trace = NO_TRACE) -> str:
     """Web and e-mail addresses as a short spoken notice."""
     text = trace.sub("link", _EMAIL, f" {_data()['email']} ", text)
@@ -98,8 +105,7 @@ def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:
         trace.record("emoji", dropped, "")
         text = "".join(c for c in text if not _is_decoration(c))
     text = trace.sub("decoration", _DECORATION, " ", text)
-    words: dict[str, str] = _data()["words"]
-    symbol = re.compile("|".join(re.escape(k) for k in words))
+    symbol, words = _symbol_words()
     text = trace.sub("symbol", symbol, lambda m: f" {words[m[0]]} ", text)
     text = trace.sub("quote", _QUOTED, _unquote_term, text)
     text = trace.sub("pause", _PAUSE_MARKS, f"{_COMMA} ", text)
