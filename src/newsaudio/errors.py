@@ -48,3 +48,7 @@ class FeedError(NewsaudioError):
 
 class OutputError(NewsaudioError):
     """The output folder cannot be written (not a folder, no permission, disk full)."""
+
+
+class FetchError(NewsaudioError):
+    """An article URL cannot be fetched (network, HTTP status, content type, size)."""
