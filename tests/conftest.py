@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "kursk-ar.txt"
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
+# A paragraph long enough for a test article to count as one: articles with fewer than
+# MIN_BODY_WORDS words of body are refused.
+BRIEF = (
+    "وقال المتحدث باسم الوزارة في مؤتمر صحفي عقده صباح اليوم إن الفرق الفنية تواصل عملها في "
+    "المنطقة منذ ساعات الفجر الأولى، وإن الأوضاع تحت السيطرة الكاملة، مؤكدا أن السلطات ستعلن "
+    "نتائج التحقيق الأولية خلال الأيام القليلة المقبلة."
+)
 
 
 def run_cli(*args: str | os.PathLike[str]) -> Result:

@@ -17,7 +17,7 @@ from newsaudio.article import (
 )
 from newsaudio.errors import ArticleError
 
-from .conftest import SAMPLE
+from .conftest import BRIEF, SAMPLE
 
 
 def test_sample_structure() -> None:
@@ -70,6 +70,7 @@ def test_lead_paragraph_before_first_subheading(tmp_path: Path) -> None:
         "عنوان فرعي\n"
         "فقرة تحت العنوان الفرعي.\n"
         "فقرة ثانية تحت العنوان نفسه.\n"
+        f"{BRIEF}\n"
         "اقرأ أيضا\n",
         encoding="utf-8",
     )
@@ -80,6 +81,7 @@ def test_lead_paragraph_before_first_subheading(tmp_path: Path) -> None:
     assert article.sections[0].paragraphs == (
         "فقرة تحت العنوان الفرعي.",
         "فقرة ثانية تحت العنوان نفسه.",
+        BRIEF,
     )
 
 
@@ -98,7 +100,8 @@ def test_markdown_with_front_matter(tmp_path: Path) -> None:
         "فقرة أولى\nتكمل في سطر ثان.\n\n"
         "### القسم الثاني\n\n"
         "- بند أول\n\n"
-        "![صورة](a.png)\n",
+        "![صورة](a.png)\n\n"
+        f"{BRIEF}\n",
         encoding="utf-8",
     )
     article = load_article(path)
@@ -106,7 +109,7 @@ def test_markdown_with_front_matter(tmp_path: Path) -> None:
     assert article.lead == ("تمهيد مهم مع رابط.",)
     assert [s.heading for s in article.sections] == ["القسم الأول", "القسم الثاني"]
     assert article.sections[0].paragraphs == ("فقرة أولى تكمل في سطر ثان.",)
-    assert article.sections[1].paragraphs == ("بند أول",)
+    assert article.sections[1].paragraphs == ("بند أول", BRIEF)
     assert article.meta.author == "مراسلنا"
     assert article.meta.url == "https://example.com/news/1"
     assert article.meta.source == "صحيفة المثال"
@@ -115,7 +118,7 @@ def test_markdown_with_front_matter(tmp_path: Path) -> None:
 
 def test_markdown_hash_headline(tmp_path: Path) -> None:
     path = tmp_path / "plain.md"
-    path.write_text("# العنوان\n\nفقرة.\n\n## فرعي\n\nنص.\n", encoding="utf-8")
+    path.write_text(f"# العنوان\n\nفقرة.\n\n## فرعي\n\n{BRIEF}\n", encoding="utf-8")
     article = load_article(path)
     assert article.headline == "العنوان"
     assert article.lead == ("فقرة.",)
@@ -125,13 +128,13 @@ def test_markdown_hash_headline(tmp_path: Path) -> None:
 def test_html_page(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(
-        """<!doctype html><html><head><title>موقع - عنوان</title>
+        f"""<!doctype html><html><head><title>موقع - عنوان</title>
         <meta property="og:url" content="https://example.com/a">
         <meta property="og:site_name" content="موقع المثال">
         <meta property="article:published_time" content="2025-05-07T08:00:00Z"></head>
         <body><nav><a>الرئيسية</a><a>أخبار</a></nav>
         <article><h1>عنوان الصفحة</h1><p>تمهيد &amp; مقدمة.</p>
-        <h2>عنوان فرعي</h2><p>نص <b>الفقرة</b>.</p></article>
+        <h2>عنوان فرعي</h2><p>نص <b>الفقرة</b>.</p><p>{BRIEF}</p></article>
         <footer><p>جميع الحقوق محفوظة</p></footer>
         <script>var x = "لا";</script></body></html>""",
         encoding="utf-8",
@@ -140,7 +143,7 @@ def test_html_page(tmp_path: Path) -> None:
     assert article.headline == "عنوان الصفحة"
     assert article.lead == ("تمهيد & مقدمة.",)
     assert [s.heading for s in article.sections] == ["عنوان فرعي"]
-    assert article.sections[0].paragraphs == ("نص الفقرة.",)
+    assert article.sections[0].paragraphs == ("نص الفقرة.", BRIEF)
     assert article.meta.url == "https://example.com/a"
     assert article.meta.source == "موقع المثال"
     assert article.meta.date is not None and article.meta.date.year == 2025
@@ -148,13 +151,13 @@ def test_html_page(tmp_path: Path) -> None:
 
 def test_windows_1256_fallback(tmp_path: Path) -> None:
     path = tmp_path / "old.txt"
-    path.write_bytes("عنوان قديم\nفقرة من موقع قديم.\n".encode("cp1256"))
+    path.write_bytes(f"عنوان قديم\nفقرة من موقع قديم.\n{BRIEF}\n".encode("cp1256"))
     assert load_article(path).headline == "عنوان قديم"
 
 
 def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
     path = tmp_path / "bom.txt"
-    path.write_bytes("\ufeffعنوان\r\nفقرة أولى.\r\n".encode())
+    path.write_bytes(f"\ufeffعنوان\r\nفقرة أولى.\r\n{BRIEF}\r\n".encode())
     assert load_article(path).headline == "عنوان"
 
 

@@ -22,7 +22,7 @@ from scipy.signal import resample_poly
 from newsaudio.cli import app
 from newsaudio.textprep.diacritize import strip_marks
 
-from .conftest import SAMPLE, run_cli, snapshot
+from .conftest import BRIEF, SAMPLE, run_cli, snapshot
 
 
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
@@ -138,7 +138,7 @@ def test_rerender_replaces_episode(rendered_sample: Path, tmp_path: Path) -> Non
     out = tmp_path / "out"
     shutil.copytree(rendered_sample, out)
     other = tmp_path / "second.md"
-    other.write_text("# خبر ثان\n\nفقرة قصيرة.\n", encoding="utf-8")
+    other.write_text(f"# خبر ثان\n\nفقرة قصيرة. {BRIEF}\n", encoding="utf-8")
     assert run_cli("render", other, "--out", out, "--quiet").exit_code == 0
     first_guid = json.loads((out / "kursk-ar.episode.json").read_text())["guid"]
     assert run_cli("render", SAMPLE, "--out", out, "--quiet").exit_code == 0
@@ -191,7 +191,7 @@ def test_bad_input_into_new_folder_creates_nothing(tmp_path: Path) -> None:
 
 def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
-    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    good.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     out = tmp_path / "out"
     out.write_text("not a folder")
     result = run_cli("render", good, "--out", out)
@@ -204,7 +204,7 @@ def test_one_bad_article_does_not_stop_the_good(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"")
     good = tmp_path / "good.md"
-    good.write_text("# خبر قصير\n\nنص الخبر.\n", encoding="utf-8")
+    good.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("render", bad, good, "--out", out, "--quiet")
     assert result.exit_code == 2
@@ -215,7 +215,7 @@ def test_one_bad_article_does_not_stop_the_good(tmp_path: Path) -> None:
 
 def test_base_url_note_once(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
-    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    good.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     result = run_cli("render", good, good, "--out", tmp_path / "out")
     assert result.exit_code == 0
     assert result.stderr.count("base_url") == 1
@@ -227,7 +227,7 @@ def test_configured_base_url(tmp_path: Path) -> None:
     config = tmp_path / "newsaudio.toml"
     config.write_text('[feed]\nbase_url = "https://cdn.example.com/ar"\ntitle = "نشرتي"\n')
     good = tmp_path / "good.md"
-    good.write_text("# خبر قصير\n\nنص.\n", encoding="utf-8")
+    good.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("render", good, "--out", out, "--config", config)
     assert result.exit_code == 0
@@ -290,7 +290,7 @@ def test_markdown_metadata_reaches_tags_and_feed(tmp_path: Path) -> None:
     story = tmp_path / "story.md"
     story.write_text(
         "---\ntitle: خبر بتاريخ\ndate: 2025-05-07T08:00:00Z\nurl: https://example.com/a?x=1&y=2\n"
-        "source: وكالة المثال\nauthor: مراسلنا\n---\n\nنص الخبر.\n",
+        f"source: وكالة المثال\nauthor: مراسلنا\n---\n\n{BRIEF}\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"
@@ -308,8 +308,8 @@ def test_markdown_metadata_reaches_tags_and_feed(tmp_path: Path) -> None:
 def test_html_article_renders(tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
-        "<html><body><nav>الرئيسية</nav><h1>عنوان الصفحة</h1><p>تمهيد.</p>"
-        "<h2>قسم</h2><p>نص القسم.</p></body></html>",
+        "<html><body><nav>الرئيسية</nav><main><h1>عنوان الصفحة</h1><p>تمهيد.</p>"
+        f"<h2>قسم</h2><p>نص القسم.</p><p>{BRIEF}</p></main></body></html>",
         encoding="utf-8",
     )
     out = tmp_path / "out"

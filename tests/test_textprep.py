@@ -12,7 +12,7 @@ from newsaudio.textprep import prepare_script
 from newsaudio.textprep.normalize import arabic_words, normalize
 from newsaudio.textprep.sentences import split_sentences
 
-from .conftest import SAMPLE, check_golden
+from .conftest import BRIEF, SAMPLE, check_golden
 
 _DIACRITIC = re.compile(r"[\u064b-\u0652]")
 
@@ -87,7 +87,7 @@ def test_no_digits_reach_the_engine(prepared_sample) -> None:  # type: ignore[no
 def test_segment_with_nothing_to_speak_is_left_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "odd.md"
     path.write_text(
-        "# عنوان\n\nنص الخبر.\n\n## ***\n\n... 🎉 —\n\n## قسم\n\nنص.\n", encoding="utf-8"
+        f"# عنوان\n\nنص الخبر.\n\n## ***\n\n... 🎉 —\n\n## قسم\n\n{BRIEF}\n", encoding="utf-8"
     )
     prepared = prepare_script(build_script(load_article(path)))
     assert [s.title for s in prepared.segments] == ["عنوان", "قسم", "الخاتمة"]

@@ -16,11 +16,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from newsaudio.errors import ArticleError
 from newsaudio.html_article import parse_html
+from newsaudio.language import other_language
 from newsaudio.resources import data_toml
+from newsaudio.sanitize import MAX_NAME_CHARS, clean_line, clean_text, clean_url
 
 # News articles are a few kilobytes; 2 MiB is far beyond any article and keeps a mistaken
 # `render big.iso` from tying up the engine for hours.
@@ -32,6 +32,11 @@ _MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*$")
 # Subheadings are short; a longer line without a full stop is a paragraph missing its punctuation.
 MAX_HEADING_WORDS = 16
+# A short news brief has two or three sentences, 30 words or more; less than that under a headline
+# is a teaser, a video caption or a page whose body was not saved, not something to broadcast.
+MIN_BODY_WORDS = 30
+# Episode file names stay well under file-system limits (255 bytes; Arabic letters take two).
+MAX_SLUG_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -44,53 +49,99 @@ class Section:
 
 @dataclass(frozen=True)
 class ArticleMeta:
-    """What is known about the article beyond its text; every field is optional."""
+    """What is known about the article beyond its text; every field is optional.
+
+    Values come from pages and front matter, so they are cleaned on the way in (see
+    :func:`safe_meta`): one-line, bounded text and absolute http(s) URIs only.
+    """
 
     date: datetime | None = None
     author: str | None = None
     url: str | None = None
     image: str | None = None
     source: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
 class Article:
-    """An article's structure, boilerplate removed."""
+    """An article's structure, boilerplate removed.
 
-    path: Path
+    ``source`` is the file path or URL it was read from (named in errors); ``name`` is the stem the
+    episode's files are named after.
+    """
+
+    source: str
     headline: str
     lead: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     meta: ArticleMeta = field(default_factory=ArticleMeta)
+    name: str = ""
 
     @property
     def slug(self) -> str:
-        """File-name stem of the episode: the article's file name, made safe for URLs."""
-        return slugify(self.path.stem)
+        """File-name stem of the episode: the article's name, made safe for URLs."""
+        return slugify(self.name or Path(self.source).stem)
+
+    @property
+    def body_words(self) -> int:
+        """Words of article text under the headline (lead and paragraphs, not subheadings)."""
+        paragraphs = [*self.lead, *(p for s in self.sections for p in s.paragraphs)]
+        return sum(len(p.split()) for p in paragraphs)
 
 
 def slugify(stem: str) -> str:
-    """A URL- and file-system-safe slug; Arabic letters are kept.
+    """A URL- and file-system-safe slug of at most 80 characters; Arabic letters are kept.
 
     >>> slugify("Kursk Ar (final)")
     'kursk-ar-final'
     """
-    slug = re.sub(r"[^\w]+", "-", stem.casefold()).strip("-_")
+    slug = re.sub(r"[^\w]+", "-", stem.casefold()).strip("-_")[:MAX_SLUG_CHARS].strip("-_")
     return slug or "episode"
 
 
 def load_article(path: Path) -> Article:
     """Read and parse ``path``; raise :class:`ArticleError` if it is not a usable article."""
-    text = read_text(path)
+    return parse_article(str(path), path.stem, read_text(path), path.suffix)
+
+
+def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
+    """Parse an article's text. ``kind`` is a file suffix or a content type ("text/html") that
+    hints at the format; the content decides otherwise. Refuses text that is not an Arabic article
+    (another language, no body)."""
     if not ARABIC_LETTER.search(text):
-        raise ArticleError(path, "contains no Arabic text")
-    fmt = detect_format(path, text)
+        raise ArticleError(source, "contains no Arabic text")
+    fmt = detect_format(kind, text)
     if fmt == "html":
         page = parse_html(text)
-        return _structure(path, page.blocks, page.headings, _meta(page.meta))
-    if fmt == "markdown":
-        return parse_markdown(path, text)
-    return parse_plain(path, text)
+        if not page.blocks:
+            raise ArticleError(source, "no article text found on the page")
+        article = _structure(source, page.blocks, page.headings, safe_meta(page.meta))
+        lang = page.lang
+    elif fmt == "markdown":
+        article, lang = parse_markdown(source, text), None
+    else:
+        article, lang = parse_plain(source, text), None
+    article = replace(article, name=name)
+    _check_language(article, lang)
+    if article.body_words < MIN_BODY_WORDS:
+        found = f"{article.body_words} words" if article.body_words else "only a headline"
+        raise ArticleError(
+            source,
+            f"no article body ({found}; at least {MIN_BODY_WORDS} words of text are needed)",
+        )
+    return article
+
+
+def _check_language(article: Article, declared: str | None) -> None:
+    text = " ".join(
+        [article.headline, *article.lead, *(p for s in article.sections for p in s.paragraphs)]
+    )
+    language = other_language(text, declared)
+    if language:
+        raise ArticleError(
+            article.source, f"is written in {language}, not Arabic; newsaudio reads Arabic only"
+        )
 
 
 def read_text(path: Path) -> str:
@@ -154,15 +205,17 @@ def decode(raw: bytes) -> str | None:
     return text if letters and arabic / len(letters) > 0.6 else None
 
 
-def detect_format(path: Path, text: str) -> str:
-    """'html', 'markdown' or 'text', by file extension and then by content."""
-    suffix = path.suffix.casefold()
-    if suffix in {".html", ".htm", ".xhtml"}:
+def detect_format(kind: str, text: str) -> str:
+    """'html', 'markdown' or 'text', by file suffix or content type, then by content."""
+    kind = kind.casefold()
+    if kind in {".html", ".htm", ".xhtml", "text/html", "application/xhtml+xml"}:
         return "html"
-    if suffix in {".md", ".markdown"}:
+    if kind in {".md", ".markdown", "text/markdown"}:
         return "markdown"
-    head = text.lstrip()[:512].casefold()
-    if head.startswith(("<!doctype html", "<html")):
+    head = text.lstrip("\ufeff \t\r\n")[:1024].casefold()
+    if head.startswith(("<!doctype html", "<html", "<?xml")) or re.search(
+        r"<(?:head|body)[\s>]", head
+    ):
         return "html"
     if head.startswith("---\n") or re.match(r"#{1,3} \S", head):
         return "markdown"
@@ -183,6 +236,7 @@ def match_key(line: str) -> str:
 @dataclass(frozen=True)
 class _Boilerplate:
     drop: frozenset[str]
+    drop_prefix: tuple[str, ...]
     stop: frozenset[str]
     crumbs: frozenset[str]
 
@@ -195,7 +249,8 @@ def _boilerplate() -> _Boilerplate:
         return frozenset(match_key(p) for p in data[name])
 
     crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
-    return _Boilerplate(keys("drop"), keys("stop"), crumbs)
+    prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
+    return _Boilerplate(keys("drop"), prefixes, keys("stop"), crumbs)
 
 
 def is_breadcrumb(line: str) -> bool:
@@ -214,26 +269,33 @@ def is_breadcrumb(line: str) -> bool:
     return reachable[-1]
 
 
+# A pointer to another story ("اقرأ أيضاً: عنوان …") is a headline long at most.
+_MAX_POINTER_WORDS = 25
+
+
 def content_indexes(lines: list[str]) -> list[int]:
     """Indexes of the lines that are article text: breadcrumbs above the headline, known chrome
-    lines, and everything after a "related articles" style line are left out."""
+    lines, "read also" pointers, and everything after a "related articles" style line (once the
+    article has begun) are left out."""
     chrome = _boilerplate()
     kept: list[int] = []
     for i, line in enumerate(lines):
-        key = match_key(line)
-        if key in chrome.stop:
+        key = match_key(line).strip(" :.-–—،")
+        if key in chrome.stop and len(kept) >= 2:
             break
-        if key in chrome.drop or (not kept and is_breadcrumb(line)):
+        if key in chrome.drop or key in chrome.stop or (not kept and is_breadcrumb(line)):
+            continue
+        if len(key.split()) <= _MAX_POINTER_WORDS and key.startswith(chrome.drop_prefix):
             continue
         kept.append(i)
     return kept
 
 
-def _structure(path: Path, blocks: list[str], headings: set[int], meta: ArticleMeta) -> Article:
+def _structure(source: str, blocks: list[str], headings: set[int], meta: ArticleMeta) -> Article:
     """Drop boilerplate from marked-up blocks, keeping the subheading marks aligned."""
     kept = content_indexes(blocks)
     new_headings = {n for n, i in enumerate(kept) if i in headings}
-    return _from_blocks(path, [blocks[i] for i in kept], new_headings, meta)
+    return _from_blocks(source, [blocks[i] for i in kept], new_headings, meta)
 
 
 # --- plain text --------------------------------------------------------------------------------
@@ -244,25 +306,26 @@ def is_heading_like(line: str) -> bool:
     return len(line.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(line)
 
 
-def parse_plain(path: Path, text: str) -> Article:
+def parse_plain(source: str, text: str) -> Article:
     """Scraped text: the first real line is the headline; a heading-like line followed by a
     paragraph starts a section."""
-    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [" ".join(line.split()) for line in clean_text(text).splitlines()]
     lines = [line for line in lines if line]
-    return _from_blocks(path, [lines[i] for i in content_indexes(lines)])
+    return _from_blocks(source, [lines[i] for i in content_indexes(lines)])
 
 
 def _from_blocks(
-    path: Path,
+    source: str,
     blocks: list[str],
     headings: set[int] | None = None,
     meta: ArticleMeta | None = None,
 ) -> Article:
     """Build an Article from text blocks; ``headings`` marks known subheading indexes (Markdown,
     HTML), otherwise subheadings are guessed from the shape of the lines."""
+    blocks = [" ".join(clean_text(b).split()) for b in blocks]
     if not blocks or not any(ARABIC_LETTER.search(b) for b in blocks):
-        raise ArticleError(path, "contains only site boilerplate, no article text")
-    headline, rest = blocks[0], blocks[1:]
+        raise ArticleError(source, "contains only site boilerplate, no article text")
+    headline, rest = clean_line(blocks[0]) or blocks[0], blocks[1:]
     if headings is None:
         headings = {
             i
@@ -275,13 +338,13 @@ def _from_blocks(
     sections: list[Section] = []
     for i, block in enumerate(rest):
         if i in headings:
-            sections.append(Section(block, ()))
+            sections.append(Section(clean_line(block) or block, ()))
         elif sections:
             last = sections[-1]
             sections[-1] = replace(last, paragraphs=(*last.paragraphs, block))
         else:
             lead.append(block)
-    return Article(path, headline, tuple(lead), tuple(sections), meta or ArticleMeta())
+    return Article(source, headline, tuple(lead), tuple(sections), meta or ArticleMeta())
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -290,15 +353,18 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
-def parse_markdown(path: Path, text: str) -> Article:
+def parse_markdown(source: str, text: str) -> Article:
     """Markdown: ``#`` headline, ``##``/``###`` subheadings, YAML front matter for metadata."""
+    import yaml  # only Markdown with front matter needs it
+
     meta_data: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if match:
         try:
             loaded = yaml.safe_load(match.group(1))
         except yaml.YAMLError as exc:
-            raise ArticleError(path, f"has invalid YAML front matter ({exc})") from exc
+            problem = " ".join(str(exc).split())
+            raise ArticleError(source, f"has invalid YAML front matter ({problem})") from exc
         meta_data = loaded if isinstance(loaded, dict) else {}
         text = text[match.end() :]
     blocks: list[str] = []
@@ -333,7 +399,9 @@ def parse_markdown(path: Path, text: str) -> Article:
             if item:
                 paragraph.append(item)
     flush()
-    return _structure(path, blocks, headings, _meta(meta_data))
+    meta = {**meta_data, "url": meta_data.get("url") or meta_data.get("link")}
+    meta["source"] = meta_data.get("source") or meta_data.get("publisher")
+    return _structure(source, blocks, headings, safe_meta(meta))
 
 
 def _md_inline(text: str) -> str:
@@ -343,25 +411,37 @@ def _md_inline(text: str) -> str:
     return " ".join(text.split())
 
 
-def _str(value: Any) -> str | None:
-    return str(value).strip() or None if value is not None else None
+def _str(value: Any, limit: int = MAX_NAME_CHARS) -> str | None:
+    return clean_line(str(value), limit) if isinstance(value, (str, int, float)) else None
 
 
-def _meta(data: dict[str, Any]) -> ArticleMeta:
-    when = data.get("date")
-    if isinstance(when, date) and not isinstance(when, datetime):
-        when = datetime(when.year, when.month, when.day)
-    elif isinstance(when, str):
+def _when(value: Any) -> datetime | None:
+    """A publish date from front matter (a YAML date) or a page (ISO 8601 text)."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        text = value.strip()
+        # Python before 3.11 reads neither "Z" nor "+0300" offsets.
+        text = re.sub(r"Z$", "+00:00", text)
+        text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
         try:
-            when = datetime.fromisoformat(when)
+            return datetime.fromisoformat(text)
         except ValueError:
-            when = None
-    elif not isinstance(when, datetime):
-        when = None
+            match = re.match(r"\d{4}-\d{2}-\d{2}", text)
+            return datetime.fromisoformat(match[0]) if match else None
+    return None
+
+
+def safe_meta(data: dict[str, Any]) -> ArticleMeta:
+    """Metadata from front matter or a page, cleaned: bounded one-line text, http(s) URIs only."""
+    description = data.get("description")
     return ArticleMeta(
-        date=when,
+        date=_when(data.get("date")),
         author=_str(data.get("author")),
-        url=_str(data.get("url") or data.get("link")),
-        image=_str(data.get("image")),
-        source=_str(data.get("source") or data.get("publisher")),
+        url=clean_url(_str(data.get("url"), 10_000)),
+        image=clean_url(_str(data.get("image"), 10_000)),
+        source=_str(data.get("source")),
+        description=clean_line(description, 1000) if isinstance(description, str) else None,
     )

@@ -16,10 +16,11 @@ class NewsaudioError(Exception):
 class ArticleError(NewsaudioError):
     """The input article cannot be read or holds no article text."""
 
-    def __init__(self, path: Path | str, problem: str) -> None:
-        self.path = Path(path)
+    def __init__(self, source: Path | str, problem: str) -> None:
+        # A file path or a URL, kept as given: Path() would fold "https://" into "https:/".
+        self.source = str(source)
         self.problem = problem
-        super().__init__(f"{path}: {problem}")
+        super().__init__(f"{source}: {problem}")
 
 
 class ConfigError(NewsaudioError):

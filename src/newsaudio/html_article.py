@@ -1,127 +1,332 @@
-"""Text blocks and metadata from a saved news web page (stdlib ``html.parser``, no network).
+"""Text blocks and metadata from a saved news web page, through trafilatura.
 
-Only what a listener needs survives: the ``<h1>`` headline, ``<h2>``–``<h4>`` subheadings, and
-paragraph-like blocks. Navigation, headers, footers, asides, scripts and forms are skipped whole.
-Metadata comes from the usual ``<meta>`` tags (Open Graph, ``article:*``, ``author``) and the
-canonical link.
+trafilatura (the best-scoring open-source main-text extractor) finds the article among the page's
+menus, widgets, comment forms and related-story lists. This module is the one boundary that calls
+it: it maps trafilatura's output (an XML body with ``<head rend="hN">``, ``<p>``, ``<list>``,
+``<quote>`` and ``<lb/>``) to our text blocks, and fills in what trafilatura leaves out — the
+headline without its site-name suffix, the full publish time, the image, description and canonical
+URL from JSON-LD, and the page's declared language. Everything here runs offline.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from functools import cache
 from typing import Any
 
-_SKIP = {
-    "script",
-    "style",
-    "noscript",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "button",
-    "svg",
-    "figure",
-    "template",
-    "iframe",
-    "select",
-}
-_HEADINGS = {"h2", "h3", "h4"}
-_BLOCKS = {"h1", *_HEADINGS, "p", "li", "blockquote"}
-_META_KEYS = {
-    "og:title": "title",
-    "article:published_time": "date",
-    "date": "date",
-    "author": "author",
-    "article:author": "author",
-    "og:url": "url",
-    "og:image": "image",
-    "og:site_name": "source",
+from newsaudio.resources import data_toml
+
+log = logging.getLogger(__name__)
+
+# trafilatura's own cleaning removes most chrome; these catch widgets it keeps on real Arabic
+# sites (class/id words of comment forms, polls, newsletters, "most read", related lists).
+_CHROME_WORDS = (
+    "comment",
+    "respond",
+    "related",
+    "most-read",
+    "mostread",
+    "most_read",
+    "popular",
+    "trending",
+    "newsletter",
+    "subscribe",
+    "poll",
+    "share",
+    "social",
+    "breadcrumb",
+    "read-also",
+    "readalso",
+    "read-more",
+    "see-also",
+    "tags",
+    "latest",
+)
+_CHROME_XPATH = [
+    "//*[self::div or self::section or self::aside or self::ul or self::form]"
+    f"[contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'{w}')"
+    f" or contains(translate(@id,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'{w}')]"
+    for w in _CHROME_WORDS
+]
+# A title's parts: "headline | site", "headline - site", "site :: headline".
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "blogposting",
+    "liveblogposting",
+    "report",
+    "webpage",
 }
 
 
 @dataclass
 class HtmlPage:
-    """Blocks in reading order; ``headings`` holds the indexes of subheading blocks."""
+    """Blocks in reading order, the headline first; ``headings`` holds the indexes of subheading
+    blocks; ``lang`` is the page's declared language (``<html lang>``)."""
 
     blocks: list[str] = field(default_factory=list)
     headings: set[int] = field(default_factory=set)
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-class _Extractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.page = HtmlPage()
-        self.title = ""
-        self._skip_depth = 0
-        self._block: str | None = None
-        self._text: list[str] = []
-        self._in_title = False
-        self.headline: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skip_depth or tag in _SKIP:
-            self._skip_depth += tag in _SKIP
-            return
-        values = {k: v or "" for k, v in attrs}
-        if tag == "meta":
-            key = _META_KEYS.get(values.get("property") or values.get("name") or "")
-            if key and values.get("content") and key not in self.page.meta:
-                self.page.meta[key] = values["content"].strip()
-        elif tag == "link" and values.get("rel") == "canonical" and values.get("href"):
-            self.page.meta.setdefault("url", values["href"])
-        elif tag == "title":
-            self._in_title = True
-        elif tag in _BLOCKS and self._block is None:
-            self._block, self._text = tag, []
-        elif tag == "br" and self._block:
-            self._text.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skip_depth:
-            self._skip_depth -= tag in _SKIP
-            return
-        if tag == "title":
-            self._in_title = False
-        elif tag == self._block:
-            text = " ".join("".join(self._text).split())
-            if text:
-                self._add(tag, text)
-            self._block = None
-
-    def handle_data(self, data: str) -> None:
-        if self._skip_depth:
-            return
-        if self._in_title:
-            self.title += data
-        elif self._block:
-            self._text.append(data)
-
-    def _add(self, tag: str, text: str) -> None:
-        page = self.page
-        if tag == "h1":
-            if self.headline is None:
-                self.headline = text
-                # Text before the headline is page chrome (site name, menus not marked as nav).
-                page.blocks, page.headings = [text], set()
-            return
-        if tag in _HEADINGS:
-            page.headings.add(len(page.blocks))
-        page.blocks.append(text)
+    lang: str | None = None
 
 
 def parse_html(html: str) -> HtmlPage:
-    """Headline, subheadings and paragraphs of a news page, plus its metadata."""
-    parser = _Extractor()
-    parser.feed(html)
-    parser.close()
-    page = parser.page
-    if parser.headline is None:
-        title = page.meta.get("title") or " ".join(parser.title.split())
-        if title:
-            page.blocks.insert(0, title)
-            page.headings = {i + 1 for i in page.headings}
+    """Headline, subheadings and paragraphs of a news page, plus its metadata.
+
+    An empty ``blocks`` list means nothing article-like was found.
+    """
+    # Imported here: trafilatura and lxml take a noticeable share of a second to import.
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return HtmlPage()
+    ld = _json_ld(tree)
+    doc = trafilatura.bare_extraction(
+        tree,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        with_metadata=True,
+        prune_xpath=_CHROME_XPATH,
+        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+    )
+    if isinstance(doc, dict):  # only with as_dict=True; keeps the type checker informed
+        doc = None
+    body: list[tuple[str, str]] = list(_blocks(doc.body)) if doc is not None else []
+    meta = _metadata(tree, doc, ld)
+    headline = _headline(tree, body, meta)
+    page = HtmlPage(meta=meta, lang=_lang(tree))
+    if headline:
+        page.blocks.append(headline)
+    for kind, text in body:
+        if not page.blocks and kind != "p":
+            continue
+        if kind == "h1" or (kind != "p" and _same(text, headline)):
+            continue  # the article's own title, already the headline
+        if kind != "p":
+            page.headings.add(len(page.blocks))
+        page.blocks.append(text)
     return page
+
+
+def _blocks(body: Any) -> Iterator[tuple[str, str]]:
+    """(kind, text) for trafilatura's body elements: kind is "h1".."h6" or "p"."""
+    for element in body:
+        if element.tag == "head":
+            rend = (element.get("rend") or "h2").lower()
+            yield (rend if re.fullmatch(r"h[1-6]", rend) else "h2"), _text(element)
+        elif element.tag == "list":
+            for item in element.iter("item"):
+                yield "p", _text(item)
+        elif element.tag in {"p", "quote"}:
+            # <br>-separated paragraphs arrive as one <p> with <lb/> line breaks: split them.
+            for line in _lines(element):
+                yield "p", line
+
+
+def _lines(element: Any) -> Iterator[str]:
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    for line in "".join(parts).split("\n"):
+        text = " ".join(line.split())
+        if text:
+            yield text
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+# --- metadata ----------------------------------------------------------------------------------
+
+
+def _json_ld(tree: Any) -> dict[str, Any]:
+    """The page's article object from JSON-LD (NewsArticle and kin, also inside an @graph)."""
+    for script in tree.xpath("//script[@type='application/ld+json']"):
+        try:
+            data = json.loads(script.text_content() or "")
+        except ValueError:
+            continue
+        for item in _ld_items(data):
+            types = item.get("@type")
+            names = types if isinstance(types, list) else [types]
+            if any(str(t).lower() in _ARTICLE_TYPES for t in names) and item.get("headline"):
+                return item
+    return {}
+
+
+def _ld_items(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _ld_items(entry)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _ld_items(data["@graph"])
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value that may be a string, an object with name/url, or a list of them."""
+    if isinstance(value, list):
+        names = [n for n in (_ld_text(v) for v in value) if n]
+        return "، ".join(names) or None
+    if isinstance(value, dict):
+        return _ld_text(value.get("name") or value.get("url") or value.get("@id"))
+    return str(value).strip() or None if isinstance(value, str) else None
+
+
+def _first_url(value: Any) -> str | None:
+    if isinstance(value, list):
+        return next((u for u in (_first_url(v) for v in value) if u), None)
+    if isinstance(value, dict):
+        return _first_url(value.get("url") or value.get("@id") or value.get("contentUrl"))
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _meta_tag(tree: Any, *names: str) -> str | None:
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+            if found and found[0].strip():
+                return str(found[0]).strip()
+    return None
+
+
+def _metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
+    """Metadata by the most reliable source first: the page's own tags, JSON-LD, trafilatura."""
+    canonical = tree.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
+    times = tree.xpath("//article//time/@datetime | //time[@itemprop='datePublished']/@datetime")
+    meta: dict[str, Any] = {
+        "title": _ld_text(ld.get("headline")),
+        "og_title": _meta_tag(tree, "og:title", "twitter:title"),
+        "page_title": " ".join(tree.findtext(".//title", "").split()) or None,
+        "extracted_title": getattr(doc, "title", None) if doc is not None else None,
+        "date": _meta_tag(tree, "article:published_time", "datePublished", "pubdate")
+        or _ld_text(ld.get("datePublished"))
+        or (times[0].strip() if times else None)
+        or (getattr(doc, "date", None) if doc is not None else None),
+        "author": _ld_text(ld.get("author"))
+        or _meta_tag(tree, "author", "article:author", "dc.creator")
+        or (getattr(doc, "author", None) if doc is not None else None),
+        "url": (canonical[0].strip() if canonical else None)
+        or _meta_tag(tree, "og:url")
+        or _first_url(ld.get("mainEntityOfPage"))
+        or _first_url(ld.get("url")),
+        "image": _meta_tag(tree, "og:image", "twitter:image") or _first_url(ld.get("image")),
+        "source": _meta_tag(tree, "og:site_name", "application-name")
+        or _ld_text(ld.get("publisher"))
+        or (getattr(doc, "sitename", None) if doc is not None else None),
+        "description": _meta_tag(tree, "og:description", "description", "twitter:description")
+        or _ld_text(ld.get("description")),
+    }
+    # An author given as a profile URL (article:author on some CMSs) is not a name to read out.
+    if meta["author"] and re.match(r"https?://", meta["author"]):
+        meta["author"] = None
+    return meta
+
+
+def _lang(tree: Any) -> str | None:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return lang.strip().lower() if lang and lang.strip() else None
+
+
+# --- headline ----------------------------------------------------------------------------------
+
+
+@cache
+def _site_words() -> frozenset[str]:
+    """Words that mark a title part as the site's name rather than the story's."""
+    return frozenset(_key(w) for w in data_toml("boilerplate.toml")["site_name_words"])
+
+
+def _key(text: str) -> str:
+    text = re.sub("[\u064b-\u0652\u0640]", "", text.casefold())
+    text = re.sub("[أإآٱ]", "ا", text).replace("ى", "ي").replace("ة", "ه")
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and _key(a or "") == _key(b or "")
+
+
+def strip_site_name(title: str, site: str | None) -> str:
+    """``title`` without a leading or trailing site-name part ("… | CNN Arabic").
+
+    A part is the site's when it matches the site name, or is short and made of words that name
+    sites ("نيوز", "عربية", "اليوم السابع"), while the rest is a real headline.
+
+    >>> strip_site_name("انطلاق القمة العربية في بغداد | سكاي نيوز عربية", None)
+    'انطلاق القمة العربية في بغداد'
+    >>> strip_site_name("مصر - السودان: اتفاق جديد لتقاسم مياه النيل", None)
+    'مصر - السودان: اتفاق جديد لتقاسم مياه النيل'
+    """
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _TITLE_SEPARATORS.findall(title)
+    for index in (len(parts) - 1, 0):
+        part = parts[index]
+        if _is_site_part(part, site):
+            rest = parts[:index] + parts[index + 1 :]
+            rest_seps = seps[: index - 1] + seps[index:] if index else seps[1:]
+            joined = rest[0] + "".join(s + p for s, p in zip(rest_seps, rest[1:], strict=False))
+            if len(joined.split()) >= 3:
+                return joined.strip()
+    return title
+
+
+def _is_site_part(part: str, site: str | None) -> bool:
+    key = _key(part)
+    if not key:
+        return False
+    if site and (key in _key(site) or _key(site) in key):
+        return True
+    words = key.split()
+    return len(words) <= 4 and any(w in _site_words() for w in words)
+
+
+def _headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) -> str | None:
+    """The story's headline.
+
+    The page's ``<h1>`` that agrees with its title tags wins (it is the headline as shown, without
+    the site name); else the first ``<h1>`` that sits in the article rather than in the site's
+    header (a logo's ``<h1>`` does not); else the first title tag with the site name removed.
+    """
+    site = meta.get("source")
+    titles = [
+        strip_site_name(t, site)
+        for key in ("title", "og_title", "page_title", "extracted_title")
+        if (t := meta.get(key))
+    ]
+    h1s = [text for kind, text in body if kind == "h1"]
+    h1s += [
+        " ".join(h.text_content().split())
+        for h in tree.iter("h1")
+        if not h.xpath("ancestor::header or ancestor::nav or ancestor::*[@role='banner']")
+        or h.xpath("ancestor::article")
+    ]
+    h1s = [h for h in h1s if h and not _is_site_part(h, site)]
+    for h1 in h1s:
+        if any(_same(h1, t) or (len(h1.split()) >= 3 and _key(h1) in _key(t)) for t in titles):
+            return h1
+    if h1s and len(h1s[0].split()) >= 3:
+        return h1s[0]
+    if titles:
+        return titles[0]
+    return next((text for kind, text in body if kind != "p"), None)
