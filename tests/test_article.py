@@ -202,3 +202,70 @@ def test_slugify() -> None:
     assert slugify("Kursk AR 2025!") == "kursk-ar-2025"
     assert slugify("خبر عاجل") == "خبر-عاجل"
     assert slugify("...") == "episode"
+
+
+PERSIAN = (
+    "وزیر امور خارجه ایران روز دوشنبه گفت که مذاکرات هسته‌ای با کشورهای اروپایی هفته آینده در "
+    "ژنو ادامه پیدا می‌کند. او افزود که تهران آماده است برای رسیدن به توافقی پایدار گام‌های "
+    "تازه‌ای بردارد، اما این روند به تضمین‌های روشن نیاز دارد."
+)
+URDU = (
+    "پاکستان کے وزیر اعظم نے پیر کے روز کہا ہے کہ ملک میں مہنگائی کم کرنے کے لیے نئے اقدامات "
+    "کیے جائیں گے۔ انہوں نے بتایا کہ حکومت بجلی کی قیمتوں میں کمی کا منصوبہ تیار کر رہی ہے اور "
+    "اس سے عوام کو ریلیف ملے گا۔"
+)
+
+
+@pytest.mark.parametrize(("text", "language"), [(PERSIAN, "Persian"), (URDU, "Urdu")])
+def test_other_arabic_script_languages_are_refused(
+    tmp_path: Path, text: str, language: str
+) -> None:
+    path = tmp_path / "other.txt"
+    path.write_text(f"عنوان\n{text}\n", encoding="utf-8")
+    with pytest.raises(ArticleError, match=f"is written in {language}, not Arabic"):
+        load_article(path)
+
+
+def test_language_is_judged_on_the_article_not_the_chrome(tmp_path: Path) -> None:
+    """A Persian menu around an Arabic article is chrome; an Arabic article naming Persian places
+    and people (with پ and گ) is still Arabic."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="fa"><body><nav><a>صفحه اصلی</a><a>گزارش ویژه</a><a>پیشنهاد</a></nav><article>'
+        "<h1>زيارة الرئيس الإيراني بزشكيان إلى مدينة گرگان</h1>"
+        f"<p>وصل الرئيس مسعود پزشكيان إلى مدينة گرگان في شمال إيران. {BRIEF}</p></article>"
+        "<footer><p>تمام حقوق این سایت محفوظ است و استفاده از مطالب با ذکر منبع آزاد است.</p>"
+        "</footer></body></html>",
+        encoding="utf-8",
+    )
+    assert load_article(path).headline.startswith("زيارة الرئيس")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "الرئيسية » أخبار\nعنوان بلا نص\nزر الذهاب إلى الأعلى\n",
+        "عنوان الخبر\nجملة قصيرة واحدة فقط.\n",
+        "# عنوان\n\n## فرعي\n\n## فرعي آخر\n",
+    ],
+)
+def test_article_without_a_body_is_refused(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "brief.md"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ArticleError, match=r"no article body \(.*at least 30 words"):
+        load_article(path)
+
+
+def test_read_also_lines_and_late_widgets_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "آخر الأخبار\nعنوان الخبر\n"
+        f"{BRIEF}\n"
+        "اقرأ أيضاً: الحكومة تعلن خطة جديدة لدعم المزارعين\n"
+        "فقرة ثانية من الخبر نفسه.\n"
+        "الأكثر مشاهدة\nخبر آخر لا علاقة له بالمقال\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "عنوان الخبر"
+    assert article.lead == (BRIEF, "فقرة ثانية من الخبر نفسه.")

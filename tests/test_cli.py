@@ -322,3 +322,20 @@ def test_html_article_renders(tmp_path: Path) -> None:
         "قسم",
         "الخاتمة",
     ]
+
+
+def test_same_file_names_in_two_folders_never_overwrite(tmp_path: Path) -> None:
+    one, two = tmp_path / "a" / "story.md", tmp_path / "b" / "story.md"
+    for path, title in ((one, "الخبر الأول"), (two, "الخبر الثاني")):
+        path.parent.mkdir()
+        path.write_text(f"# {title}\n\n{BRIEF}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("render", one, two, "--out", out, "--quiet").exit_code == 0
+    assert (out / "story.mp3").is_file() and (out / "story-2.mp3").is_file()
+    guid = json.loads((out / "story-2.episode.json").read_text())["guid"]
+    # Re-rendering the second file replaces its own episode, not the first one's.
+    assert run_cli("render", two, "--out", out, "--quiet").exit_code == 0
+    assert not (out / "story-3.mp3").exists()
+    assert json.loads((out / "story-2.episode.json").read_text())["guid"] == guid
+    titles = sorted(e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries)
+    assert titles == ["الخبر الأول", "الخبر الثاني"]

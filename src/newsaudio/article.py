@@ -77,6 +77,14 @@ class Article:
     sections: tuple[Section, ...] = ()
     meta: ArticleMeta = field(default_factory=ArticleMeta)
     name: str = ""
+    # Where it was read from, absolute (resolved file path or final URL after redirects).
+    origin: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What makes two renders the same article: its canonical URL, else where it came from.
+        Re-rendering the same article replaces its episode; different articles never share one."""
+        return self.meta.url or self.origin or self.source
 
     @property
     def slug(self) -> str:
@@ -102,7 +110,8 @@ def slugify(stem: str) -> str:
 
 def load_article(path: Path) -> Article:
     """Read and parse ``path``; raise :class:`ArticleError` if it is not a usable article."""
-    return parse_article(str(path), path.stem, read_text(path), path.suffix)
+    article = parse_article(str(path), path.stem, read_text(path), path.suffix)
+    return replace(article, origin=path.resolve().as_uri())
 
 
 def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:

@@ -67,7 +67,12 @@ def main(
 
 
 def _fail(message: str) -> None:
-    err.print(f"Error: {message}", markup=False)
+    err.print(f"Error: {' '.join(message.split())}", markup=False)
+
+
+def _internal(subject: object, exc: BaseException) -> str:
+    """One line for a bug: what failed, where, and how to see the details."""
+    return f"{subject}: internal error ({type(exc).__name__}: {exc}); run with --debug for details"
 
 
 @contextmanager
@@ -87,6 +92,13 @@ def _errors(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Interrupted; the output folder is unchanged.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort):
+        raise  # click's own exits are RuntimeErrors: not bugs
+    except Exception as exc:  # a bug: still one line, never a traceback without --debug
+        if debug:
+            raise
+        _fail(_internal("newsaudio", exc))
+        raise typer.Exit(EXIT_ERROR) from None
 
 
 @contextmanager
@@ -138,6 +150,12 @@ def render(
                 if debug:
                     raise
                 _fail(str(exc))
+                failed += 1
+                continue
+            except Exception as exc:  # one article's bug must not stop the batch
+                if debug:
+                    raise
+                _fail(_internal(article, exc))
                 failed += 1
                 continue
             if not quiet:

@@ -49,6 +49,11 @@ class Episode:
     source_url: str | None = None
     author: str | None = None
     chapters_file: str | None = None
+    # The article's identity (canonical URL, else where it was read from): a re-render of the same
+    # article replaces this episode; another article whose name collides gets another slug.
+    identity: str | None = None
+    # The article's own picture (an absolute http(s) URI), shown by apps that read item art.
+    image: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

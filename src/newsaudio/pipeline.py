@@ -27,7 +27,6 @@ from newsaudio.feed import (
     episode_json,
     episode_path,
     load_episodes,
-    read_episode,
     render_feed,
 )
 from newsaudio.files import atomic_path
@@ -110,14 +109,13 @@ def _publish(
     config: Config,
 ) -> RenderResult:
     """Write the episode's files and the updated feed, all renamed into place together."""
-    slug = article.slug
+    slug, previous = episode_slot(out_dir, article)
     audio_path = out_dir / f"{slug}.mp3"
     transcript_path = out_dir / f"{slug}.txt"
     chapters_path = out_dir / f"{slug}.chapters.json"
     record_path = episode_path(out_dir, slug)
     feed_path = out_dir / FEED_FILE
     transcript = format_transcript(prepared)
-    previous = read_episode(record_path) if record_path.is_file() else None
     pub_date = _pub_date(article, previous)
     source = article.meta.source or config.feed.author
 
@@ -162,6 +160,8 @@ def _publish(
             chapters_file=chapters_path.name,
             source_url=article.meta.url,
             author=article.meta.author or source,
+            identity=article.identity,
+            image=article.meta.image,
         )
         transcript_tmp.write_text(transcript, encoding="utf-8")
         chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
@@ -174,6 +174,30 @@ def _publish(
             stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
     return RenderResult(episode, audio_path, transcript_path, feed_path, len(chapters))
+
+
+def episode_slot(out_dir: Path, article: Article) -> tuple[str, Episode | None]:
+    """The slug for ``article`` in ``out_dir`` and the episode it replaces, if any.
+
+    The same article (same identity) keeps its slug, so a re-render replaces its files and feed
+    entry. A different article whose name gives the same slug gets the next free one (``name-2``,
+    ``name-3``…), so two articles never overwrite each other's files. Records from before
+    identities were kept count as the same article, as they did then.
+    """
+    base = article.slug
+    records = {e.slug: e for e in load_episodes(out_dir)} if out_dir.is_dir() else {}
+    for episode in records.values():
+        if episode.identity == article.identity:
+            return episode.slug, episode
+    slug, n = base, 1
+    while True:
+        taken = records.get(slug)
+        if taken is None and not (out_dir / f"{slug}.mp3").exists():
+            return slug, None
+        if taken is not None and taken.identity is None:
+            return slug, taken
+        n += 1
+        slug = f"{base}-{n}"
 
 
 def _pub_date(article: Article, previous: Episode | None) -> datetime:

@@ -20,10 +20,11 @@ MAX_NAME_CHARS = 120
 MAX_URL_CHARS = 2000
 
 # C0/C1 controls (tab and newline handled by callers), XML-illegal code points, and the bidi
-# embeddings, overrides and isolates that reorder text on screen (U+202A–U+202E, U+2066–U+2069).
+# embeddings, overrides and isolates that reorder text on screen (U+202A–U+202E, U+2066–U+2069),
+# and U+FFFD, which only stands for bytes that were lost.
 # The marks LRM/RLM/ALM are kept: they only nudge neutral characters and appear in real Arabic text.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffd\ufffe\uffff\ud800-\udfff]"
 )
 # Characters that may be left unescaped in a URI path, query or fragment (RFC 3986).
 _URI_SAFE = "/:@!$&'()*+,;=-._~%?#[]"

@@ -1,0 +1,92 @@
+"""Never a traceback: a bug in any stage becomes one line for that article, writes nothing for it,
+and the batch goes on. Faults are injected into each stage in turn (the first call fails, later
+calls work), with the real engine rendering the rest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import newsaudio.pipeline
+
+from .conftest import BRIEF, run_cli, snapshot
+
+# Every stage the pipeline calls, by the name it calls it.
+STAGES = [
+    "load_article",
+    "build_script",
+    "prepare_script",
+    "get_engine",
+    "synthesize_script",
+    "assemble",
+    "encode_mp3",
+    "write_tags",
+    "format_transcript",
+    "format_json_chapters",
+    "render_feed",
+]
+
+
+class InjectedFault(Exception):
+    """What the broken stage raises."""
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("articles")
+    first, second = folder / "first.md", folder / "second.md"
+    first.write_text(f"# الخبر الأول\n\n{BRIEF}\n", encoding="utf-8")
+    second.write_text(f"# الخبر الثاني\n\n{BRIEF}\n", encoding="utf-8")
+    return first, second
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_fault_in_stage_is_one_line_and_the_batch_goes_on(
+    stage: str,
+    articles: tuple[Path, Path],
+    rendered_sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = getattr(newsaudio.pipeline, stage)
+    calls = []
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        calls.append(stage)
+        if len(calls) == 1:
+            raise InjectedFault(f"fault injected into {stage}\nsecond line")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(newsaudio.pipeline, stage, broken)
+    out = tmp_path / "out"
+    shutil.copytree(rendered_sample, out)
+    before = snapshot(out)
+    first, second = articles
+    result = run_cli("render", first, second, "--out", out, "--quiet")
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {first}: internal error (InjectedFault: fault injected into {stage} second "
+        "line); run with --debug for details"
+    ]
+    assert "Traceback" not in result.output
+    after = snapshot(out)
+    assert not any(name.startswith("first") for name in after)
+    assert (out / "second.mp3").is_file()
+    assert {k: v for k, v in after.items() if k in before and k != "feed.xml"} == {
+        k: v for k, v in before.items() if k != "feed.xml"
+    }
+
+
+def test_debug_shows_the_traceback(
+    articles: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise InjectedFault("boom")
+
+    monkeypatch.setattr(newsaudio.pipeline, "build_script", broken)
+    with pytest.raises(InjectedFault):
+        run_cli("render", articles[0], "--out", tmp_path, "--debug")
