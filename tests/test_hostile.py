@@ -110,7 +110,8 @@ def test_page_metadata_is_cleaned(tmp_path: Path) -> None:
         <meta property="og:image" content="javascript:alert(1)">
         <link rel="canonical" href="{ARABIC_URL}">
         <meta name="author" content="كاتب &#x202E; &#0;"></head>
-        <body><article><h1>عنوان الخبر الحقيقي في الصفحة</h1><p>{BRIEF}</p></article></body></html>""",
+        <body><article><h1>عنوان الخبر الحقيقي في الصفحة</h1><p>{BRIEF}</p></article>
+        </body></html>""",
         encoding="utf-8",
     )
     article = load_article(page)
