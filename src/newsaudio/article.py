@@ -246,6 +246,7 @@ def match_key(line: str) -> str:
 class _Boilerplate:
     drop: frozenset[str]
     drop_prefix: tuple[str, ...]
+    drop_containing: tuple[str, ...]
     stop: frozenset[str]
     crumbs: frozenset[str]
 
@@ -259,7 +260,9 @@ def _boilerplate() -> _Boilerplate:
 
     crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
     prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
-    return _Boilerplate(keys("drop"), prefixes, keys("stop"), crumbs)
+    return _Boilerplate(
+        keys("drop"), prefixes, tuple(keys("drop_containing")), keys("stop"), crumbs
+    )
 
 
 def is_breadcrumb(line: str) -> bool:
@@ -294,7 +297,9 @@ def content_indexes(lines: list[str]) -> list[int]:
             break
         if key in chrome.drop or key in chrome.stop or (not kept and is_breadcrumb(line)):
             continue
-        if len(key.split()) <= _MAX_POINTER_WORDS and key.startswith(chrome.drop_prefix):
+        if len(key.split()) <= _MAX_POINTER_WORDS and (
+            key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)
+        ):
             continue
         kept.append(i)
     return kept

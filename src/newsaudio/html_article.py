@@ -22,36 +22,25 @@ from newsaudio.resources import data_toml
 
 log = logging.getLogger(__name__)
 
-# trafilatura's own cleaning removes most chrome; these catch widgets it keeps on real Arabic
-# sites (class/id words of comment forms, polls, newsletters, "most read", related lists).
-_CHROME_WORDS = (
-    "comment",
-    "respond",
-    "related",
-    "most-read",
-    "mostread",
-    "most_read",
-    "popular",
-    "trending",
-    "newsletter",
-    "subscribe",
-    "poll",
-    "share",
-    "social",
-    "breadcrumb",
-    "read-also",
-    "readalso",
-    "read-more",
-    "see-also",
-    "tags",
-    "latest",
+# Class or id words of widgets that real Arabic sites put inside or beside the article and that
+# trafilatura sometimes keeps: comment forms, polls, newsletters, "most read", related lists.
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:comments?|respond|reply|related|most-?(?:read|viewed|popular)|popular|"
+    r"trending|newsletter|subscribe|poll|vote|share|sharing|social|breadcrumbs?|read-?(?:also|more)|"
+    r"see-?also|tags?|keywords|latest|ticker|marquee|author-?box|prev-?next|pagination|"
+    r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
+    # A live blog's "key points" box repeats its updates.
+    r"key-?points|highlights)(?:$|[\s_-])",
+    re.IGNORECASE,
 )
-_CHROME_XPATH = [
-    "//*[self::div or self::section or self::aside or self::ul or self::form]"
-    f"[contains(translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'{w}')"
-    f" or contains(translate(@id,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz'),'{w}')]"
-    for w in _CHROME_WORDS
-]
+# Picture captions are not read out; their containers go, the text around them stays.
+_FIGURE = re.compile(r"caption|inline-?img|image|photo|picture|figure|gallery", re.IGNORECASE)
+# A widget larger than this share of the page's text is the article's own wrapper, not a widget.
+_MAX_WIDGET_SHARE = 0.3
+# An element holding a picture and at most this many words is a picture with its caption.
+_MAX_CAPTION_WORDS = 30
+# Words of paragraphs an extraction must find before a more permissive one is not tried.
+_ENOUGH_WORDS = 60
 # A title's parts: "headline | site", "headline - site", "site :: headline".
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
 _ARTICLE_TYPES = {
@@ -92,27 +81,37 @@ def parse_html(html: str) -> HtmlPage:
     except (ValueError, lxml.etree.ParserError):
         return HtmlPage()
     ld = _json_ld(tree)
-    doc = trafilatura.bare_extraction(
-        tree,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        with_metadata=True,
-        prune_xpath=_CHROME_XPATH,
-        date_extraction_params={"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
-    )
-    if isinstance(doc, dict):  # only with as_dict=True; keeps the type checker informed
-        doc = None
-    body: list[tuple[str, str]] = list(_blocks(doc.body)) if doc is not None else []
-    meta = _metadata(tree, doc, ld)
+    meta_doc = trafilatura.extract_metadata(tree)
+    _prepare(tree)
+    subheadings = _subheadings(tree)
+    body: list[tuple[str, str]] = []
+    # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
+    # only then the balanced and the recall-oriented settings, which let more chrome through.
+    for precision, recall in ((True, False), (False, False), (False, True)):
+        doc = trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=precision,
+            favor_recall=recall,
+        )
+        if isinstance(doc, dict) or doc is None:  # dict only with as_dict=True
+            continue
+        body = list(_blocks(doc.body, subheadings))
+        if any(kind == "p" for kind, _ in body):
+            break
+    meta = _metadata(tree, meta_doc, ld)
     headline = _headline(tree, body, meta)
     page = HtmlPage(meta=meta, lang=_lang(tree))
     if headline:
         page.blocks.append(headline)
+        # What comes before the headline in the extract (kicker, date, section name) is chrome.
+        at = next((i for i, (_, text) in enumerate(body) if _same(text, headline)), -1)
+        body = body[at + 1 :]
     for kind, text in body:
         if not page.blocks and kind != "p":
             continue
-        if kind == "h1" or (kind != "p" and _same(text, headline)):
+        if kind == "h1" or _same(text, headline):
             continue  # the article's own title, already the headline
         if kind != "p":
             page.headings.add(len(page.blocks))
@@ -120,33 +119,92 @@ def parse_html(html: str) -> HtmlPage:
     return page
 
 
-def _blocks(body: Any) -> Iterator[tuple[str, str]]:
-    """(kind, text) for trafilatura's body elements: kind is "h1".."h6" or "p"."""
+def _prepare(tree: Any) -> None:
+    """Undo what hides the article from trafilatura, and remove what it tends to keep.
+
+    Old sites lay pages out with nested tables, which trafilatura skips as data tables: they become
+    plain containers. Widgets are removed by their class or id, unless they hold most of the page
+    (then the word is on the article's wrapper). Pictures with captions are removed with
+    ``drop_tree``, which keeps the text that follows them: in ``<br>``-separated bodies that text
+    is the next paragraph.
+    """
+    for table in tree.xpath("//table[.//table or .//td[string-length(normalize-space()) > 200]]"):
+        for element in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
+            element.tag = "div"
+    total = max(1, len(tree.text_content()))
+    for element in list(tree.iter("div", "section", "aside", "ul", "ol", "form", "span", "p")):
+        if element.getparent() is None:
+            continue  # already removed with an ancestor
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        text = element.text_content()
+        widget = _CHROME.search(names) and len(text) < total * _MAX_WIDGET_SHARE
+        if widget and not element.xpath(".//h1"):
+            element.drop_tree()
+            continue
+        picture = _FIGURE.search(names) or element.tag == "figure"
+        if picture and element.xpath(".//img") and len(text.split()) <= _MAX_CAPTION_WORDS:
+            element.drop_tree()
+    for element in list(tree.iter("figure", "figcaption")):
+        if element.getparent() is not None:
+            element.drop_tree()
+
+
+def _subheadings(tree: Any) -> frozenset[str]:
+    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars: when trafilatura
+    hands one back as a plain paragraph (it does inside live blogs' many ``<article>``s), it is
+    still a subheading."""
+    found = tree.xpath(
+        "//*[self::h2 or self::h3 or self::h4]"
+        "[not(ancestor::header or ancestor::footer or ancestor::aside or ancestor::nav)]"
+    )
+    return frozenset(_key(_text(h)) for h in found if _text(h))
+
+
+_HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_PARAGRAPHS = {"p", "li", "blockquote", "dd", "dt", "pre", "quote", "item"}
+
+
+def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """(kind, text) for the extracted body: kind is "h1".."h6" or "p".
+
+    trafilatura's normal output is flat (``head``, ``p``, ``list``, ``quote``); its fallback
+    extractors return nested HTML containers, which are walked the same way.
+    """
+    if body.text and body.text.strip() and body.tag not in {"body"}:
+        yield from (("p", line) for line in _split(body.text))
     for element in body:
-        if element.tag == "head":
-            rend = (element.get("rend") or "h2").lower()
-            yield (rend if re.fullmatch(r"h[1-6]", rend) else "h2"), _text(element)
-        elif element.tag == "list":
-            for item in element.iter("item"):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "head" or tag in _HTML_HEADINGS:
+            rend = (element.get("rend") or tag).lower()
+            yield (rend if rend in _HTML_HEADINGS else "h2"), _text(element)
+        elif tag in {"list", "ul", "ol", "dl"}:
+            for item in element.iter("item", "li", "dd"):
                 yield "p", _text(item)
-        elif element.tag in {"p", "quote"}:
+        elif tag in _HTML_PARAGRAPHS:
             # <br>-separated paragraphs arrive as one <p> with <lb/> line breaks: split them.
             for line in _lines(element):
-                yield "p", line
+                yield ("h2" if _key(line) in subheadings else "p"), line
+        elif tag and tag not in {"lb", "br", "graphic", "img", "table"}:
+            yield from _blocks(element, subheadings)
+        if element.tail and element.tail.strip():
+            yield from (("p", line) for line in _split(element.tail))
+
+
+def _split(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        if line.strip():
+            yield " ".join(line.split())
 
 
 def _lines(element: Any) -> Iterator[str]:
     parts: list[str] = [element.text or ""]
     for child in element:
-        if child.tag == "lb":
+        if child.tag in {"lb", "br"}:
             parts.append("\n")
         else:
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
-    for line in "".join(parts).split("\n"):
-        text = " ".join(line.split())
-        if text:
-            yield text
+    yield from _split("".join(parts))
 
 
 def _text(element: Any) -> str:
@@ -221,8 +279,9 @@ def _metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         or _ld_text(ld.get("datePublished"))
         or (times[0].strip() if times else None)
         or (getattr(doc, "date", None) if doc is not None else None),
-        "author": _ld_text(ld.get("author"))
+        "author": _ld_author(ld.get("author"))
         or _meta_tag(tree, "author", "article:author", "dc.creator")
+        or _byline(tree)
         or (getattr(doc, "author", None) if doc is not None else None),
         "url": (canonical[0].strip() if canonical else None)
         or _meta_tag(tree, "og:url")
@@ -235,10 +294,48 @@ def _metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         "description": _meta_tag(tree, "og:description", "description", "twitter:description")
         or _ld_text(ld.get("description")),
     }
-    # An author given as a profile URL (article:author on some CMSs) is not a name to read out.
-    if meta["author"] and re.match(r"https?://", meta["author"]):
+    if not meta["source"]:
+        titles = (meta["page_title"], meta["og_title"])
+        meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
+    # An author given as a profile URL (article:author on some CMSs) is not a name to read out,
+    # and the site itself named as author is not a byline.
+    author = meta["author"]
+    if author and (re.match(r"https?://", author) or _same(author, meta["source"])):
         meta["author"] = None
     return meta
+
+
+def _ld_author(value: Any) -> str | None:
+    """JSON-LD authors that are people; an Organization as author is the site, not a byline."""
+    if isinstance(value, list):
+        names = [n for n in (_ld_author(v) for v in value) if n]
+        return "، ".join(names) or None
+    if isinstance(value, dict) and str(value.get("@type", "")).lower() == "organization":
+        return None
+    return _ld_text(value)
+
+
+def _byline(tree: Any) -> str | None:
+    """The author marked up in the page (RDFa, microdata, rel=author), outside comments."""
+    found = tree.xpath(
+        "//*[@rel='author' or @rel='schema:author' or @itemprop='author' or @property='author']"
+        "[not(ancestor::*[contains(@class,'comment')])]"
+    )
+    found += tree.xpath(
+        "//*[contains(@class,'byline') or contains(@class,'author-name')]"
+        "[not(ancestor::*[contains(@class,'comment')])]"
+    )
+    for element in found:
+        names = element.xpath(".//*[@itemprop='name' or @property='schema:name']")
+        text = " ".join((names[0] if names else element).text_content().split())
+        text = _BYLINE_PREFIX.sub("", text).strip()
+        if text and len(text.split()) <= 6:
+            return text
+    return None
+
+
+# "بقلم فلان", "كتب: فلان", "بواسطة فلان": the name is what follows.
+_BYLINE_PREFIX = re.compile(r"^(?:بقلم|كتب|كتبت|بواسطة|إعداد|تقرير|by)\s*[:：-]?\s*", re.IGNORECASE)
 
 
 def _lang(tree: Any) -> str | None:
@@ -263,6 +360,19 @@ def _key(text: str) -> str:
 
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a and b) and _key(a or "") == _key(b or "")
+
+
+def site_name_part(title: str, site: str | None) -> str | None:
+    """The part of a page title that names the site, if one does.
+
+    >>> site_name_part("شبكة الرافدين الإخبارية :: الزوراء يتصدر دوري نجوم العراق", None)
+    'شبكة الرافدين الإخبارية'
+    """
+    stripped = strip_site_name(title, site)
+    if stripped == title:
+        return None
+    part = title.replace(stripped, "", 1)
+    return _TITLE_SEPARATORS.sub("", f" {part} ").strip() or None
 
 
 def strip_site_name(title: str, site: str | None) -> str:
