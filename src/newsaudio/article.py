@@ -281,6 +281,8 @@ def is_breadcrumb(line: str) -> bool:
     return reachable[-1]
 
 
+# Wire copy ends with the agency's tag and its editors' initials: "/الواحة/ ع خ / م ر".
+_EDITOR_CODE = re.compile(r"(?:/[^/]{1,20}/)?\s*(?:[\u0621-\u064a]{1,2}(?:\s*/\s*|\s+|$)){2,8}")
 # A pointer to another story ("اقرأ أيضاً: عنوان …") is a headline long at most.
 _MAX_POINTER_WORDS = 25
 
@@ -296,6 +298,8 @@ def content_indexes(lines: list[str]) -> list[int]:
         if key in chrome.stop and len(kept) >= 2:
             break
         if key in chrome.drop or key in chrome.stop or (not kept and is_breadcrumb(line)):
+            continue
+        if _EDITOR_CODE.fullmatch(key):
             continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
             key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)

@@ -30,7 +30,7 @@ _CHROME = re.compile(
     r"see-?also|tags?|keywords|latest|ticker|marquee|author-?box|prev-?next|pagination|"
     r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
     # A live blog's "key points" box repeats its updates.
-    r"key-?points|highlights)(?:$|[\s_-])",
+    r"key-?points|highlights|side-?bar|side|widgets?)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # Picture captions are not read out; their containers go, the text around them stays.
@@ -39,6 +39,8 @@ _FIGURE = re.compile(r"caption|inline-?img|image|photo|picture|figure|gallery", 
 _MAX_WIDGET_SHARE = 0.3
 # An element holding a picture and at most this many words is a picture with its caption.
 _MAX_CAPTION_WORDS = 30
+# Characters between a dropped subheading and the kept paragraph after it (spaces, a date).
+_MAX_HEADING_GAP = 40
 # Words of paragraphs an extraction must find before a more permissive one is not tried.
 _ENOUGH_WORDS = 60
 # A title's parts: "headline | site", "headline - site", "site :: headline".
@@ -84,6 +86,7 @@ def parse_html(html: str) -> HtmlPage:
     meta_doc = trafilatura.extract_metadata(tree)
     _prepare(tree)
     subheadings = _subheadings(tree)
+    page_text = " ".join(tree.text_content().split())
     body: list[tuple[str, str]] = []
     # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
     # only then the balanced and the recall-oriented settings, which let more chrome through.
@@ -97,9 +100,10 @@ def parse_html(html: str) -> HtmlPage:
         )
         if isinstance(doc, dict) or doc is None:  # dict only with as_dict=True
             continue
-        body = list(_blocks(doc.body, subheadings))
+        body = list(_blocks(doc.body, frozenset(_key(h) for h in subheadings)))
         if any(kind == "p" for kind, _ in body):
             break
+    body = _restore_headings(page_text, body, subheadings)
     meta = _metadata(tree, meta_doc, ld)
     headline = _headline(tree, body, meta)
     page = HtmlPage(meta=meta, lang=_lang(tree))
@@ -147,17 +151,52 @@ def _prepare(tree: Any) -> None:
     for element in list(tree.iter("figure", "figcaption")):
         if element.getparent() is not None:
             element.drop_tree()
+    # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
+    # drops with the heading: keep only the text.
+    for heading in tree.iter("h1", "h2", "h3", "h4"):
+        text = " ".join(heading.text_content().split())
+        for child in list(heading):
+            heading.remove(child)
+        heading.text = text
 
 
-def _subheadings(tree: Any) -> frozenset[str]:
-    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars: when trafilatura
-    hands one back as a plain paragraph (it does inside live blogs' many ``<article>``s), it is
-    still a subheading."""
+def _subheadings(tree: Any) -> list[str]:
+    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars, in page order.
+    A heading that links elsewhere is another story's headline, not a subheading."""
     found = tree.xpath(
-        "//*[self::h2 or self::h3 or self::h4]"
+        "//*[self::h2 or self::h3 or self::h4][not(.//a)]"
         "[not(ancestor::header or ancestor::footer or ancestor::aside or ancestor::nav)]"
     )
-    return frozenset(_key(_text(h)) for h in found if _text(h))
+    return [text for h in found if (text := _text(h))]
+
+
+def _restore_headings(
+    page_text: str, body: list[tuple[str, str]], subheadings: list[str]
+) -> list[tuple[str, str]]:
+    """Put back the subheadings trafilatura dropped (it loses some inside word-processor markup).
+
+    A subheading is restored only where the page has it directly before a paragraph the
+    extraction kept, so headings of widgets it rightly removed stay out.
+    """
+    kept = {_key(text) for kind, text in body if kind != "p"}
+    positions = [page_text.find(text[:60]) for _, text in body]
+    restored = list(body)
+    for heading in subheadings:
+        if _key(heading) in kept:
+            continue
+        at = page_text.find(heading)
+        if at < 0:
+            continue
+        end = at + len(heading)
+        following = [i for i, pos in enumerate(positions) if pos >= end]
+        if not following or not any(0 <= pos < at for pos in positions):
+            continue
+        first = following[0]
+        if positions[first] - end > _MAX_HEADING_GAP or len(body[first][1].split()) < 10:
+            continue  # a widget's heading over a line or two, not a section over a paragraph
+        restored.insert(first + len(restored) - len(body), ("h2", heading))
+        kept.add(_key(heading))
+    return restored
 
 
 _HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -299,7 +338,7 @@ def _metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
     # An author given as a profile URL (article:author on some CMSs) is not a name to read out,
     # and the site itself named as author is not a byline.
-    author = meta["author"]
+    author = meta["author"] = _BYLINE_PREFIX.sub("", meta["author"] or "").strip() or None
     if author and (re.match(r"https?://", author) or _same(author, meta["source"])):
         meta["author"] = None
     return meta
@@ -322,7 +361,7 @@ def _byline(tree: Any) -> str | None:
         "[not(ancestor::*[contains(@class,'comment')])]"
     )
     found += tree.xpath(
-        "//*[contains(@class,'byline') or contains(@class,'author-name')]"
+        "//*[contains(@class,'byline') or contains(@class,'author-name') or @class='writer']"
         "[not(ancestor::*[contains(@class,'comment')])]"
     )
     for element in found:
@@ -335,7 +374,7 @@ def _byline(tree: Any) -> str | None:
 
 
 # "بقلم فلان", "كتب: فلان", "بواسطة فلان": the name is what follows.
-_BYLINE_PREFIX = re.compile(r"^(?:بقلم|كتب|كتبت|بواسطة|إعداد|تقرير|by)\s*[:：-]?\s*", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:بقلم|كتبت|كتب|بواسطة|إعداد|تقرير|by)\s*[:：-]?\s*", re.IGNORECASE)
 
 
 def _lang(tree: Any) -> str | None:
