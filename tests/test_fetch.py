@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import time
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -70,6 +72,20 @@ def test_fetches_html_page(server: LocalServer) -> None:
 def test_user_agent_names_newsaudio(server: LocalServer) -> None:
     fetch(serve_page(server), FAST)
     assert server.headers_seen["/page"]["User-Agent"].startswith("newsaudio/")
+
+
+def test_arabic_url_path_is_percent_encoded(server: LocalServer) -> None:
+    server.routes[quote("/أخبار/كورسك")] = reply(200, PAGE.encode(), HTML)
+    url = server.url("/أخبار/كورسك")
+    page = fetch(url, FAST)
+    assert (page.url, page.final_url, page.text) == (url, server.url(quote("/أخبار/كورسك")), PAGE)
+
+
+def test_gzip_page(server: LocalServer) -> None:
+    headers = {**HTML, "Content-Encoding": "gzip"}
+    server.routes["/gz"] = reply(200, gzip.compress(PAGE.encode()), headers)
+    assert fetch(server.url("/gz"), FAST).text == PAGE
+    assert "gzip" in server.headers_seen["/gz"]["Accept-Encoding"]
 
 
 @pytest.mark.parametrize("ctype", ["text/plain", "application/xhtml+xml", "text/markdown"])
@@ -184,6 +200,22 @@ def test_slow_server_times_out(server: LocalServer) -> None:
     assert time.monotonic() - start < 0.9
 
 
+def test_trickling_server_stopped(server: LocalServer) -> None:
+    def trickle(handler: BaseHTTPRequestHandler) -> None:
+        """Never silent long enough for the read timeout, never done."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.end_headers()
+        while True:
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.02)
+
+    server.routes["/trickle"] = trickle
+    policy = FetchPolicy(read_timeout_s=0.3, max_download_s=0.3)
+    assert fetch_error(server.url("/trickle"), policy).endswith(": download took longer than 0.3 s")
+
+
 def test_connection_refused() -> None:
     with socket.socket() as sock:  # a port that was free a moment ago and has no listener
         sock.bind(("127.0.0.1", 0))
@@ -194,6 +226,18 @@ def test_connection_refused() -> None:
 def test_unknown_host() -> None:
     # .invalid never resolves (RFC 2606), offline or not.
     assert "cannot connect" in fetch_error("https://newsaudio-test.invalid/a")
+
+
+def test_dropped_connection(server: LocalServer) -> None:
+    server.routes["/drop"] = lambda handler: None  # hangs up without a word
+    assert "network error (RemoteProtocolError: " in fetch_error(server.url("/drop"))
+
+
+@pytest.mark.parametrize(
+    "url", ["http://", "http://[::1", "http://a..b/", "http://\u202eevil.com/"]
+)
+def test_malformed_urls(url: str) -> None:
+    assert ": is not a valid URL (" in fetch_error(url)
 
 
 @pytest.mark.parametrize(
@@ -224,6 +268,12 @@ def test_body_over_the_cap_stops_the_download(server: LocalServer) -> None:
     assert fetch_error(server.url("/endless")).endswith(
         ": is larger than the limit of 10,000 bytes"
     )
+
+
+def test_cap_counts_unpacked_bytes(server: LocalServer) -> None:
+    bomb = gzip.compress(b" " * 1_000_000)  # 1 kB on the wire
+    server.routes["/bomb"] = reply(200, bomb, {**HTML, "Content-Encoding": "gzip"})
+    assert fetch_error(server.url("/bomb")).endswith(": is larger than the limit of 10,000 bytes")
 
 
 def test_content_length_over_the_cap_refused_before_download(server: LocalServer) -> None:

@@ -57,7 +57,7 @@ class FetchedPage:
     """A fetched page's text and where it really came from."""
 
     url: str  # as asked
-    final_url: str  # after redirects
+    final_url: str  # after redirects, as a URI: path percent-encoded, host in punycode
     content_type: str  # "text/html", "text/plain", …
     charset: str  # the codec used to decode, e.g. "utf-8", "cp1256"
     text: str
@@ -69,6 +69,9 @@ class FetchPolicy:
 
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 20.0  # longest silence while waiting for the next bytes
+    # read_timeout_s bounds each silence, not the whole: a server trickling a byte every few
+    # seconds would otherwise hold a batch for hours.
+    max_download_s: float = 120.0
     max_redirects: int = 5
     max_bytes: int = MAX_BYTES
     retries: int = 3  # extra tries after 429/500/502/503/504; network errors are not retried
@@ -117,9 +120,12 @@ def fetch(
             f"{url}: timed out waiting for the server ({policy.read_timeout_s:g} s)"
         ) from exc
     except httpx.ConnectError as exc:
-        raise FetchError(f"{url}: cannot connect ({exc})") from exc
-    except (httpx.HTTPError, httpx.InvalidURL) as exc:
-        raise FetchError(f"{url}: network error ({type(exc).__name__}: {exc})") from exc
+        raise FetchError(f"{url}: cannot connect ({_one_line(exc)})") from exc
+    # UnicodeError: the IDNA codec refusing a host name (empty label, too long, …).
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
+        raise FetchError(f"{url}: is not a valid URL ({_one_line(exc)})") from exc
+    except httpx.HTTPError as exc:
+        raise FetchError(f"{url}: network error ({type(exc).__name__}: {_one_line(exc)})") from exc
 
 
 def _fetch(
@@ -161,11 +167,12 @@ def _fetch(
             if not 200 <= status < 300:
                 after = f" (after {tries + 1} tries)" if tries else ""
                 raise FetchError(f"{url}: HTTP {status} {reason}{after}")
-            return _read_page(response, url, hops[-1], policy.max_bytes)
+            return _read_page(response, url, policy)
 
 
-def _read_page(response: httpx.Response, url: str, final_url: str, max_bytes: int) -> FetchedPage:
+def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> FetchedPage:
     """Check type and size before and while downloading, then decode."""
+    max_bytes = policy.max_bytes
     header = response.headers.get("content-type", "")
     mime = header.partition(";")[0].strip().casefold()
     if mime and mime not in WEB_PAGE_TYPES:
@@ -177,8 +184,12 @@ def _read_page(response: httpx.Response, url: str, final_url: str, max_bytes: in
         )
     chunks: list[bytes] = []
     size = 0
+    deadline = time.monotonic() + policy.max_download_s
     for chunk in response.iter_bytes():
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url}: download took longer than {policy.max_download_s:g} s")
         size += len(chunk)
+        # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
         if size > max_bytes:  # stop here: never download the rest of a huge body
             raise FetchError(f"{url}: is larger than the limit of {_size(max_bytes)}")
         chunks.append(chunk)
@@ -192,6 +203,7 @@ def _read_page(response: httpx.Response, url: str, final_url: str, max_bytes: in
     text, charset = decoded
     if not mime:  # no Content-Type at all: judge by the first character
         mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
+    final_url = str(response.url)
     log.info("fetched %s: %s, %s, %d bytes", final_url, mime, charset, len(raw))
     return FetchedPage(url, final_url, mime, charset, text)
 
@@ -236,6 +248,10 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _size(n: int) -> str:
