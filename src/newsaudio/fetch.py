@@ -195,7 +195,7 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
-        raise FetchError(f"{url}: the page is empty")
+        raise FetchError(f"{url}: is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
     decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime)
     if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
