@@ -241,11 +241,23 @@ def test_dropped_connection(server: LocalServer) -> None:
     assert "network error (RemoteProtocolError: " in fetch_error(server.url("/drop"))
 
 
-@pytest.mark.parametrize(
-    "url", ["http://", "http://[::1", "http://a..b/", "http://\u202eevil.com/"]
-)
+@pytest.mark.parametrize("url", ["http://", "http://[::1", "http://a..b/"])
 def test_malformed_urls(url: str) -> None:
     assert ": is not a valid URL (" in fetch_error(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://a.example/\nx", "https://a.example/\\nx: "),
+        ("http://127.0.0.1:1/\u202egpj.exe", "http://127.0.0.1:1/\\u202egpj.exe: "),
+    ],
+)
+def test_hostile_urls_shown_escaped(url: str, shown: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch(url, FAST)
+    assert str(caught.value).startswith(shown)
+    assert str(caught.value).isprintable()
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,7 @@ _WEB_URL = re.compile(r"^https?://", re.I)
 _PAGE_SUFFIX = re.compile(r"\.(s?html?|php\d?|aspx?|jspx?|cfm)$", re.I)
 _LIST_COMMENT = re.compile(r"(^|\s)#.*$")  # '#' after whitespace only: URLs have #fragments
 MAX_NAME_CHARS = 80
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -108,24 +109,24 @@ def fetch(
 ) -> FetchedPage:
     """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
     if not is_url(url):
-        raise FetchError(f"{url}: {url_scheme_problem(url) or 'is not an http or https URL'}")
+        raise _error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
     try:
         with httpx.Client(headers=_HEADERS, timeout=timeout, follow_redirects=False) as client:
             return _fetch(client, url, policy, sleep)
     except httpx.ConnectTimeout as exc:
-        raise FetchError(f"{url}: timed out connecting ({policy.connect_timeout_s:g} s)") from exc
+        raise _error(url, f"timed out connecting ({policy.connect_timeout_s:g} s)") from exc
     except httpx.TimeoutException as exc:
-        raise FetchError(
-            f"{url}: timed out waiting for the server ({policy.read_timeout_s:g} s)"
+        raise _error(
+            url, f"timed out waiting for the server ({policy.read_timeout_s:g} s)"
         ) from exc
     except httpx.ConnectError as exc:
-        raise FetchError(f"{url}: cannot connect ({_one_line(exc)})") from exc
+        raise _error(url, f"cannot connect ({_one_line(exc)})") from exc
     # UnicodeError: the IDNA codec refusing a host name (empty label, too long, …).
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
-        raise FetchError(f"{url}: is not a valid URL ({_one_line(exc)})") from exc
+        raise _error(url, f"is not a valid URL ({_one_line(exc)})") from exc
     except httpx.HTTPError as exc:
-        raise FetchError(f"{url}: network error ({type(exc).__name__}: {_one_line(exc)})") from exc
+        raise _error(url, f"network error ({type(exc).__name__}: {_one_line(exc)})") from exc
 
 
 def _fetch(
@@ -143,21 +144,22 @@ def _fetch(
             if status in _REDIRECTS and location:
                 target = str(response.url.join(location))
                 if not is_url(target):
-                    raise FetchError(f"{url}: redirects to {location}, which is not http or https")
+                    raise _error(url, f"redirects to {location}, which is not http or https")
                 # No loop check of its own: a site may set a cookie and redirect to the same
                 # URL once, legitimately; a real loop ends at the redirect limit.
                 if len(hops) > policy.max_redirects:
                     loop = " (a redirect loop)" if target in hops else ""
-                    raise FetchError(f"{url}: more than {policy.max_redirects} redirects{loop}")
+                    raise _error(url, f"more than {policy.max_redirects} redirects{loop}")
                 log.debug("%s redirects (%d) to %s", hops[-1], status, target)
                 hops.append(target)
                 continue
             if status in _RETRY_STATUSES and tries < policy.retries:
                 wait = _retry_after(response.headers.get("retry-after"))
                 if wait is not None and wait > policy.max_retry_after_s:
-                    raise FetchError(
-                        f"{url}: HTTP {status} {reason}; the site asks to wait {wait:.0f} s"
-                        f" (more than {policy.max_retry_after_s:g} s)"
+                    raise _error(
+                        url,
+                        f"HTTP {status} {reason}; the site asks to wait {wait:.0f} s"
+                        f" (more than {policy.max_retry_after_s:g} s)",
                     )
                 wait = policy.backoff_s * 2**tries if wait is None else wait
                 log.warning("%s: HTTP %d %s; retrying in %g s", url, status, reason, wait)
@@ -166,7 +168,7 @@ def _fetch(
                 continue
             if not 200 <= status < 300:
                 after = f" (after {tries + 1} tries)" if tries else ""
-                raise FetchError(f"{url}: HTTP {status} {reason}{after}")
+                raise _error(url, f"HTTP {status} {reason}{after}")
             return _read_page(response, url, policy)
 
 
@@ -176,30 +178,28 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     header = response.headers.get("content-type", "")
     mime = header.partition(";")[0].strip().casefold()
     if mime and mime not in WEB_PAGE_TYPES:
-        raise FetchError(f"{url}: is {mime}, not a web page")
+        raise _error(url, f"is {mime}, not a web page")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(
-            f"{url}: is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})"
-        )
+        raise _error(url, f"is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})")
     chunks: list[bytes] = []
     size = 0
     deadline = time.monotonic() + policy.max_download_s
     for chunk in response.iter_bytes():
         if time.monotonic() > deadline:
-            raise FetchError(f"{url}: download took longer than {policy.max_download_s:g} s")
+            raise _error(url, f"download took longer than {policy.max_download_s:g} s")
         size += len(chunk)
         # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
         if size > max_bytes:  # stop here: never download the rest of a huge body
-            raise FetchError(f"{url}: is larger than the limit of {_size(max_bytes)}")
+            raise _error(url, f"is larger than the limit of {_size(max_bytes)}")
         chunks.append(chunk)
     raw = b"".join(chunks)
     if not raw.strip():
-        raise FetchError(f"{url}: is empty")
+        raise _error(url, "is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
     decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime)
     if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
-        raise FetchError(f"{url}: is not readable text (unknown or wrong character encoding)")
+        raise _error(url, "is not readable text (unknown or wrong character encoding)")
     text, charset = decoded
     if not mime:  # no Content-Type at all: judge by the first character
         mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
@@ -248,6 +248,14 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _error(url: str, problem: str) -> FetchError:
+    """The one-line error for ``url``. Control and bidi characters (from the URL or from the
+    server's headers) are shown escaped: a newline would break the line, U+202E would reverse
+    what the user reads."""
+    message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], f"{url}: {problem}")
+    return FetchError(message)
 
 
 def _one_line(exc: Exception) -> str:
