@@ -20,14 +20,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from http import HTTPStatus
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
-
-import httpx
 
 from newsaudio import __version__
 from newsaudio.article import MAX_BYTES, decode, read_text, slugify
 from newsaudio.errors import ArticleError, FetchError
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +114,8 @@ def fetch(
     url: str, policy: FetchPolicy = FetchPolicy(), sleep: Callable[[float], None] = time.sleep
 ) -> FetchedPage:
     """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
+    import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
+
     if not is_url(url):
         raise _error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
@@ -137,6 +142,8 @@ def fetch(
 @functools.cache
 def _ssl_context() -> ssl.SSLContext:
     """Loading the CA bundle takes ~80 ms; a batch of URLs loads it once, and --help never."""
+    import httpx
+
     return httpx.create_ssl_context()
 
 
@@ -150,7 +157,7 @@ def _fetch(
         log.info("fetching %s", hops[-1])
         with client.stream("GET", hops[-1]) as response:
             status = response.status_code
-            reason = response.reason_phrase or httpx.codes.get_reason_phrase(status)
+            reason = response.reason_phrase or _phrase(status)
             location = response.headers.get("location")
             if status in _REDIRECTS and location:
                 target = str(response.url.join(location))
@@ -267,6 +274,14 @@ def _error(url: str, problem: str) -> FetchError:
     what the user reads."""
     message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], f"{url}: {problem}")
     return FetchError(message)
+
+
+def _phrase(status: int) -> str:
+    """The standard reason phrase, for servers that send none (HTTP/2 never does)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
 
 
 def _one_line(exc: Exception) -> str:
