@@ -23,6 +23,7 @@ from newsaudio.cli import app
 from newsaudio.textprep.diacritize import strip_marks
 
 from .conftest import BRIEF, SAMPLE, run_cli, snapshot
+from .httpserver import local_server, reply
 
 
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
@@ -339,3 +340,48 @@ def test_same_file_names_in_two_folders_never_overwrite(tmp_path: Path) -> None:
     assert json.loads((out / "story-2.episode.json").read_text())["guid"] == guid
     titles = sorted(e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries)
     assert titles == ["الخبر الأول", "الخبر الثاني"]
+
+
+PAGE = Path(__file__).parent / "data" / "pages" / "related-h3-sport.html"
+
+
+def test_render_a_url_and_a_list(tmp_path: Path) -> None:
+    """A page fetched from a (local) web server renders like a saved one; --from-list mixes URLs
+    and paths; a failing URL is one line and the others still render."""
+    story = tmp_path / "story.md"
+    story.write_text(f"# خبر من ملف\n\n{BRIEF}\n", encoding="utf-8")
+    with local_server() as server:
+        server.routes["/sport/afc.html"] = reply(
+            200, PAGE.read_bytes(), {"Content-Type": "text/html; charset=utf-8"}
+        )
+        good, missing = server.url("/sport/afc.html"), server.url("/gone.html")
+        listing = tmp_path / "list.txt"
+        listing.write_text(f"# today\n{good}\n\n{missing}  # removed\nstory.md\n")
+        out = tmp_path / "out"
+        result = run_cli("render", "--from-list", listing, "--out", out, "--quiet")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {missing}: HTTP 404 Not Found"]
+    episodes = {e.title: e for e in feedparser.parse((out / "feed.xml").read_bytes()).entries}
+    assert set(episodes) == {
+        "خبر من ملف",
+        "الاتحاد الآسيوي يقر توسيع دوري أبطال آسيا للنخبة إلى 32 فريقاً بدءاً من 2027",
+    }
+    assert (out / "story.mp3").is_file()
+    assert (out / "127-0-0-1-afc.mp3").is_file()
+    tags = ID3(out / "127-0-0-1-afc.mp3")
+    canonical = tags.getall("WOAS")[0].url
+    assert canonical.isascii() and canonical.startswith("https://")
+
+
+def test_render_needs_something_to_render() -> None:
+    result = run_cli("render")
+    assert result.exit_code == 2
+    assert "give article files or URLs" in result.output
+
+
+def test_refused_scheme_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("render", "ftp://example.com/a.html", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "Error: ftp://example.com/a.html: only http and https URLs can be fetched, not ftp"
+    )

@@ -34,14 +34,6 @@ HTML = {"Content-Type": "text/html; charset=utf-8"}
 FAST = FetchPolicy(connect_timeout_s=0.3, read_timeout_s=0.3, max_bytes=10_000)
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """httpx honours *_PROXY variables; a CI proxy must not stand between the test and 127.0.0.1."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-
-
 @pytest.fixture
 def server() -> Iterator[LocalServer]:
     with local_server() as srv:

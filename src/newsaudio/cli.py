@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from newsaudio import __version__
 from newsaudio.config import Config, load_config
 from newsaudio.errors import NewsaudioError
+from newsaudio.fetch import read_list
 from newsaudio.pipeline import ProgressCallback, prepare_article, render_article
 from newsaudio.voices import list_voices, load_voice
 
@@ -92,8 +94,8 @@ def _errors(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Interrupted; the output folder is unchanged.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except (typer.Exit, typer.Abort):
-        raise  # click's own exits are RuntimeErrors: not bugs
+    except (typer.Exit, typer.Abort, click.ClickException):
+        raise  # click's own exits and usage errors: not bugs
     except Exception as exc:  # a bug: still one line, never a traceback without --debug
         if debug:
             raise
@@ -126,23 +128,39 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
 @app.command()
 def render(
     articles: Annotated[
-        list[Path], typer.Argument(help="Article files: scraped text, Markdown or HTML.")
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Article files (scraped text, Markdown or HTML) or http(s) URLs of news pages.",
+            show_default=False,
+        ),
+    ] = None,
+    from_list: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-list",
+            help="A file of article paths and URLs, one a line; '#' starts a comment.",
+            dir_okay=False,
+        ),
+    ] = None,
     voice: VoiceOption = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     config_path: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Render articles to MP3 (chapters, tags, transcript) and update the feed.
+    """Render articles (files or web pages) to MP3 with chapters, tags and a transcript, and
+    update the feed.
 
-    Example: newsaudio render examples/kursk-ar.txt --out output
+    Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
     failed = 0
     with _errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
-        for article in articles:
+        sources = [*(articles or []), *(e for f in from_list or [] for e in read_list(f))]
+        if not sources:
+            raise typer.BadParameter("give article files or URLs, or --from-list FILE")
+        for article in sources:
             try:
                 with _progress(not quiet) as progress:
                     result = render_article(article, out, profile, config, progress)
@@ -164,7 +182,7 @@ def render(
                     f"{result.audio} ({result.chapters} chapters, {minutes}:{seconds:02d}); "
                     f"transcript {result.transcript}; feed {result.feed}"
                 )
-        _warn_base_url(config, quiet, failed < len(articles))
+        _warn_base_url(config, quiet, failed < len(sources))
     if failed:
         raise typer.Exit(EXIT_ERROR)
 
@@ -180,7 +198,9 @@ def _warn_base_url(config: Config, quiet: bool, rendered: bool) -> None:
 
 @app.command()
 def text(
-    article: Annotated[Path, typer.Argument(help="Article file: scraped text, Markdown or HTML.")],
+    article: Annotated[
+        str, typer.Argument(help="Article file (scraped text, Markdown or HTML) or a page URL.")
+    ],
     as_json: Annotated[
         bool, typer.Option("--json", help="Print a JSON list of {kind, title, text}.")
     ] = False,

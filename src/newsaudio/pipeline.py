@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsaudio.article import Article, load_article
+from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import Track, assemble, encode_mp3
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
@@ -29,6 +29,7 @@ from newsaudio.feed import (
     load_episodes,
     render_feed,
 )
+from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import atomic_path
 from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
@@ -63,25 +64,38 @@ def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
     return TextOptions(profile.case_endings, load_lexicon(config.lexicon_file))
 
 
+def load_source(source: str | Path) -> Article:
+    """The article at ``source``: a file path, or an http(s) URL that is fetched."""
+    text = str(source)
+    if is_url(text) or url_scheme_problem(text):
+        page = fetch(text)
+        article = parse_article(text, page_name(page.final_url), page.text, page.content_type)
+        return replace(article, origin=page.final_url)
+    return load_article(Path(source))
+
+
 def prepare_article(
-    path: Path, profile: VoiceProfile, config: Config, diacritizer: Diacritizer | None = None
+    source: str | Path,
+    profile: VoiceProfile,
+    config: Config,
+    diacritizer: Diacritizer | None = None,
 ) -> PreparedScript:
     """Read and prepare an article's spoken script (no synthesis)."""
     options = text_options(profile, config)
-    return prepare_script(build_script(load_article(path)), options, diacritizer)
+    return prepare_script(build_script(load_source(source)), options, diacritizer)
 
 
 def render_article(
-    path: Path,
+    source: str | Path,
     out_dir: Path,
     profile: VoiceProfile,
     config: Config,
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
 ) -> RenderResult:
-    """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed."""
+    """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed."""
     report = progress or (lambda *_: None)
-    article = load_article(path)
+    article = load_source(source)
     report("text", 0, 1, article.headline)
     prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
