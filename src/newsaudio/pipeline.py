@@ -17,7 +17,6 @@ from pathlib import Path
 from newsaudio.article import Article, load_article
 from newsaudio.audio import Track, assemble, encode_mp3
 from newsaudio.config import Config
-from newsaudio.engines import get_engine
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
     FEED_FILE,
@@ -33,7 +32,7 @@ from newsaudio.feed import (
 from newsaudio.files import atomic_path
 from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
-from newsaudio.synthesis import synthesize_script
+from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
 from newsaudio.textprep.diacritize import Diacritizer
@@ -87,10 +86,10 @@ def render_article(
     prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
 
-    engine = get_engine(profile)
+    cast = Cast(profile)
     total = len(prepared.segments)
     segments = []
-    for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
+    for done, segment in enumerate(synthesize_script(cast, prepared), 1):
         segments.append(segment)
         report("speech", done, total, segment.title)
     report("audio", 0, 1, "loudness, MP3, tags")
