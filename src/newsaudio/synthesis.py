@@ -172,9 +172,9 @@ def _speak(cast: Cast, segment: PreparedSegment, earcon: bool, used: dict[str, s
     return AudioChunk(speech, rate)
 
 
-def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> SegmentAudio:
-    """One segment's audio: sentences joined by sentence pauses, blocks by block pauses; with
-    ``earcon``, the profile's chime first."""
+def speak_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> AudioChunk:
+    """One segment's speech as PCM: sentences joined by sentence pauses, blocks by block pauses;
+    with ``earcon``, the profile's chime first. A failed voice's fallback speaks it all again."""
     while True:  # each retry follows one more failed voice to its fallback, so this ends
         used: dict[str, str] = {}
         try:
@@ -182,7 +182,12 @@ def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = Fals
         except _FellBack:
             continue
         cast.record(used)
-        return SegmentAudio(segment.title, to_segment(audio))
+        return audio
+
+
+def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> SegmentAudio:
+    """One segment's audio, for assembly into the episode."""
+    return SegmentAudio(segment.title, to_segment(speak_segment(cast, segment, earcon)))
 
 
 def synthesize_script(cast: Cast, script: PreparedScript) -> Iterator[SegmentAudio]:

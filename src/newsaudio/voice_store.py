@@ -36,7 +36,6 @@ _VOICE_NAME = re.compile(
     r"^(?P<family>[a-z]{2,3})_(?P<region>[A-Z]{2})-(?P<speaker>[A-Za-z0-9_]+)"
     r"-(?P<quality>x_low|low|medium|high)$"
 )
-_BLOCK = 1 << 16  # bytes per progress step
 _PART = ".part"
 
 # Called as (file name, bytes so far, total bytes or None when unknown).
@@ -132,15 +131,20 @@ def install(
     base = os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
     folder = store_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    # Hugging Face answers with a redirect to its file CDN.
-    with httpx.Client(timeout=timeout_s, follow_redirects=True) as client:
-        expected = _expected_files(client, base, name, (model_path, config_path))
-        parts = []
-        for path in (config_path, model_path):
-            part = folder / (Path(path).name + _PART)
-            _download(client, f"{base}/{path}", part, expected[path], progress, tries, backoff_s)
-            parts.append(part)
-    _check_config(parts[0], f"{base}/{config_path}")
+    parts = [folder / (Path(path).name + _PART) for path in (config_path, model_path)]
+    try:
+        # Hugging Face answers with a redirect to its file CDN.
+        with httpx.Client(timeout=timeout_s, follow_redirects=True) as client:
+            expected = _expected_files(client, base, name, (model_path, config_path))
+            for path, part in zip((config_path, model_path), parts, strict=True):
+                url = f"{base}/{path}"
+                _download(client, url, part, expected[path], progress, tries, backoff_s)
+                if part is parts[0]:
+                    _check_config(part, url)
+    except EngineError:
+        # A partial model stays for the next try to resume; the small config is fetched again.
+        parts[0].unlink(missing_ok=True)
+        raise
     # Config first: a voice counts as installed once its model is in place.
     for part in parts:
         os.replace(part, part.with_name(part.name[: -len(_PART)]))
@@ -200,7 +204,7 @@ def _download(
                 length = response.headers.get("content-length")
                 total = have + int(length) if length else expected.size
                 with part.open("ab" if have else "wb") as out:
-                    for block in response.iter_bytes(_BLOCK):
+                    for block in response.iter_bytes():  # as received: a cut keeps what came
                         out.write(block)
                         have += len(block)
                         report(part.name[: -len(_PART)], have, total)
@@ -246,5 +250,4 @@ def _check_config(path: Path, url: str) -> None:
         config = json.loads(path.read_text(encoding="utf-8"))
         int(config["audio"]["sample_rate"])
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        path.unlink()
         raise EngineError(f"{url}: not a Piper voice config ({exc})") from exc
