@@ -224,4 +224,4 @@ def _load(path: Path) -> VoiceProfile:
 def list_voices(directory: Path | None = None) -> list[VoiceProfile]:
     """Every profile in the voices folder, sorted by name."""
     directory = directory or voices_dir()
-    return [_load(p) for p in sorted(directory.glob("*.toml"))]
+    return [_load(p) for p in sorted(directory.glob("*.toml"), key=lambda p: p.stem)]

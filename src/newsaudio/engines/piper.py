@@ -87,8 +87,8 @@ class PiperEngine:
     def __init__(self, profile: VoiceProfile) -> None:
         self.profile = profile
         model, config = model_files(profile)
-        with _load_lock:
-            self._voice = _load_voice(model, config)
+        with _load_lock:  # resolved: a voice installed as a link shares the linked model's load
+            self._voice = _load_voice(model.resolve(), config.resolve())
         self.sample_rate: int = self._voice.config.sample_rate
         self.version = f"piper-tts {_piper_version()}, voice {model.stem}"
         self._arabic = str(self._voice.config.espeak_voice).startswith("ar")
