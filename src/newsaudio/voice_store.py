@@ -86,7 +86,7 @@ def installed_voices() -> list[str]:
     folder = store_dir()
     if not folder.is_dir():
         return []
-    return sorted(p.name[: -len(".onnx")] for p in folder.glob("*.onnx") if installed_voice(p.stem))
+    return sorted(p.stem for p in folder.glob("*.onnx") if installed_voice(p.stem))
 
 
 @cache
