@@ -82,11 +82,11 @@ def render_article(
     """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed."""
     report = progress or (lambda *_: None)
     article = load_article(path)
+    cast = Cast(profile)  # before text preparation: a missing voice fails at once
     report("text", 0, 1, article.headline)
     prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
 
-    cast = Cast(profile)
     total = len(prepared.segments)
     segments = []
     for done, segment in enumerate(synthesize_script(cast, prepared), 1):

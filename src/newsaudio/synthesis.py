@@ -59,11 +59,10 @@ class Cast:
         self.profile = profile
         self._engines: dict[str, Engine] = {}  # by profile file: roles sharing a profile share it
         main = self._voice(profile)
-        self.roles: dict[Role, Voice] = {
-            role: self._voice(load_voice(name, profile.folder)) if name else main
-            for role in ROLES
-            for name in [getattr(profile.roles, role)]
-        }
+        self.roles: dict[Role, Voice] = {}
+        for role in ROLES:
+            name = getattr(profile.roles, role)
+            self.roles[role] = self._voice(load_voice(name, profile.folder)) if name else main
         self._failed: set[str] = set()  # profiles whose engine failed in this render
         self._spoken: dict[str, str] = {}  # profile name -> label, in order of first use
 

@@ -12,7 +12,6 @@ resolved when the voices are cast for a render (:mod:`newsaudio.synthesis`), not
 from __future__ import annotations
 
 import types
-import typing
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
@@ -23,7 +22,7 @@ from newsaudio.textprep.pausal import CaseEndings
 
 DEFAULT_VOICE = "ar-espeak"
 Role = Literal["headline", "subheading", "body", "closing"]
-ROLES: tuple[Role, ...] = typing.get_args(Role)
+ROLES: tuple[Role, ...] = get_args(Role)
 
 
 @dataclass(frozen=True)
