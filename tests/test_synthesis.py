@@ -111,3 +111,17 @@ def test_chime_is_smooth_and_ends_in_silence() -> None:
     assert np.sqrt(np.mean(quieter.astype(float) ** 2)) < np.sqrt(
         np.mean(speech.astype(float) ** 2)
     )
+
+
+def test_failure_mid_segment_respeaks_the_whole_segment() -> None:
+    """The first sentence came from Google, the second failed: the fallback speaks all three, so
+    a chapter is never half one voice and half another."""
+
+    def respond(request: object, number: int) -> Reply:
+        return ok(request, number) if number == 0 else Reply(status=503)  # type: ignore[arg-type]
+
+    with local_server(respond) as server:
+        cast = Cast(gtts_profile(server.url, fallback="ar-espeak"))
+        audio = speak_segment(cast, SECTION)
+    assert audio.sample_rate == 22050
+    assert cast.voices_used == ["ar-espeak"]

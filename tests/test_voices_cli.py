@@ -102,3 +102,19 @@ def test_voice_profile_by_path_with_a_bad_key(tmp_path: Path) -> None:
     result = run_cli("render", SAMPLE, "--voice", profile, "--out", tmp_path / "out")
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {profile}: unknown setting gtts.trys"
+
+
+def test_render_falls_back_when_the_online_voice_is_down(tmp_path: Path) -> None:
+    story = tmp_path / "story.md"
+    story.write_text("# عنوان الخبر\n\nنص قصير.\n", encoding="utf-8")
+    with local_server(lambda *_: Reply(status=503)) as server:
+        profile = tmp_path / "online.toml"
+        profile.write_text(
+            f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
+            f'[gtts]\nurl = "{server.url}"\ntries = 1\n',
+            encoding="utf-8",
+        )
+        result = run_cli("render", story, "--voice", profile, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert len(server.requests) == 1  # one failure, then the fallback for the rest
+    assert soundfile.info(tmp_path / "out" / "story.mp3").duration > 1
