@@ -301,7 +301,8 @@ def test_markdown_metadata_reaches_tags_and_feed(tmp_path: Path) -> None:
     assert entry.link == "https://example.com/a?x=1&y=2"
     tags = ID3(out / "story.mp3")
     assert str(tags["TPE1"]) == "وكالة المثال"
-    assert tags.getall("COMM")[0].text == ["https://example.com/a?x=1&y=2"]
+    assert tags["COMM::ara"].text == ["https://example.com/a?x=1&y=2"]
+    assert tags["COMM:voice:ara"].text[0].startswith("ar-espeak (")
     transcript = strip_marks((out / "story.txt").read_text(encoding="utf-8"))
     assert "من وكالة المثال." in transcript  # the sign-off names the source
 

@@ -19,7 +19,7 @@ STAGES = [
     "load_article",
     "build_script",
     "prepare_script",
-    "get_engine",
+    "Cast",
     "synthesize_script",
     "assemble",
     "encode_mp3",

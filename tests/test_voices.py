@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.errors import ConfigError
-from newsaudio.voices import VoiceProfile, load_voice
+from newsaudio.voices import VoiceProfile, list_voices, load_voice
 
 
 def test_default_profile() -> None:
@@ -32,3 +32,61 @@ def test_typo_in_profile_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text('engine = "espeak"\nvoice = "ar"\nrat = 120\n')
     with pytest.raises(ConfigError, match="unknown setting"):
         load_voice("a", tmp_path)
+
+
+def test_every_shipped_profile_loads() -> None:
+    names = [p.name for p in list_voices()]
+    assert names[0] == "ar-espeak"
+    assert {"ar-espeak-screenreader", "ar-podcast", "ar-gtts", "ar-piper-kareem"} <= set(names)
+    profiles = {p.name: p for p in list_voices()}
+    assert profiles["ar-podcast"].earcons and not profiles["ar-espeak-screenreader"].earcons
+    assert profiles["ar-espeak-screenreader"].rate > profiles["ar-espeak"].rate
+    assert profiles["ar-gtts"].fallback == "ar-espeak"
+    assert profiles["ar-piper-kareem"].voice == "ar_JO-kareem-medium"
+
+
+def test_every_profile_round_trips() -> None:
+    for profile in list_voices():
+        assert VoiceProfile.from_dict(profile.to_dict()) == profile
+
+
+def test_profile_by_path(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        'engine = "espeak"\nvoice = "ar"\nrate = 180\n[roles]\nheadline = "ar-podcast"\n'
+    )
+    profile = load_voice(str(path))
+    assert (profile.name, profile.rate, profile.roles.headline) == ("mine", 180, "ar-podcast")
+    assert profile.folder == tmp_path
+
+
+def test_missing_profile_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"nope\.toml: voice profile not found"):
+        load_voice(str(tmp_path / "nope.toml"))
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('rate = "fast"', r"a\.toml: rate must be a whole number, not 'fast'"),
+        ("earcons = 1", r"a\.toml: earcons must be true or false, not 1"),
+        ('case_endings = "some"', r"a\.toml: case_endings must be one of pausal, full, none"),
+        ("[gtts]\ntries = 0", r"a\.toml: gtts\.tries must be at least 1"),
+        ("[gtts]\ntimeout = 3", r"a\.toml: unknown setting gtts\.timeout"),
+        ("[piper]\nlength_scale = 'slow'", r"a\.toml: piper\.length_scale must be a number"),
+        ('[roles]\nanchor = "x"', r"a\.toml: unknown setting roles\.anchor"),
+        ("roles = 3", r"a\.toml: roles must be a table"),
+        ("[pauses]\nsentence_ms = -5", r"a\.toml: pauses must not be negative"),
+        ("volume = 0", r"a\.toml: rate and volume must be positive"),
+    ],
+)
+def test_bad_profile_names_file_and_key(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "a.toml").write_text(f'engine = "espeak"\nvoice = "ar"\n{toml}\n')
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_voice("a", tmp_path)
+    assert "\n" not in str(caught.value)
+
+
+def test_name_lookup_falls_back_to_voices_folder(tmp_path: Path) -> None:
+    """A profile outside voices/ may name the shipped ones (roles, fallback)."""
+    assert load_voice("ar-espeak", tmp_path).name == "ar-espeak"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +17,15 @@ from typing import Annotated
 import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from newsaudio import __version__
 from newsaudio.config import Config, load_config
@@ -44,7 +52,10 @@ ConfigOption = Annotated[
     ),
 ]
 VoiceOption = Annotated[
-    str | None, typer.Option("--voice", "-v", help="Voice profile name from voices/.")
+    str | None,
+    typer.Option(
+        "--voice", "-v", help="Voice profile: a name from voices/ or a path to a .toml file."
+    ),
 ]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")]
 
@@ -232,16 +243,98 @@ def text(
             typer.echo("")
 
 
-@app.command()
-def voices(debug: DebugOption = False) -> None:
-    """List the voice profiles in voices/.
+voices_app = typer.Typer(no_args_is_help=False)
+app.add_typer(voices_app, name="voices")
+
+
+@voices_app.callback(invoke_without_command=True)
+def voices(ctx: typer.Context, debug: DebugOption = False) -> None:
+    """List voice profiles, installed Piper voices and the known Arabic ones.
 
     Example: newsaudio voices
     """
+    if ctx.invoked_subcommand:
+        return
+    from newsaudio import voice_store
+
     with _errors(debug):
         profiles = list_voices()
+        installed = voice_store.installed_voices()
+        known = voice_store.known_voices()
     for profile in profiles:
         typer.echo(f"{profile.name}\t{profile.engine}\t{profile.description}")
+    typer.echo(f"\nPiper voices installed in {voice_store.store_dir()}:")
+    for name in installed:
+        typer.echo(f"  {name}")
+    if not installed:
+        typer.echo("  (none)")
+    typer.echo("\nKnown Arabic Piper voices (install with: newsaudio voices install NAME):")
+    for voice in known:
+        mark = "installed" if voice.name in installed else f"{voice.onnx_bytes / 1e6:.0f} MB"
+        typer.echo(f"  {voice.name}\t{mark}\t{voice.description}")
+
+
+@voices_app.command("install")
+def voices_install(
+    name: Annotated[str, typer.Argument(help="Piper voice name, e.g. ar_JO-kareem-medium.")],
+    debug: DebugOption = False,
+) -> None:
+    """Download a Piper voice (.onnx and .onnx.json) into the user data folder.
+
+    Example: newsaudio voices install ar_JO-kareem-medium
+    """
+    from newsaudio import voice_store
+
+    with _errors(debug), _download_bar() as progress:
+        path = voice_store.install(name, progress)
+    typer.echo(f"Installed {name}: {path}")
+
+
+@contextmanager
+def _download_bar() -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A byte progress bar on an interactive terminal; nothing when piped."""
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(file: str, done: int, total: int | None) -> None:
+            if file not in tasks:
+                tasks[file] = bar.add_task(file, total=total)
+            bar.update(tasks[file], completed=done, total=total)
+
+        yield update
+
+
+@voices_app.command("try")
+def voices_try(
+    name: Annotated[
+        str, typer.Argument(help="Voice profile: a name from voices/ or a .toml path.")
+    ],
+    text: Annotated[
+        str | None, typer.Argument(help="Arabic text to speak (default: a news sentence).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="MP3 or WAV file (default: NAME-sample.mp3).")
+    ] = None,
+    config_path: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Speak a sample sentence with a voice, to a file, to compare voices.
+
+    Example: newsaudio voices try ar-podcast "أعلنت الحكومة اليوم خطة جديدة." --out podcast.wav
+    """
+    from newsaudio.pipeline import text_options
+    from newsaudio.voice_sample import write_sample
+
+    with _errors(debug):
+        config = load_config(config_path)
+        profile = load_voice(name)
+        target = out or Path(f"{profile.name}-sample.mp3")
+        spoken_by = write_sample(profile, target, text, text_options(profile, config))
+    typer.echo(f"{target} (spoken by {', '.join(spoken_by)})")
 
 
 if __name__ == "__main__":  # pragma: no cover

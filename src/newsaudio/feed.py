@@ -54,6 +54,8 @@ class Episode:
     identity: str | None = None
     # The article's own picture (an absolute http(s) URI), shown by apps that read item art.
     image: str | None = None
+    # Which voice profiles spoke (with engine versions): a fallback voice is on record.
+    voice: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -17,7 +17,6 @@ from pathlib import Path
 from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import Track, assemble, encode_mp3
 from newsaudio.config import Config
-from newsaudio.engines import get_engine
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
     FEED_FILE,
@@ -33,7 +32,7 @@ from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import atomic_path
 from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
-from newsaudio.synthesis import synthesize_script
+from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
 from newsaudio.textprep.diacritize import Diacritizer
@@ -95,21 +94,22 @@ def render_article(
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed."""
     report = progress or (lambda *_: None)
+    cast = Cast(profile)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)
     report("text", 0, 1, article.headline)
     prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
 
-    engine = get_engine(profile)
     total = len(prepared.segments)
     segments = []
-    for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
+    for done, segment in enumerate(synthesize_script(cast, prepared), 1):
         segments.append(segment)
         report("speech", done, total, segment.title)
     report("audio", 0, 1, "loudness, MP3, tags")
     track = assemble(segments, profile.pauses.segment_ms)
     try:
-        return _publish(article, prepared, track, encode_mp3(track), out_dir, config)
+        voice = "; ".join(cast.spoken_by)
+        return _publish(article, prepared, track, encode_mp3(track), out_dir, config, voice)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
 
@@ -121,6 +121,7 @@ def _publish(
     mp3: bytes,
     out_dir: Path,
     config: Config,
+    voice: str,
 ) -> RenderResult:
     """Write the episode's files and the updated feed, all renamed into place together."""
     slug, previous = episode_slot(out_dir, article)
@@ -159,6 +160,7 @@ def _publish(
                 chapters=chapters,
                 description=_description(article),
                 url=article.meta.url,
+                voice=voice,
             ),
         )
         episode = Episode(
@@ -176,6 +178,7 @@ def _publish(
             author=article.meta.author or source,
             identity=article.identity,
             image=article.meta.image,
+            voice=voice,
         )
         transcript_tmp.write_text(transcript, encoding="utf-8")
         chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")

@@ -61,6 +61,8 @@ class EpisodeTags:
     chapters: tuple[ChapterMark, ...]
     description: str = ""
     url: str | None = None
+    # Which voice profiles spoke, e.g. "ar-gtts (gTTS 2.5.4); ar-espeak (…)" after a fallback.
+    voice: str = ""
     genre: str = "Podcast"
     encoder: str = "newsaudio"
 
@@ -94,6 +96,8 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     if tags.url:
         id3.add(COMM(encoding=1, lang=LANGUAGE, desc="", text=[tags.url]))
         id3.add(WOAS(url=tags.url))
+    if tags.voice:
+        id3.add(COMM(encoding=1, lang=LANGUAGE, desc="voice", text=[tags.voice]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
     ids = [f"chp{i:02d}" for i in range(1, len(tags.chapters) + 1)]
     id3.add(

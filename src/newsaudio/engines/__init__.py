@@ -16,6 +16,8 @@ from newsaudio.voices import VoiceProfile
 # engine name -> "module:factory"; the factory takes a VoiceProfile and returns an Engine.
 REGISTRY: dict[str, str] = {
     "espeak": "newsaudio.engines.espeak:EspeakEngine",
+    "gtts": "newsaudio.engines.gtts:GttsEngine",
+    "piper": "newsaudio.engines.piper:PiperEngine",
 }
 
 __all__ = ["REGISTRY", "AudioChunk", "Engine", "get_engine"]
