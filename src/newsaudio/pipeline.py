@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.article import Article, load_article
-from newsaudio.audio import Track, assemble, encode_mp3
+from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
 from newsaudio.errors import OutputError
@@ -89,14 +91,24 @@ def render_article(
 
     engine = get_engine(profile)
     total = len(prepared.segments)
-    segments = []
-    for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
-        segments.append(segment)
-        report("speech", done, total, segment.title)
-    report("audio", 0, 1, "loudness, MP3, tags")
-    track = assemble(segments, profile.pauses.segment_ms)
+
+    def spoken() -> Iterator[SegmentAudio]:
+        for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
+            report("speech", done, total, segment.title)
+            yield segment
+        report("audio", 0, 1, "loudness, MP3, tags")
+
     try:
-        return _publish(article, prepared, track, encode_mp3(track), out_dir, config)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # The MP3 is encoded beside its final place as a stream, never held in memory whole.
+        fd, name = tempfile.mkstemp(prefix=f".{article.slug}.", suffix=".mp3.part", dir=out_dir)
+        os.close(fd)
+        mp3 = Path(name)
+        try:
+            mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
+            return _publish(article, prepared, mastered, mp3, out_dir, config)
+        finally:
+            mp3.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
 
@@ -104,8 +116,8 @@ def render_article(
 def _publish(
     article: Article,
     prepared: PreparedScript,
-    track: Track,
-    mp3: bytes,
+    mastered: MasteredAudio,
+    mp3: Path,
     out_dir: Path,
     config: Config,
 ) -> RenderResult:
@@ -130,12 +142,15 @@ def _publish(
         chapters_tmp = stack.enter_context(atomic_path(chapters_path))
         audio_tmp = stack.enter_context(atomic_path(audio_path))
 
-        audio_tmp.write_bytes(mp3)
+        os.replace(mp3, audio_tmp)
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
         duration_ms = mp3_duration_ms(audio_tmp)
-        last = track.chapters[-1]
-        chapters = (*track.chapters[:-1], replace(last, end_ms=max(duration_ms, last.start_ms + 1)))
+        last = mastered.chapters[-1]
+        chapters = (
+            *mastered.chapters[:-1],
+            replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
+        )
         write_tags(
             audio_tmp,
             EpisodeTags(
