@@ -11,18 +11,22 @@ import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsaudio import __version__
-from newsaudio.config import Config, load_config
 from newsaudio.errors import NewsaudioError
-from newsaudio.pipeline import ProgressCallback, prepare_article, render_article
-from newsaudio.voices import list_voices, load_voice
+
+# Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
+# cost seconds, and `--help`, `--version` and `voices` should answer at once.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from newsaudio.config import Config
+    from newsaudio.pipeline import ProgressCallback
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -33,7 +37,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """rich's Console on stderr, built on first use: rich takes 0.1 s to import, which `--version`
+    and `voices` do not need."""
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+
+err = _Stderr()
 
 ConfigOption = Annotated[
     Path | None,
@@ -95,13 +119,15 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console, transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(step: str, done: int, total: int, label: str) -> None:
@@ -126,6 +152,10 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt --out output
     """
+    from newsaudio.config import load_config
+    from newsaudio.pipeline import render_article
+    from newsaudio.voices import load_voice
+
     failed = 0
     with _errors(debug):
         config = load_config(config_path)
@@ -179,6 +209,10 @@ def text(
 
     Example: newsaudio text examples/kursk-ar.txt --explain
     """
+    from newsaudio.config import load_config
+    from newsaudio.pipeline import prepare_article
+    from newsaudio.voices import load_voice
+
     with _errors(debug):
         config = load_config(config_path)
         prepared = prepare_article(article, load_voice(voice or config.voice), config)
@@ -200,6 +234,8 @@ def voices(debug: DebugOption = False) -> None:
 
     Example: newsaudio voices
     """
+    from newsaudio.voices import list_voices
+
     with _errors(debug):
         profiles = list_voices()
     for profile in profiles:
