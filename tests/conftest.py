@@ -5,17 +5,27 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from newsaudio.cache import ENV_DIR
 from newsaudio.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "kursk-ar.txt"
 DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_sentence_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Renders in tests cache sentences in a temporary folder, never in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 def run_cli(*args: str | os.PathLike[str]) -> Result:

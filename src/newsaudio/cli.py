@@ -146,12 +146,19 @@ def render(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     config_path: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Synthesize every sentence; neither read nor fill the cache."
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Render articles to MP3 (chapters, tags, transcript) and update the feed.
 
     Example: newsaudio render examples/kursk-ar.txt --out output
     """
+    from newsaudio.cache import SentenceCache
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
     from newsaudio.voices import load_voice
@@ -160,10 +167,11 @@ def render(
     with _errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
+        cache = None if no_cache else SentenceCache.from_env()
         for article in articles:
             try:
                 with _progress(not quiet) as progress:
-                    result = render_article(article, out, profile, config, progress)
+                    result = render_article(article, out, profile, config, progress, cache=cache)
             except NewsaudioError as exc:
                 if debug:
                     raise
@@ -240,6 +248,43 @@ def voices(debug: DebugOption = False) -> None:
         profiles = list_voices()
     for profile in profiles:
         typer.echo(f"{profile.name}\t{profile.engine}\t{profile.description}")
+
+
+cache_app = typer.Typer(
+    help="The cache of synthesized sentences that makes re-renders fast.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(debug: DebugOption = False) -> None:
+    """Show the cache folder, its entries, size and cap.
+
+    Set the folder with NEWSAUDIO_CACHE_DIR and the cap with NEWSAUDIO_CACHE_MAX_MB (default 500).
+
+    Example: newsaudio cache info
+    """
+    from newsaudio.cache import SentenceCache
+
+    with _errors(debug):
+        info = SentenceCache.from_env().info()
+    typer.echo(f"folder:  {info.folder}")
+    typer.echo(f"entries: {info.entries} sentences")
+    typer.echo(f"size:    {info.size_bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear(debug: DebugOption = False) -> None:
+    """Remove every cached sentence.
+
+    Example: newsaudio cache clear
+    """
+    from newsaudio.cache import SentenceCache
+
+    with _errors(debug):
+        cache = SentenceCache.from_env()
+        removed = cache.clear()
+    typer.echo(f"removed {removed} sentences from {cache.folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

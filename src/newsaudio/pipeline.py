@@ -18,6 +18,7 @@ from pathlib import Path
 
 from newsaudio.article import Article, load_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
+from newsaudio.cache import CachedEngine, SentenceCache
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
 from newsaudio.errors import OutputError
@@ -81,8 +82,12 @@ def render_article(
     config: Config,
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
+    cache: SentenceCache | None = None,
 ) -> RenderResult:
-    """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed."""
+    """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed.
+
+    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized.
+    """
     report = progress or (lambda *_: None)
     article = load_article(path)
     report("text", 0, 1, article.headline)
@@ -90,13 +95,23 @@ def render_article(
     report("text", 1, 1, article.headline)
 
     engine = get_engine(profile)
+    cached = CachedEngine(engine, profile, cache) if cache is not None else None
     total = len(prepared.segments)
 
     def spoken() -> Iterator[SegmentAudio]:
-        for done, segment in enumerate(synthesize_script(engine, prepared, profile.pauses), 1):
+        for done, segment in enumerate(
+            synthesize_script(cached or engine, prepared, profile.pauses), 1
+        ):
             report("speech", done, total, segment.title)
             yield segment
         report("audio", 0, 1, "loudness, MP3, tags")
+        if cached is not None:
+            log.info(
+                "%s: %d sentences synthesized, %d from the cache",
+                path,
+                cached.synthesized,
+                cached.reused,
+            )
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
