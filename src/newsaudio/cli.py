@@ -251,7 +251,9 @@ def voices(debug: DebugOption = False) -> None:
 
 
 cache_app = typer.Typer(
-    help="The cache of synthesized sentences that makes re-renders fast.", no_args_is_help=True
+    help="The cache of synthesized sentences that makes re-renders fast.\n\n"
+    "Example: newsaudio cache info",
+    no_args_is_help=True,
 )
 app.add_typer(cache_app, name="cache")
 
