@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from newsaudio.cache import ENV_DIR
 from newsaudio.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +25,14 @@ BRIEF = (
     "المنطقة منذ ساعات الفجر الأولى، وإن الأوضاع تحت السيطرة الكاملة، مؤكدا أن السلطات ستعلن "
     "نتائج التحقيق الأولية خلال الأيام القليلة المقبلة."
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_sentence_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Renders in tests cache sentences in a temporary folder, never in the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_DIR, str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 def run_cli(*args: str | os.PathLike[str]) -> Result:
@@ -43,6 +53,12 @@ def check_golden(name: str, actual: str) -> None:
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file of ``folder`` by name and content hash: to prove nothing was touched."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or fill the user's sentence cache: each test gets an empty one."""
+    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

@@ -1,26 +1,41 @@
-"""Stage 5: assembly, loudness, encoding — on synthetic signals, so each property is exact."""
+"""Stage 5: assembly, loudness, encoding — on synthetic signals, so each property is exact, and on
+the sample, against the in-memory reference (pydub, scipy, pyloudnorm) that streaming replaced."""
 
 from __future__ import annotations
 
-import io
+from pathlib import Path
 
 import numpy as np
+import pyloudnorm
 import pytest
 import soundfile
+from pydub import AudioSegment
+from scipy.signal import resample_poly
 
 from newsaudio.audio import (
-    ENCODER_LEVEL_DB,
     SAMPLE_RATE,
     TARGET_LUFS,
     SegmentAudio,
-    assemble,
-    dual_mono_loudness,
-    encode_mp3,
+    master_mp3,
+    resample,
     to_segment,
-    true_peak_db,
 )
+from newsaudio.config import Config
 from newsaudio.engines.base import AudioChunk
 from newsaudio.errors import AudioError
+from newsaudio.loudness import (
+    DUAL_MONO_GAIN_DB,
+    LoudnessMeter,
+    dual_mono_loudness,
+    limit,
+    limit_stream,
+    true_peak_db,
+)
+from newsaudio.pipeline import prepare_article
+from newsaudio.synthesis import Cast, synthesize_script
+from newsaudio.voices import load_voice
+
+from .conftest import SAMPLE
 
 
 def _speechlike(seconds: float, rate: int = 22050, seed: int = 0) -> AudioChunk:
@@ -33,46 +48,122 @@ def _speechlike(seconds: float, rate: int = 22050, seed: int = 0) -> AudioChunk:
     return AudioChunk((signal * 32767).astype(np.int16), rate)
 
 
-def _segments() -> list[SegmentAudio]:
-    return [SegmentAudio(f"فصل {i}", to_segment(_speechlike(1.0 + i, seed=i))) for i in range(3)]
+def _segments(rates: tuple[int, ...] = (22050, 22050, 22050)) -> list[SegmentAudio]:
+    return [
+        SegmentAudio(f"فصل {i}", to_segment(_speechlike(1.0 + i, rate, seed=i)))
+        for i, rate in enumerate(rates)
+    ]
 
 
-def test_chapters_tile_the_track() -> None:
-    track = assemble(_segments(), pause_ms=500)
-    starts = [c.start_ms for c in track.chapters]
+def _chunks(samples: np.ndarray, seed: int) -> list[np.ndarray]:
+    """``samples`` cut at random places, some pieces tiny."""
+    cuts = np.sort(np.random.default_rng(seed).integers(0, len(samples), 40))
+    return np.split(samples, cuts)
+
+
+def test_chapters_tile_the_track(tmp_path: Path) -> None:
+    mastered = master_mp3(_segments(), 500, tmp_path / "x.mp3")
+    starts = [c.start_ms for c in mastered.chapters]
     assert starts[0] == 0
-    assert [c.end_ms for c in track.chapters[:-1]] == starts[1:]
-    assert track.chapters[-1].end_ms == track.duration_ms
+    assert [c.end_ms for c in mastered.chapters[:-1]] == starts[1:]
+    assert mastered.chapters[-1].end_ms == mastered.duration_ms
     # Segment 0 is 1 s, then a 0.5 s pause: segment 1 starts at 1.5 s.
     assert starts[1] == 1500
     assert starts[2] == 1500 + 2000 + 500
-    assert track.sample_rate == SAMPLE_RATE
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.mp3"]  # no scratch file left
 
 
-def test_loudness_and_true_peak() -> None:
-    track = assemble(_segments(), pause_ms=300)
-    # Mastered louder by the encoder's level loss, so the MP3 lands at -16.
-    expected = TARGET_LUFS - ENCODER_LEVEL_DB
-    assert dual_mono_loudness(track.samples, SAMPLE_RATE) == pytest.approx(expected, abs=0.5)
-    assert true_peak_db(track.samples) <= -1.0
-    decoded, rate = soundfile.read(io.BytesIO(encode_mp3(track)))
+def test_segments_at_different_rates_are_resampled(tmp_path: Path) -> None:
+    mastered = master_mp3(_segments((22050, 24000, 16000)), 500, tmp_path / "x.mp3")
+    assert [c.start_ms for c in mastered.chapters] == [0, 1500, 4000]
+    assert mastered.duration_ms == 4000 + 3000
+    data, rate = soundfile.read(tmp_path / "x.mp3")
+    assert rate == SAMPLE_RATE
+    assert abs(len(data) / rate * 1000 - mastered.duration_ms) < 60
+
+
+def test_loudness_and_true_peak(tmp_path: Path) -> None:
+    master_mp3(_segments(), 300, tmp_path / "x.mp3")
+    decoded, rate = soundfile.read(tmp_path / "x.mp3")
     assert dual_mono_loudness(decoded, rate) == pytest.approx(TARGET_LUFS, abs=0.5)
+    assert true_peak_db(decoded) <= -1.0
 
 
-def test_mp3_is_mono_44k_cbr() -> None:
-    track = assemble(_segments(), pause_ms=300)
-    data, rate = soundfile.read(io.BytesIO(encode_mp3(track)))
+def test_mp3_is_mono_44k_cbr(tmp_path: Path) -> None:
+    mastered = master_mp3(_segments(), 300, tmp_path / "x.mp3")
+    data, rate = soundfile.read(tmp_path / "x.mp3")
     assert rate == 44100
     assert data.ndim == 1
-    assert abs(len(data) / rate * 1000 - track.duration_ms) < 60
+    assert abs(len(data) / rate * 1000 - mastered.duration_ms) < 60
 
 
-def test_silence_is_an_error() -> None:
+def test_silence_is_an_error(tmp_path: Path) -> None:
     silent = AudioChunk(np.zeros(22050, dtype=np.int16), 22050)
     with pytest.raises(AudioError, match="silent"):
-        assemble([SegmentAudio("x", to_segment(silent))], pause_ms=100)
+        master_mp3([SegmentAudio("x", to_segment(silent))], 100, tmp_path / "x.mp3")
+    assert not list(tmp_path.iterdir())  # the scratch file is gone
 
 
-def test_nothing_to_assemble() -> None:
+def test_nothing_to_assemble(tmp_path: Path) -> None:
     with pytest.raises(AudioError):
-        assemble([], pause_ms=100)
+        master_mp3([], 100, tmp_path / "x.mp3")
+
+
+@pytest.mark.parametrize(("rate_in", "rate_out"), [(22050, 44100), (24000, 44100), (48000, 44100)])
+def test_resample_matches_scipy(rate_in: int, rate_out: int) -> None:
+    signal = np.random.default_rng(0).normal(0, 0.1, rate_in // 3)
+    ours = resample(signal, rate_in, rate_out)
+    reference = resample_poly(
+        signal, *(r // np.gcd(rate_in, rate_out) for r in (rate_out, rate_in))
+    )
+    assert ours == pytest.approx(reference, abs=1e-12)
+
+
+def test_meter_matches_pyloudnorm_in_any_pieces() -> None:
+    signal = resample(_speechlike(6.0).samples / 32768.0, 22050, SAMPLE_RATE)
+    meter = LoudnessMeter(SAMPLE_RATE)
+    for piece in _chunks(signal, seed=1):
+        meter.add(piece)
+    reference = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(signal)
+    assert meter.integrated() == pytest.approx(reference, abs=0.01)
+
+
+def test_limiter_output_does_not_depend_on_chunking() -> None:
+    signal = resample(_speechlike(4.0).samples / 32768.0, 22050, SAMPLE_RATE) * 4
+    whole = limit(signal, SAMPLE_RATE, -1.5)
+    pieces = np.concatenate(list(limit_stream(_chunks(signal, seed=2), SAMPLE_RATE, -1.5)))
+    assert len(pieces) == len(signal)
+    assert np.array_equal(whole, pieces)
+    assert true_peak_db(whole) <= -1.5 + 0.01
+    assert not np.array_equal(whole, signal)  # it did limit
+
+
+def test_sample_matches_in_memory_reference(tmp_path: Path) -> None:
+    """The sample's first segments streamed, against what the in-memory path computed from the same
+    segments: chapter times from the sample counts of the whole joined with pydub, loudness by
+    pyloudnorm on the decoded MP3. (eSpeak NG's output varies by a few samples from call to call,
+    so both sides must use the same synthesized segments.)"""
+    profile = load_voice()
+    prepared = prepare_article(SAMPLE, profile, Config())
+    spoken = synthesize_script(Cast(profile), prepared)
+    segments = [next(spoken) for _ in range(3)]  # ~80 s of speech keeps the test quick
+    pause = profile.pauses.segment_ms
+    mastered = master_mp3(iter(segments), pause, tmp_path / "sample.mp3")
+
+    rate = segments[0].audio.frame_rate
+    joined = segments[0].audio
+    starts = [0.0]
+    for segment in segments[1:]:
+        joined += AudioSegment.silent(duration=pause, frame_rate=rate)
+        starts.append(joined.frame_count() * 1000 / rate)
+        joined += segment.audio
+    for chapter, start in zip(mastered.chapters, starts, strict=True):
+        assert abs(chapter.start_ms - start) <= 1
+    assert abs(mastered.duration_ms - joined.frame_count() * 1000 / rate) <= 1
+
+    pcm = np.array(joined.get_array_of_samples(), dtype=np.float64) / 32768.0
+    reference = pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(resample_poly(pcm, 2, 1))
+    assert mastered.loudness_lufs == pytest.approx(reference + DUAL_MONO_GAIN_DB, abs=0.01)
+    decoded, mp3_rate = soundfile.read(tmp_path / "sample.mp3")
+    loudness = pyloudnorm.Meter(mp3_rate).integrated_loudness(decoded) + DUAL_MONO_GAIN_DB
+    assert loudness == pytest.approx(TARGET_LUFS, abs=0.1)

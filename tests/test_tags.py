@@ -12,7 +12,7 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from newsaudio.audio import ChapterMark, Track, encode_mp3
+from newsaudio.audio import ChapterMark, write_mp3
 from newsaudio.errors import TagError
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, order_chapter_frames, write_tags
 
@@ -25,7 +25,7 @@ def mp3(tmp_path: Path) -> Path:
     """A real 2-second MP3 (a quiet tone), made with the project's encoder."""
     t = np.arange(2 * 44100) / 44100
     path = tmp_path / "tone.mp3"
-    path.write_bytes(encode_mp3(Track(0.1 * np.sin(2 * np.pi * 440 * t), 44100, ())))
+    write_mp3([0.1 * np.sin(2 * np.pi * 440 * t)], path)
     return path
 
 

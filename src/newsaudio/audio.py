@@ -1,30 +1,41 @@
-"""Stage 5: one episode's audio — assemble segments, normalize loudness, encode MP3.
+"""Stage 5: one episode's audio — assemble segments, normalize loudness, encode MP3, as a stream.
 
-Assembly uses pydub for joining speech and silences; loudness is measured with pyloudnorm
-(ITU-R BS.1770-4) and brought to Apple's podcast norm, −16 LUFS integrated with true peak at most
-−1 dBTP. A mono file is played on both speakers, so it is measured as dual-mono: the same signal in
-two channels is 3.01 dB louder than on a plain mono meter (ffmpeg loudnorm's ``dual_mono``). MP3 is
-encoded with lameenc (LAME inside the wheel): no system ffmpeg or lame is needed.
+Memory follows one segment, not the article. Pass 1 takes the segments one at a time, resamples
+each to 44.1 kHz, appends it (float32) to a scratch file beside the MP3 and feeds the loudness
+meter. Pass 2 reads the scratch file back in chunks, applies the gain that brings the episode to
+Apple's podcast norm, −16 LUFS integrated, runs the true-peak limiter (at most −1 dBTP) and feeds
+LAME; when the limiter has much to do, a pass in between measures what it takes off, and the gain
+makes up for it. A mono file is played on both speakers, so it is measured as dual-mono: the same
+signal in two channels is 3.01 dB louder than on a plain mono meter (ffmpeg loudnorm's
+``dual_mono``). MP3 is encoded with lameenc (LAME inside the wheel): no system ffmpeg or lame.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from math import gcd
+from pathlib import Path
+from typing import BinaryIO
 
 import lameenc
 import numpy as np
-import numpy.typing as npt
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import firwin, resample_poly
+from numpy.lib.stride_tricks import sliding_window_view
 
 from newsaudio.engines.base import AudioChunk
 from newsaudio.errors import AudioError
+from newsaudio.loudness import (
+    DUAL_MONO_GAIN_DB,
+    FloatArray,
+    LoudnessMeter,
+    limit_stream,
+    true_peak_db,
+)
 
 with warnings.catch_warnings():
     # pydub warns at import when no ffmpeg is on PATH; we never ask it to decode or encode files.
@@ -40,14 +51,15 @@ TARGET_LUFS = -16.0  # integrated, as played on stereo (dual-mono)
 # 1 kHz sine, white noise and the sample article, decoded with libsndfile and with dr_mp3. The
 # track is mastered that much louder so the MP3 a listener gets sits at TARGET_LUFS.
 ENCODER_LEVEL_DB = -0.45
-DUAL_MONO_GAIN_DB = 3.0103  # 10*log10(2): a mono signal in both channels
 # Limit a little under −1 dBTP: MP3 encoding adds small overshoots to true peaks.
 TRUE_PEAK_CEILING_DB = -1.5
-_OVERSAMPLE = 4  # BS.1770 true-peak estimate: 4x oversampling at 44.1/48 kHz
-_LOOKAHEAD_S = 0.005  # limiter attack: 5 ms of look-ahead keeps gain changes inaudible
-_BLOCK = 32  # samples per limiter gain step: 0.7 ms at 44.1 kHz
-
-FloatArray = npt.NDArray[np.float64]
+_CHUNK = 1 << 18  # samples per pass-2 read: 6 s at 44.1 kHz, 1 MB of float32
+_RESAMPLE_ROWS = 1 << 14
+_MAKE_UP_ROUNDS = 3  # at most this many extra passes to make up for the limiter's loudness loss
+_LOUDNESS_TOLERANCE_LU = 0.05
+# Share of 32-sample blocks within reach of the ceiling above which limiting may cost loudness:
+# the sample has 0.8 % (0.001 LU lost), a signal with a sharp peak every 20 ms 3.7 % (1.5 LU).
+_HOT_BLOCK_SHARE = 0.02  # output samples per matrix product in the general resampler
 
 
 @dataclass(frozen=True)
@@ -68,16 +80,12 @@ class ChapterMark:
 
 
 @dataclass(frozen=True)
-class Track:
-    """The assembled, loudness-normalized episode audio (mono float, −1..1)."""
+class MasteredAudio:
+    """What :func:`master_mp3` wrote: chapter times and the loudness it corrected."""
 
-    samples: FloatArray
-    sample_rate: int
     chapters: tuple[ChapterMark, ...]
-
-    @property
-    def duration_ms(self) -> int:
-        return round(len(self.samples) * 1000 / self.sample_rate)
+    duration_ms: int
+    loudness_lufs: float  # dual-mono, as synthesized, before the gain
 
 
 def to_segment(chunk: AudioChunk) -> AudioSegment:
@@ -101,155 +109,201 @@ def join(parts: Iterable[AudioSegment], pause_ms: int, frame_rate: int) -> Audio
     return result
 
 
-def assemble(segments: list[SegmentAudio], pause_ms: int) -> Track:
-    """Join segments with pauses, resample to 44.1 kHz, normalize loudness.
-
-    Chapter times come from the sample counts of the joined audio: each chapter runs from its
-    segment's first sample to the next segment's first sample (the pause after a segment belongs to
-    it), so the first starts at 0 and the last ends with the track.
-    """
-    if not segments:
-        raise AudioError("nothing to assemble: the script has no segments")
-    frame_rate = segments[0].audio.frame_rate
-    silence = AudioSegment.silent(duration=pause_ms, frame_rate=frame_rate)
-    starts: list[int] = []
-    pieces: list[AudioSegment] = []
-    position = 0
-    for i, segment in enumerate(segments):
-        audio = segment.audio.set_channels(1)
-        if audio.frame_rate != frame_rate:
-            raise AudioError(
-                f"segment {segment.title!r}: sample rate {audio.frame_rate} Hz differs from "
-                f"{frame_rate} Hz"
-            )
-        if i:
-            pieces.append(silence)
-            position += int(silence.frame_count())
-        starts.append(position)
-        pieces.append(audio)
-        position += int(audio.frame_count())
-    joined: AudioSegment = sum(pieces[1:], pieces[0])
-    pcm = np.array(joined.get_array_of_samples(), dtype=np.float64) / 32768.0
-    samples = resample(pcm, frame_rate, SAMPLE_RATE)
-    samples = normalize_loudness(samples, SAMPLE_RATE, TARGET_LUFS - ENCODER_LEVEL_DB)
-    total_ms = round(len(samples) * 1000 / SAMPLE_RATE)
-    bounds = [round(s * 1000 / frame_rate) for s in starts] + [total_ms]
-    chapters = tuple(
-        ChapterMark(seg.title, bounds[i], bounds[i + 1]) for i, seg in enumerate(segments)
-    )
-    return Track(samples, SAMPLE_RATE, chapters)
+@cache
+def _resampling_filter(up: int, down: int) -> tuple[FloatArray, int]:
+    """scipy's resample_poly filter: Kaiser-windowed (β = 5) sinc, 10 zero crossings per side,
+    cut-off at the lower Nyquist frequency, gain ``up``; and its half length."""
+    rate = max(up, down)
+    half = 10 * rate
+    m = np.arange(2 * half + 1) - half
+    taps = np.sinc(m / rate) * np.kaiser(2 * half + 1, 5.0)
+    return taps / taps.sum() * up, half
 
 
 def resample(samples: FloatArray, rate_in: int, rate_out: int) -> FloatArray:
-    """Polyphase resampling (exact ratio; eSpeak NG's 22,050 Hz doubles to 44,100 Hz)."""
+    """Polyphase resampling by the exact ratio, identical to ``scipy.signal.resample_poly``.
+
+    Output sample n is centred on input time n·down/up: y[n] = Σₖ h[r + k·up]·x[q − k] with
+    q, r = divmod(n·down + half, up). Outputs n ≡ n0 (mod up) share the phase r and step q by
+    ``down``. Beyond both ends the input counts as silence.
+    """
     if rate_in == rate_out:
         return samples
     g = gcd(rate_in, rate_out)
-    return np.asarray(resample_poly(samples, rate_out // g, rate_in // g), dtype=np.float64)
+    up, down = rate_out // g, rate_in // g
+    h, half = _resampling_filter(up, down)
+    n_out = -(-len(samples) * up // down)
+    y = np.zeros(n_out)
+    for n0 in range(min(up, n_out)):
+        q0, r = divmod(n0 * down + half, up)
+        phase = h[r::up]
+        count = len(range(n0, n_out, up))
+        if down == 1:  # upsampling by an integer (eSpeak NG's 22,050 Hz → 44,100 Hz): convolve
+            y[n0::up] = np.convolve(samples, phase)[q0 : q0 + count]
+            continue
+        # Otherwise only every down-th output of a convolution is needed: gather those rows.
+        taps = len(phase)
+        padded = np.concatenate((np.zeros(taps - 1), samples, np.zeros(q0 + count * down)))
+        rows = sliding_window_view(padded, taps)  # rows[q] = x[q - taps + 1 .. q]
+        for j in range(0, count, _RESAMPLE_ROWS):
+            jj = min(count - j, _RESAMPLE_ROWS)
+            start = q0 + j * down
+            y[n0 + j * up :: up][:jj] = rows[start : start + jj * down : down] @ phase[::-1]
+    return y
 
 
-def dual_mono_loudness(samples: FloatArray, sample_rate: int) -> float:
-    """Integrated loudness (LUFS) of a mono signal played on two speakers."""
-    meter = pyloudnorm.Meter(sample_rate)
-    return float(meter.integrated_loudness(samples)) + DUAL_MONO_GAIN_DB
+def _float_samples(audio: AudioSegment) -> FloatArray:
+    """A pydub segment as mono floats in −1..1 at 44.1 kHz."""
+    audio = audio.set_channels(1)
+    pcm = np.array(audio.get_array_of_samples(), dtype=np.float64)
+    pcm /= float(1 << (8 * audio.sample_width - 1))
+    return resample(pcm, int(audio.frame_rate), SAMPLE_RATE)
 
 
-@cache
-def _true_peak_phases() -> FloatArray:
-    """The 4 polyphase branches of a 48-tap interpolation filter (BS.1770-4 annex 2 uses a
-    48-tap, 4-phase FIR to estimate true peak at 4x oversampling)."""
-    taps = firwin(48, 1 / _OVERSAMPLE) * _OVERSAMPLE
-    return np.asarray(taps.reshape(-1, _OVERSAMPLE).T, dtype=np.float32)
+class BlockPeaks:
+    """How many 32-sample blocks peak at each level (0.5 dB bins): enough to tell, at any gain,
+    how much of the stream the limiter will touch, in a few hundred counters."""
+
+    _EDGES = np.arange(-120.0, 12.5, 0.5)
+
+    def __init__(self) -> None:
+        self.counts = np.zeros(len(self._EDGES) + 1, dtype=np.int64)
+        self.heard = False
+
+    def add(self, samples: FloatArray) -> None:
+        blocks = np.abs(samples[: len(samples) // 32 * 32]).reshape(-1, 32).max(axis=1)
+        self.heard = self.heard or bool(np.any(samples))
+        levels = 20 * np.log10(np.maximum(blocks, 1e-9))
+        self.counts += np.bincount(np.searchsorted(self._EDGES, levels), minlength=len(self.counts))
+
+    def share_over(self, level_db: float) -> float:
+        """The share of blocks whose peak is above ``level_db`` (to the bin)."""
+        total = int(self.counts.sum())
+        over = int(self.counts[np.searchsorted(self._EDGES, level_db) :].sum())
+        return over / total if total else 0.0
 
 
-def block_true_peaks(samples: FloatArray, floor: float = 0.0) -> npt.NDArray[np.float32]:
-    """True peak of each block of ``_BLOCK`` samples, estimated by 4x oversampling.
+def master_mp3(segments: Iterable[SegmentAudio], pause_ms: int, mp3_path: Path) -> MasteredAudio:
+    """Join segments with pauses, normalize loudness, limit and encode to ``mp3_path``.
 
-    Oversampling is done only where it can matter: a band-limited signal's true peak exceeds its
-    sample peak by a few dB at most, so blocks whose sample peak is under ``floor`` / 2 (6 dB below)
-    keep their sample peak. On speech that skips most of the signal.
+    Segments may come at any sample rate: each is resampled to 44.1 kHz on its own, which cannot
+    click at the joins because segments meet in silence. Chapter times come from sample counts: each
+    chapter runs from its segment's first sample to the next segment's first sample (the pause after
+    a segment belongs to it), so the first starts at 0 and the last ends with the track. The
+    scratch file lives beside ``mp3_path`` and is removed whatever happens.
     """
-    x = np.pad(samples.astype(np.float32), (0, -len(samples) % _BLOCK))
-    peaks: npt.NDArray[np.float32] = np.abs(x).reshape(-1, _BLOCK).max(axis=1)
-    candidates = peaks * 2 > floor
-    if not candidates.any():
-        return peaks
-    # Runs of candidate blocks, each widened by one block of filter context on both sides.
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], candidates.astype(np.int8), [0]))))
-    phases = _true_peak_phases()
-    delay = phases.shape[1] // 2  # align each branch's group delay with the input
-    for first, last in zip(edges[::2], edges[1::2], strict=True):
-        lo, hi = max(0, (first - 1) * _BLOCK), min(len(x), (last + 1) * _BLOCK)
-        stretch = x[lo:hi]
-        envelope = np.abs(stretch)
-        for phase in phases:
-            branch = np.convolve(stretch, phase)[delay : delay + len(stretch)]
-            np.maximum(envelope, np.abs(branch), out=envelope)
-        block_lo = lo // _BLOCK
-        peaks[block_lo : block_lo + len(envelope) // _BLOCK] = envelope.reshape(-1, _BLOCK).max(1)
-    return peaks
-
-
-def true_peak_db(samples: FloatArray) -> float:
-    """True peak in dBTP, estimated by 4x oversampling (ITU-R BS.1770-4 annex 2)."""
-    peak = float(block_true_peaks(samples).max()) if samples.size else 0.0
-    return 20 * np.log10(peak) if peak > 0 else float("-inf")
-
-
-def limit(samples: FloatArray, sample_rate: int, ceiling_db: float) -> FloatArray:
-    """Look-ahead peak limiter: smooth gain reduction wherever the true peak tops the ceiling.
-
-    Gain is computed per block of 32 samples (0.7 ms at 44.1 kHz), far finer than the 5 ms ramp, and
-    interpolated linearly between blocks.
-    """
-    ceiling = 10 ** (ceiling_db / 20)
-    peaks = block_true_peaks(samples, floor=ceiling)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    if needed.min() >= 1.0:
-        return samples
-    window = max(2, int(_LOOKAHEAD_S * sample_rate / _BLOCK))
-    # The minimum over ±window blocks, then a moving average of half that width: every block's
-    # gain is at or below what its peak needs, and it ramps over ~5 ms instead of jumping.
-    gain = uniform_filter1d(minimum_filter1d(needed, 2 * window + 1), window)
-    # Linear ramp from each block's gain to the next one's, sample by sample.
-    step = np.diff(gain, append=gain[-1])
-    ramp = gain[:, None] + step[:, None] * (np.arange(_BLOCK) / _BLOCK)[None, :]
-    return np.asarray(samples * ramp.reshape(-1)[: len(samples)], dtype=np.float64)
-
-
-def normalize_loudness(
-    samples: FloatArray, sample_rate: int, target_lufs: float = TARGET_LUFS
-) -> FloatArray:
-    """Bring the signal to ``target_lufs`` (dual-mono) with true peak ≤ the ceiling.
-
-    Limiting removes a little loudness, so gain and limiter run twice; speech converges at once.
-    """
-    if not np.any(samples):
-        raise AudioError("the synthesized audio is silent")
-    for _ in range(2):
-        loudness = dual_mono_loudness(samples, sample_rate)
+    fd, name = tempfile.mkstemp(prefix=f".{mp3_path.name}.", suffix=".f32", dir=mp3_path.parent)
+    scratch = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as pcm:
+            titles, starts, peaks, meter = _write_stream(segments, pause_ms, pcm)
+        loudness = meter.integrated() + DUAL_MONO_GAIN_DB
         if not np.isfinite(loudness):
             raise AudioError("the synthesized audio is too quiet to measure")
-        samples = samples * 10 ** ((target_lufs - loudness) / 20)
-        samples = limit(samples, sample_rate, TRUE_PEAK_CEILING_DB)
-    if log.isEnabledFor(logging.DEBUG):
-        log.debug(
-            "loudness %.2f LUFS (dual-mono), true peak %.2f dBTP",
-            dual_mono_loudness(samples, sample_rate),
-            true_peak_db(samples),
-        )
-    return samples
+        target = TARGET_LUFS - ENCODER_LEVEL_DB
+        gain = 10 ** ((target - loudness) / 20)
+        for _ in range(_MAKE_UP_ROUNDS):
+            # True peak can exceed a block's sample peak by up to ~3 dB; when only a few blocks
+            # can reach the ceiling, as in speech, limiting costs under 0.01 LU: nothing to make up.
+            reach = TRUE_PEAK_CEILING_DB - 3.0 - 20 * np.log10(gain)
+            if peaks.share_over(reach) < _HOT_BLOCK_SHARE:
+                break
+            # What the limiter takes off lowers the loudness: measure the limited stream and make
+            # up for it (sharp, dense peaks may need more than one round).
+            shortfall = target - _limited_loudness(scratch, gain)
+            if abs(shortfall) < _LOUDNESS_TOLERANCE_LU:
+                break
+            gain *= 10 ** (shortfall / 20)
+        limited = limit_stream(_read_scaled(scratch, gain), SAMPLE_RATE, TRUE_PEAK_CEILING_DB)
+        total = write_mp3(_debug_metered(limited), mp3_path)
+    finally:
+        scratch.unlink(missing_ok=True)
+    total_ms = round(total * 1000 / SAMPLE_RATE)
+    bounds = [round(s * 1000 / SAMPLE_RATE) for s in starts] + [total_ms]
+    chapters = tuple(ChapterMark(t, bounds[i], bounds[i + 1]) for i, t in enumerate(titles))
+    return MasteredAudio(chapters, total_ms, loudness)
 
 
-def encode_mp3(track: Track) -> bytes:
-    """MP3, mono, 44.1 kHz, constant bitrate."""
-    pcm = np.clip(np.round(track.samples * 32767), -32768, 32767).astype("<i2")
+def _write_stream(
+    segments: Iterable[SegmentAudio], pause_ms: int, pcm: BinaryIO
+) -> tuple[list[str], list[int], BlockPeaks, LoudnessMeter]:
+    """Pass 1: segments and pauses to the scratch file, measured on the way (chapter titles and
+    starts, block peak levels, loudness meter)."""
+    meter = LoudnessMeter(SAMPLE_RATE)
+    silence = np.zeros(round(pause_ms * SAMPLE_RATE / 1000))
+    titles: list[str] = []
+    starts: list[int] = []
+    position = 0
+    peaks = BlockPeaks()
+    for segment in segments:
+        if titles:
+            position += _append(silence, pcm, meter)
+        titles.append(segment.title)
+        starts.append(position)
+        samples = _float_samples(segment.audio)
+        position += _append(samples, pcm, meter)
+        peaks.add(samples)
+    if not titles:
+        raise AudioError("nothing to assemble: the script has no segments")
+    if not peaks.heard:
+        raise AudioError("the synthesized audio is silent")
+    return titles, starts, peaks, meter
+
+
+def _append(samples: FloatArray, pcm: BinaryIO, meter: LoudnessMeter) -> int:
+    meter.add(samples)
+    pcm.write(samples.astype("<f4").tobytes())
+    return len(samples)
+
+
+def _read_scaled(scratch: Path, gain: float) -> Iterator[FloatArray]:
+    """Pass 2's input: the scratch file in chunks, times ``gain``."""
+    with scratch.open("rb") as pcm:
+        while (chunk := np.fromfile(pcm, dtype="<f4", count=_CHUNK)).size:
+            yield chunk.astype(np.float64) * gain
+
+
+def _limited_loudness(scratch: Path, gain: float) -> float:
+    """Dual-mono loudness of the scratch file times ``gain``, limited."""
+    meter = LoudnessMeter(SAMPLE_RATE)
+    for chunk in limit_stream(_read_scaled(scratch, gain), SAMPLE_RATE, TRUE_PEAK_CEILING_DB):
+        meter.add(chunk)
+    return meter.integrated() + DUAL_MONO_GAIN_DB
+
+
+def _debug_metered(chunks: Iterable[FloatArray]) -> Iterator[FloatArray]:
+    """The chunks unchanged; with debug logging on, the result's loudness and peak are logged."""
+    if not log.isEnabledFor(logging.DEBUG):
+        yield from chunks
+        return
+    meter, peak = LoudnessMeter(SAMPLE_RATE), float("-inf")
+    for chunk in chunks:
+        meter.add(chunk)
+        peak = max(peak, true_peak_db(chunk))
+        yield chunk
+    log.debug(
+        "loudness %.2f LUFS (dual-mono), true peak %.2f dBTP",
+        meter.integrated() + DUAL_MONO_GAIN_DB,
+        peak,
+    )
+
+
+def write_mp3(chunks: Iterable[FloatArray], path: Path) -> int:
+    """Encode float samples (44.1 kHz mono) to ``path``: MP3, constant bitrate. Returns the number
+    of samples encoded."""
     try:
         encoder = lameenc.Encoder()
         encoder.set_bit_rate(BITRATE_KBPS)
-        encoder.set_in_sample_rate(track.sample_rate)
+        encoder.set_in_sample_rate(SAMPLE_RATE)
         encoder.set_channels(1)
         encoder.set_quality(2)  # LAME -q2: near-best quality, still fast for speech
-        return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+        total = 0
+        with path.open("wb") as out:
+            for chunk in chunks:
+                pcm = np.clip(np.round(chunk * 32767), -32768, 32767).astype("<i2")
+                out.write(encoder.encode(pcm.tobytes()))
+                total += len(pcm)
+            out.write(encoder.flush())
     except RuntimeError as exc:
         raise AudioError(f"MP3 encoding failed ({exc})") from exc
+    return total

@@ -11,28 +11,23 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import click
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from newsaudio import __version__
-from newsaudio.config import Config, load_config
 from newsaudio.errors import NewsaudioError
-from newsaudio.fetch import read_list
-from newsaudio.pipeline import ProgressCallback, prepare_article, render_article
-from newsaudio.voices import list_voices, load_voice
+
+# Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
+# cost seconds, and `--help`, `--version` and `voices` should answer at once.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from newsaudio.config import Config
+    from newsaudio.pipeline import ProgressCallback
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -43,7 +38,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Stderr:
+    """rich's Console on stderr, built on first use: rich takes 0.1 s to import, which `--version`
+    and `voices` do not need."""
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        self.console.print(*objects, **options)
+
+
+err = _Stderr()
 
 ConfigOption = Annotated[
     Path | None,
@@ -120,13 +135,15 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled or not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console, transient=True) as bar:
         task = bar.add_task("", total=None)
 
         def update(step: str, done: int, total: int, label: str) -> None:
@@ -157,6 +174,12 @@ def render(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     config_path: ConfigOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Synthesize every sentence; neither read nor fill the cache."
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Render articles (files or web pages) to MP3 with chapters, tags and a transcript, and
@@ -164,6 +187,12 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
+    from newsaudio.cache import SentenceCache
+    from newsaudio.config import load_config
+    from newsaudio.fetch import read_list
+    from newsaudio.pipeline import render_article
+    from newsaudio.voices import load_voice
+
     failed = 0
     with _errors(debug):
         config = load_config(config_path)
@@ -171,10 +200,11 @@ def render(
         sources = [*(articles or []), *(e for f in from_list or [] for e in read_list(f))]
         if not sources:
             raise typer.BadParameter("give article files or URLs, or --from-list FILE")
+        cache = None if no_cache else SentenceCache.from_env()
         for article in sources:
             try:
                 with _progress(not quiet) as progress:
-                    result = render_article(article, out, profile, config, progress)
+                    result = render_article(article, out, profile, config, progress, cache=cache)
             except NewsaudioError as exc:
                 if debug:
                     raise
@@ -228,6 +258,10 @@ def text(
 
     Example: newsaudio text examples/kursk-ar.txt --explain
     """
+    from newsaudio.config import load_config
+    from newsaudio.pipeline import prepare_article
+    from newsaudio.voices import load_voice
+
     with _errors(debug):
         config = load_config(config_path)
         prepared = prepare_article(article, load_voice(voice or config.voice), config)
@@ -256,6 +290,7 @@ def voices(ctx: typer.Context, debug: DebugOption = False) -> None:
     if ctx.invoked_subcommand:
         return
     from newsaudio import voice_store
+    from newsaudio.voices import list_voices
 
     with _errors(debug):
         profiles = list_voices()
@@ -296,8 +331,10 @@ def _download_bar() -> Iterator[Callable[[str, int, int | None], None] | None]:
     if not err.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
+
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
-    with Progress(*columns, console=err, transient=True) as bar:
+    with Progress(*columns, console=err.console, transient=True) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(file: str, done: int, total: int | None) -> None:
@@ -326,8 +363,10 @@ def voices_try(
 
     Example: newsaudio voices try ar-podcast "أعلنت الحكومة اليوم خطة جديدة." --out podcast.wav
     """
+    from newsaudio.config import load_config
     from newsaudio.pipeline import text_options
     from newsaudio.voice_sample import write_sample
+    from newsaudio.voices import load_voice
 
     with _errors(debug):
         config = load_config(config_path)
@@ -335,6 +374,45 @@ def voices_try(
         target = out or Path(f"{profile.name}-sample.mp3")
         spoken_by = write_sample(profile, target, text, text_options(profile, config))
     typer.echo(f"{target} (spoken by {', '.join(spoken_by)})")
+
+
+cache_app = typer.Typer(
+    help="The cache of synthesized sentences that makes re-renders fast.\n\n"
+    "Example: newsaudio cache info",
+    no_args_is_help=True,
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(debug: DebugOption = False) -> None:
+    """Show the cache folder, its entries, size and cap.
+
+    Set the folder with NEWSAUDIO_CACHE_DIR and the cap with NEWSAUDIO_CACHE_MAX_MB (default 500).
+
+    Example: newsaudio cache info
+    """
+    from newsaudio.cache import SentenceCache
+
+    with _errors(debug):
+        info = SentenceCache.from_env().info()
+    typer.echo(f"folder:  {info.folder}")
+    typer.echo(f"entries: {info.entries} sentences")
+    typer.echo(f"size:    {info.size_bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB")
+
+
+@cache_app.command("clear")
+def cache_clear(debug: DebugOption = False) -> None:
+    """Remove every cached sentence.
+
+    Example: newsaudio cache clear
+    """
+    from newsaudio.cache import SentenceCache
+
+    with _errors(debug):
+        cache = SentenceCache.from_env()
+        removed = cache.clear()
+    typer.echo(f"removed {removed} sentences from {cache.folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

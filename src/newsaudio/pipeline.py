@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.article import Article, load_article, parse_article
-from newsaudio.audio import Track, assemble, encode_mp3
+from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
+from newsaudio.cache import SentenceCache
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
@@ -91,25 +94,39 @@ def render_article(
     config: Config,
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
+    cache: SentenceCache | None = None,
 ) -> RenderResult:
-    """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed."""
+    """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
+
+    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized.
+    """
     report = progress or (lambda *_: None)
-    cast = Cast(profile)  # before reading or fetching: a missing voice fails at once
+    cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)
     report("text", 0, 1, article.headline)
     prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
     report("text", 1, 1, article.headline)
 
     total = len(prepared.segments)
-    segments = []
-    for done, segment in enumerate(synthesize_script(cast, prepared), 1):
-        segments.append(segment)
-        report("speech", done, total, segment.title)
-    report("audio", 0, 1, "loudness, MP3, tags")
-    track = assemble(segments, profile.pauses.segment_ms)
+
+    def spoken() -> Iterator[SegmentAudio]:
+        for done, segment in enumerate(synthesize_script(cast, prepared), 1):
+            report("speech", done, total, segment.title)
+            yield segment
+        report("audio", 0, 1, "loudness, MP3, tags")
+
     try:
-        voice = "; ".join(cast.spoken_by)
-        return _publish(article, prepared, track, encode_mp3(track), out_dir, config, voice)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # The MP3 is encoded beside its final place as a stream, never held in memory whole.
+        fd, name = tempfile.mkstemp(prefix=f".{article.slug}.", suffix=".mp3.part", dir=out_dir)
+        os.close(fd)
+        mp3 = Path(name)
+        try:
+            mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
+            voice = "; ".join(cast.spoken_by)
+            return _publish(article, prepared, mastered, mp3, out_dir, config, voice)
+        finally:
+            mp3.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
 
@@ -117,8 +134,8 @@ def render_article(
 def _publish(
     article: Article,
     prepared: PreparedScript,
-    track: Track,
-    mp3: bytes,
+    mastered: MasteredAudio,
+    mp3: Path,
     out_dir: Path,
     config: Config,
     voice: str,
@@ -143,12 +160,15 @@ def _publish(
         chapters_tmp = stack.enter_context(atomic_path(chapters_path))
         audio_tmp = stack.enter_context(atomic_path(audio_path))
 
-        audio_tmp.write_bytes(mp3)
+        os.replace(mp3, audio_tmp)
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
         duration_ms = mp3_duration_ms(audio_tmp)
-        last = track.chapters[-1]
-        chapters = (*track.chapters[:-1], replace(last, end_ms=max(duration_ms, last.start_ms + 1)))
+        last = mastered.chapters[-1]
+        chapters = (
+            *mastered.chapters[:-1],
+            replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
+        )
         write_tags(
             audio_tmp,
             EpisodeTags(

@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsaudio.audio import SegmentAudio, resample, to_segment
+from newsaudio.cache import CachedEngine, SentenceCache
 from newsaudio.earcons import earcon_for
 from newsaudio.engines import AudioChunk, Engine, get_engine
 from newsaudio.errors import EngineError
@@ -43,9 +44,7 @@ class Voice:
     @property
     def label(self) -> str:
         """The profile's name and the engine's identity, e.g. for an ID3 comment."""
-        # EspeakEngine gains ``version`` in a parallel change; until then its name stands in.
-        version = getattr(self.engine, "version", self.engine.name)
-        return f"{self.profile.name} ({version})"
+        return f"{self.profile.name} ({self.engine.version})"
 
 
 class _FellBack(Exception):
@@ -55,8 +54,9 @@ class _FellBack(Exception):
 class Cast:
     """The voices of one render, built before any audio so a missing voice fails first."""
 
-    def __init__(self, profile: VoiceProfile) -> None:
+    def __init__(self, profile: VoiceProfile, cache: SentenceCache | None = None) -> None:
         self.profile = profile
+        self.cache = cache
         self._engines: dict[str, Engine] = {}  # by profile file: roles sharing a profile share it
         main = self._voice(profile)
         self.roles: dict[Role, Voice] = {}
@@ -73,7 +73,8 @@ class Cast:
             fallback = self._voice(load_voice(profile.fallback, profile.folder), False)
         key = profile.source or profile.name
         if key not in self._engines:
-            self._engines[key] = get_engine(profile)
+            engine = get_engine(profile)
+            self._engines[key] = CachedEngine(engine, profile, self.cache) if self.cache else engine
         return Voice(profile, self._engines[key], fallback)
 
     @property

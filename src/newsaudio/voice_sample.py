@@ -9,9 +9,7 @@ from __future__ import annotations
 import wave
 from pathlib import Path
 
-import numpy as np
-
-from newsaudio.audio import SAMPLE_RATE, Track, encode_mp3, normalize_loudness, resample
+from newsaudio.audio import SAMPLE_RATE, SegmentAudio, master_mp3, to_segment
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
 from newsaudio.resources import data_text
@@ -45,16 +43,28 @@ def write_sample(
     segment = PreparedSegment("section", "sample", ((), spoken))
     cast = Cast(profile)
     chunk = speak_segment(cast, segment)
-    pcm = chunk.samples.astype(np.float64) / 32768.0
-    samples = normalize_loudness(resample(pcm, chunk.sample_rate, SAMPLE_RATE), SAMPLE_RATE)
+    # Mastered exactly as an episode is, so samples differ only in the voice.
     with atomic_path(out) as tmp:
-        if out.suffix.lower() == ".mp3":
-            tmp.write_bytes(encode_mp3(Track(samples, SAMPLE_RATE, ())))
-        else:
-            with wave.open(str(tmp), "wb") as wav:
-                wav.setnchannels(1)
-                wav.setsampwidth(2)
-                wav.setframerate(SAMPLE_RATE)
-                pcm16 = np.clip(np.round(samples * 32767), -32768, 32767).astype("<i2")
-                wav.writeframes(pcm16.tobytes())
+        mp3 = tmp.with_name(tmp.name + ".mp3")
+        try:
+            master_mp3([SegmentAudio("sample", to_segment(chunk))], 0, mp3)
+            if out.suffix.lower() == ".mp3":
+                mp3.replace(tmp)
+            else:
+                _mp3_to_wav(mp3, tmp)
+        finally:
+            mp3.unlink(missing_ok=True)
     return cast.spoken_by
+
+
+def _mp3_to_wav(mp3: Path, wav_path: Path) -> None:
+    import miniaudio
+
+    decoded = miniaudio.decode_file(
+        str(mp3), miniaudio.SampleFormat.SIGNED16, nchannels=1, sample_rate=SAMPLE_RATE
+    )
+    with wave.open(str(wav_path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(SAMPLE_RATE)
+        wav.writeframes(decoded.samples.tobytes())

@@ -28,9 +28,14 @@ class Engine(Protocol):
     returns its audio as mono int16 PCM at the engine's native sample rate. It never returns an
     empty chunk for non-empty text; failures raise :class:`newsaudio.errors.EngineError` naming the
     engine. Engines are built from a :class:`newsaudio.voices.VoiceProfile` by the registry.
+
+    ``version`` is part of the sentence cache's key (:mod:`newsaudio.cache`): it must change
+    whenever the engine's output for the same text and profile could change (library, voice
+    data or model, our own pre-processing), or re-renders would reuse stale audio.
     """
 
     name: str
+    version: str
 
     def synthesize(self, text: str) -> AudioChunk:
         """Speak ``text``."""

@@ -10,13 +10,17 @@ calls go through one lock and the library is initialized once per process.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
 
 import espeakng_loader
 import numpy as np
 
+from newsaudio.engines import espeak_spelling as spelling_module
 from newsaudio.engines.base import AudioChunk
 from newsaudio.engines.espeak_spelling import espeak_spelling
 from newsaudio.errors import EngineError
@@ -42,6 +46,7 @@ _SynthCallback = ctypes.CFUNCTYPE(
 class _Library:
     lib: ctypes.CDLL
     sample_rate: int
+    version: str  # libespeak-ng's own, e.g. "1.52.0"
     callback: object  # the ctypes callback must outlive every synthesis call
     chunks: list[np.ndarray]
 
@@ -60,6 +65,8 @@ def _load() -> _Library:
         data_path = espeakng_loader.get_data_path()
     except (OSError, RuntimeError) as exc:
         raise EngineError(f"espeak: cannot load libespeak-ng from espeakng-loader ({exc})") from exc
+    lib.espeak_Info.restype = ctypes.c_char_p
+    lib.espeak_Info.argtypes = [ctypes.c_void_p]
     lib.espeak_Initialize.restype = ctypes.c_int
     lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -89,7 +96,8 @@ def _load() -> _Library:
 
     callback = _SynthCallback(on_audio)
     lib.espeak_SetSynthCallback(callback)
-    _library = _Library(lib, sample_rate, callback, chunks)
+    version = (lib.espeak_Info(None) or b"unknown").decode("ascii", "replace")
+    _library = _Library(lib, sample_rate, version, callback, chunks)
     return _library
 
 
@@ -101,6 +109,14 @@ class EspeakEngine:
     def __init__(self, profile: VoiceProfile) -> None:
         self.profile = profile
         self._library = _load()
+        # The library, its voice data (shipped in the loader's wheel) and our respelling rules
+        # decide the sound: any of them changing must invalidate cached sentences.
+        respelling = Path(spelling_module.__file__).read_bytes()
+        self.version = (
+            f"libespeak-ng {self._library.version}; "
+            f"espeakng-loader {metadata.version('espeakng-loader')}; "
+            f"respelling {hashlib.sha256(respelling).hexdigest()[:12]}"
+        )
 
     def _configure(self) -> None:
         """Apply the profile. Settings are global in libespeak-ng: set them on every call in case

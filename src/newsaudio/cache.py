@@ -1,0 +1,201 @@
+"""A content-addressed cache of synthesized sentences: a re-render speaks only what changed.
+
+Each entry is one sentence's audio, keyed by the SHA-256 of the prepared sentence text, the voice
+profile's sound settings and the engine's name and version (canonical JSON). The folder is
+``$NEWSAUDIO_CACHE_DIR``, else the user cache folder (platformdirs); it is capped at
+``$NEWSAUDIO_CACHE_MAX_MB`` (default 500 MB), least recently used entries going first — a hit
+touches the entry's modification time. Entries are written atomically, so concurrent renders can
+share the folder; an entry that cannot be read is a miss, never an error, and the cache never fails
+a render.
+
+:class:`CachedEngine` wraps an engine with the same ``synthesize`` contract, so synthesis does not
+know the cache exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from newsaudio.engines.base import AudioChunk, Engine
+from newsaudio.errors import ConfigError
+from newsaudio.files import atomic_path
+from newsaudio.voices import VoiceProfile
+
+log = logging.getLogger(__name__)
+
+ENV_DIR = "NEWSAUDIO_CACHE_DIR"
+ENV_MAX_MB = "NEWSAUDIO_CACHE_MAX_MB"
+DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsroom's articles
+_MAGIC = b"NAS1"  # entry layout: magic, sample rate (uint32 LE), int16 LE samples
+_HEADER = struct.Struct("<4sI")
+_SUFFIX = ".pcm"
+_EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
+# Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
+_NOT_SOUND = ("name", "description", "pauses")
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """What ``newsaudio cache info`` shows."""
+
+    folder: Path
+    entries: int
+    size_bytes: int
+    max_bytes: int
+
+
+class SentenceCache:
+    """Synthesized sentences on disk, by content key."""
+
+    def __init__(self, folder: Path, max_bytes: int) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self._size: int | None = None  # known after the first write scans the folder
+
+    @classmethod
+    def from_env(cls) -> SentenceCache:
+        """The user's cache, as the environment configures it."""
+        folder = os.environ.get(ENV_DIR)
+        if not folder:
+            from platformdirs import user_cache_dir
+
+            folder = user_cache_dir("newsaudio")
+        raw = os.environ.get(ENV_MAX_MB, str(DEFAULT_MAX_MB))
+        try:
+            max_mb = float(raw)
+        except ValueError:
+            max_mb = -1
+        if max_mb < 0:
+            raise ConfigError(f"{ENV_MAX_MB} must be a number of megabytes, not {raw!r}")
+        return cls(Path(folder) / "sentences", int(max_mb * 1_000_000))
+
+    @staticmethod
+    def key(text: str, profile: VoiceProfile, engine: Engine) -> str:
+        """The content key of ``text`` spoken by ``engine`` with ``profile``'s settings."""
+        settings = {k: v for k, v in profile.to_dict().items() if k not in _NOT_SOUND}
+        identity = {
+            "text": text,
+            "voice": settings,
+            "engine": engine.name,
+            "version": engine.version,
+        }
+        canonical = json.dumps(
+            identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+        )
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}{_SUFFIX}"
+
+    def get(self, key: str) -> AudioChunk | None:
+        """The cached audio for ``key``, or None (missing or unreadable)."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("sentence cache: cannot read %s (%s)", path, exc)
+            return None
+        chunk = _decode(data)
+        if chunk is None:
+            log.warning("sentence cache: %s is corrupt; synthesizing again", path)
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # most recently used: evicted last
+        return chunk
+
+    def put(self, key: str, chunk: AudioChunk) -> None:
+        """Store ``chunk`` under ``key``; a failure (disk full, read-only) is only logged."""
+        data = _HEADER.pack(_MAGIC, chunk.sample_rate) + chunk.samples.astype("<i2").tobytes()
+        try:
+            with atomic_path(self._path(key)) as tmp:
+                tmp.write_bytes(data)
+            if self._size is None:
+                self._size = self.info().size_bytes
+            else:
+                self._size += len(data)
+            if self._size > self.max_bytes:
+                self._evict()
+        except OSError as exc:
+            log.warning("sentence cache: cannot write to %s (%s)", self.folder, exc)
+
+    def _entries(self) -> list[tuple[float, int, Path]]:
+        """(modification time, size, path) of every entry."""
+        entries = []
+        for path in self.folder.glob(f"*/*{_SUFFIX}"):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # evicted by another render meanwhile
+                continue
+            entries.append((stat.st_mtime, stat.st_size, path))
+        return entries
+
+    def _evict(self) -> None:
+        """Remove least recently used entries until the cache is under 90 % of its cap."""
+        entries = sorted(self._entries())
+        size = sum(e[1] for e in entries)
+        for _, entry_size, path in entries:
+            if size <= self.max_bytes * _EVICT_TO:
+                break
+            path.unlink(missing_ok=True)
+            size -= entry_size
+        self._size = size
+
+    def info(self) -> CacheInfo:
+        entries = self._entries()
+        return CacheInfo(self.folder, len(entries), sum(e[1] for e in entries), self.max_bytes)
+
+    def clear(self) -> int:
+        """Remove every entry; returns how many there were."""
+        entries = self._entries()
+        for _, _, path in entries:
+            path.unlink(missing_ok=True)
+        self._size = 0
+        return len(entries)
+
+
+def _decode(data: bytes) -> AudioChunk | None:
+    if len(data) <= _HEADER.size or (len(data) - _HEADER.size) % 2:
+        return None
+    magic, rate = _HEADER.unpack_from(data)
+    if magic != _MAGIC or not rate:
+        return None
+    return AudioChunk(np.frombuffer(data, dtype="<i2", offset=_HEADER.size), rate)
+
+
+class CachedEngine:
+    """``engine``, answering from ``cache`` when it can: the :class:`Engine` contract unchanged.
+
+    ``synthesized`` counts the sentences the engine really spoke (cache misses).
+    """
+
+    def __init__(self, engine: Engine, profile: VoiceProfile, cache: SentenceCache) -> None:
+        self.engine = engine
+        self.profile = profile
+        self.cache = cache
+        self.name = engine.name
+        self.version = engine.version
+        self.synthesized = 0
+        self.reused = 0
+
+    def synthesize(self, text: str) -> AudioChunk:
+        key = self.cache.key(text, self.profile, self.engine)
+        chunk = self.cache.get(key)
+        if chunk is not None:
+            self.reused += 1
+            return chunk
+        chunk = self.engine.synthesize(text)
+        self.synthesized += 1
+        self.cache.put(key, chunk)
+        return chunk
