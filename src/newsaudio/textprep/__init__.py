@@ -4,6 +4,7 @@ Per block of article text, in this order (each step in its own module):
 
 1. ``symbols``        web and e-mail addresses → a spoken notice;
 2. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
+   ``symbols``        Latin unit symbols after a number → Arabic ones ("10 km" → "10 كم");
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
 4. ``symbols``        remaining Latin spelled letter by letter;
 5. ``numbers``        numbers, dates, percentages, currencies → words;
@@ -33,6 +34,7 @@ from newsaudio.textprep.sentences import split_sentences
 from newsaudio.textprep.symbols import (
     clean_symbols,
     expand_abbreviations,
+    latin_units,
     replace_links,
     spell_latin_words,
 )
@@ -81,7 +83,7 @@ class PreparedScript:
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
     """Steps 1-6: article text as Arabic words only, not yet diacritized."""
     # Links first: normalization's punctuation spacing would split them.
-    text = normalize(replace_links(text, trace))
+    text = latin_units(normalize(replace_links(text, trace)), trace)
     text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
     text = spell_latin_words(text, trace)
     text = expand_numbers(text, trace)

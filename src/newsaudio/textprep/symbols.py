@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.number_words import number_data
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s،,؛;\"'”»)\]]+[^\s.,،؛;:!?؟\"'”»)\]]", re.IGNORECASE)
@@ -62,6 +63,20 @@ def replace_links(text: str, trace: Trace = NO_TRACE) -> str:
     """Web and e-mail addresses as a short spoken notice."""
     text = trace.sub("link", _EMAIL, f" {_data()['email']} ", text)
     return " ".join(trace.sub("link", _URL, f" {_data()['url']} ", text).split())
+
+
+@cache
+def _latin_unit_pattern() -> re.Pattern[str]:
+    symbols = sorted(number_data().latin_units, key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in symbols)
+    return re.compile(rf"(?<=\d)(?P<space>\s?)(?P<unit>{alternatives})(?![A-Za-z0-9²³])")
+
+
+def latin_units(text: str, trace: Trace = NO_TRACE) -> str:
+    """Latin unit symbols after a number as the Arabic ones the number rules read: "10 km" →
+    "10 كم" (before Latin words are spelled; data in ``data/units.toml``)."""
+    units = number_data().latin_units
+    return trace.sub("unit", _latin_unit_pattern(), lambda m: m["space"] + units[m["unit"]], text)
 
 
 def spell_latin(token: str) -> str:
