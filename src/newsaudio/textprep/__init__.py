@@ -6,7 +6,8 @@ Per block of article text, in this order (each step in its own module):
 2. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
    ``symbols``        Latin unit symbols after a number → Arabic ones ("10 km" → "10 كم");
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
-4. ``symbols``        remaining Latin spelled letter by letter;
+4. ``latin``          other Latin words in Arabic letters through their English pronunciation;
+   ``symbols``        acronyms and tokens with digits spelled letter by letter;
 5. ``numbers``        numbers, dates, percentages, currencies → words;
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from newsaudio.script import Script, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
+from newsaudio.textprep.latin import read_latin_words
 from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
@@ -85,7 +87,7 @@ def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -
     # Links first: normalization's punctuation spacing would split them.
     text = latin_units(normalize(replace_links(text, trace)), trace)
     text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
-    text = spell_latin_words(text, trace)
+    text = spell_latin_words(read_latin_words(text, trace), trace)
     text = expand_numbers(text, trace)
     text = expand_abbreviations(text, trace)
     return clean_symbols(text, trace)
