@@ -33,7 +33,7 @@ from newsaudio.textprep.numbers import (
 
 def _counts_next(match: re.Match[str]) -> bool:
     """Whether the number counts the word after it ("الجيش 40 دبابة"): a known noun or scale, or
-    an indefinite noun ending in "ة"/"ات" or accusative tanween."""
+    an indefinite noun ending in "ة"/"ات", or in accusative tanween after 11-99."""
     following = match.groupdict().get("next")
     if not following or DEFINITE.match(bare(following)):
         return False
@@ -41,7 +41,10 @@ def _counts_next(match: re.Match[str]) -> bool:
     data = number_data()
     if key in data.not_counted:
         return False
-    return key in data.nouns or key in data.scale_words or key.endswith(("ة", "ات", "ا"))
+    if key in data.nouns or key in data.scale_words or key.endswith(("ة", "ات")):
+        return True
+    # An accusative singular after 11-99 ("الجيش 40 جنديا"), not an adverb ("المركز 5 عالميا").
+    return key.endswith("ا") and not key.endswith("يا") and int(match["num"]) % 100 >= 11
 
 
 def ordinal_after_noun(match: re.Match[str]) -> str:
