@@ -94,6 +94,7 @@ class NumberData:
     accusative_after: frozenset[str]
     not_counted: frozenset[str]
     object_after: frozenset[str]  # verbs and kana: "نشر الجيش 40 دبابة" is accusative
+    object_direct: frozenset[str]  # verbs whose object follows at once: "بلغت 3 مليارات"
     not_subject: frozenset[str]  # adverbs that are not a subject ("قتل أمس 3 جنود")
     scores_after: frozenset[str]  # words that make "0-2" a score
 
@@ -190,6 +191,7 @@ def number_data() -> NumberData:
         accusative_after=frozenset(context["accusative"]),
         not_counted=frozenset(context["not_counted"]),
         object_after=frozenset(context["object"]),
+        object_direct=frozenset(context["object_direct"]),
         not_subject=frozenset(context["not_subject"]),
         scores_after=frozenset(context["score"]),
     )

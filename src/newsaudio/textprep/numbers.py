@@ -162,8 +162,8 @@ def quantity(
 def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
     """The case of a number at ``start``, from the words before it: genitive or accusative
     after the word that governs it (skipping numbers it is coordinated with, as in "بين 50
-    و70"), accusative as the object of a verb or the predicate of kana after a subject of one
-    or two words ("نشر الجيش 40 دبابة", "كان عدد السكان 5 ملايين")."""
+    و70"; "بلغت 3 مليارات"), accusative as the object of a verb or the predicate of kana after
+    a subject of one or two words ("نشر الجيش 40 دبابة", "كان عدد السكان 5 ملايين")."""
     data = number_data()
     subject = 0  # words skipped as the verb's subject
     for token in reversed(text[max(0, start - 80) : start].split()):
@@ -175,7 +175,7 @@ def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
                 return Case.ACC
             if not subject and candidate in data.genitive_after:
                 return Case.GEN
-            if not subject and candidate in data.accusative_after:
+            if not subject and candidate in data.accusative_after | data.object_direct:
                 return Case.ACC
         if not subject and _NUMBERISH.fullmatch(word):
             continue
