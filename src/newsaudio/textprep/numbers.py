@@ -171,7 +171,7 @@ def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
             return default
         word = bare(token)
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
-            if subject and candidate in data.object_after:
+            if subject and candidate in data.object_after | data.object_direct:
                 return Case.ACC
             if not subject and candidate in data.genitive_after:
                 return Case.GEN
@@ -320,10 +320,12 @@ def _range_words(match: re.Match[str]) -> str:
     if hyphen and len(first) == 4 and len(second) == 2:  # "2024-25": the second year in full
         second = first[:2] + second
     a, b = (Decimal(".".join(p for p in parse_number(x) if p)) for x in (first, second))
-    if hyphen and not scale and not noun and (a >= b or _after_score_word(match)):  # "فاز 3-1"
-        # A score is said in the nominative, or the genitive after a preposition ("بنتيجة").
+    after = noun if noun and bare(noun) in number_data().not_counted else None  # "3-2 في"
+    if hyphen and not scale and (after or not noun) and (a >= b or _after_score_word(match)):
+        # A score ("فاز 3-1") is said in the nominative, or the genitive after a preposition.
         opening = quantity(first, Case.GEN if case_at(match) == Case.GEN else Case.NOM).text
-        return f"{opening} {w['score']} {quantity(second, Case.GEN).text}"
+        score = f"{opening} {w['score']} {quantity(second, Case.GEN).text}"
+        return f"{score} {after}" if after else score
     case = case_at(match, Case.NOM)
     opener = ""
     if hyphen:
