@@ -24,6 +24,7 @@ _ACRONYM = re.compile(r"[A-Z]{1,5}")
 # A Latin word: letters, with inner hyphens or apostrophes ("Coca-Cola", "O'Brien"); a token with
 # digits ("A380", "COP29") is not one and is spelled.
 _WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]+(?:['’-][A-Za-z]+)*(?![A-Za-z0-9])")
+_GLIDES = {"\u0650": "ي", "\u064f": "و"}  # after kasra and damma; hamza after fatha
 _SPELLED_R = re.compile("(?<=[aeiouy])r(?![aeiouyr])", re.IGNORECASE)
 
 
@@ -102,6 +103,8 @@ def _arabic_word(ipa: str, r_count: int) -> tuple[str, int]:
         elif letters and letters[-1] in ("ا", "و", "ي"):  # after a long vowel: a glide
             letters[-1] += vowel[0]
             letters.extend(vowel[1:])
+        elif letters:  # after a short vowel: its glide carries the next ("Rubio" → "رُوبِيُو")
+            letters.extend([_GLIDES.get(letters[-1][-1], "ئ") + vowel[0], *vowel[1:]])
         elif vowel.startswith("َا"):  # a word-initial vowel takes a carrier: "آ", "أَ", "إِ"
             letters.extend(["آ", *vowel[2:]])
         else:
