@@ -8,7 +8,8 @@ Per block of article text, in this order (each step in its own module):
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
 4. ``latin``          other Latin words in Arabic letters through their English pronunciation;
    ``symbols``        acronyms and tokens with digits spelled letter by letter;
-5. ``numbers``        numbers, dates, percentages, currencies → words;
+5. ``numbers``        numbers, units, dates, percentages, currencies → words (with ``dates``,
+                      ``ordinals``);
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);

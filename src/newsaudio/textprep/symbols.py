@@ -1,11 +1,12 @@
 """What is not Arabic words: links, Latin script, abbreviations, emoji, quotes and brackets.
 
 Nothing is dropped silently except decoration: web and e-mail addresses become a short spoken
-notice; Latin words not in the lexicon are spelled letter by letter with Arabic letter names (digits
-are split off for the numbers rule); abbreviations come from ``data/abbreviations.toml``; emoji and
-decorative symbols are removed; quotations, brackets and dashes become pauses (a comma), as a
-reader pauses there — but a short quoted term inside a phrase is read through. Data in
-``data/symbols.toml``.
+notice; Latin unit symbols after a number become the Arabic ones ("10 km" → "10 كم"); Latin
+acronyms and tokens with digits that neither the lexicon nor :mod:`latin` read are spelled
+letter by letter with Arabic letter names (digits are split off for the numbers rule);
+abbreviations come from ``data/abbreviations.toml``; emoji and decorative symbols are removed;
+quotations, brackets and dashes become pauses (a comma), as a reader pauses there — but a short
+quoted term inside a phrase is read through. Data in ``data/symbols.toml``.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def spell_latin(token: str) -> str:
 
 
 def spell_latin_words(text: str, trace: Trace = NO_TRACE) -> str:
-    """Every Latin token still in the text (the lexicon has run) spelled out."""
+    """Every Latin token still in the text (acronyms, tokens with digits) spelled out."""
     return trace.sub("latin spelled", _LATIN_TOKEN, lambda m: f" {spell_latin(m[0])} ", text)
 
 
