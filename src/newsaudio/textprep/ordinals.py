@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from newsaudio.textprep.number_case import DEFINITE, case_at, proclitics_of, with_proclitic
 from newsaudio.textprep.number_words import (
     Reading,
     bare,
@@ -21,14 +22,7 @@ from newsaudio.textprep.number_words import (
     number_data,
     ordinal,
 )
-from newsaudio.textprep.numbers import (
-    DEFINITE,
-    case_at,
-    parse_number,
-    proclitics_of,
-    quantity,
-    with_proclitic,
-)
+from newsaudio.textprep.numbers import parse_number, quantity
 
 
 def _counts_next(match: re.Match[str]) -> bool:
