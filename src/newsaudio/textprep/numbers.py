@@ -20,10 +20,10 @@ What they handle:
   counted nouns we supply: "20 كم" → "عِشْرُونَ كِيلُومِتْرًا". Latin symbols ("10 km") are
   rewritten to Arabic ones earlier (:func:`newsaudio.textprep.symbols.latin_units`). "م" is a
   metre unless a year (dates.py) or a time ("الساعة 5 م") claims it.
-* **Case** is read from the words before: genitive after prepositions and nouns that govern the
-  number (في، منذ، بنسبة، عام ...) or ب/ل/ك written on it, accusative after أن/إن and as the
-  object of a verb or predicate of kana when one or two words of subject stand between ("نشر
-  الجيش 40 دبابة" → "أَرْبَعِينَ"), else nominative.
+* **Case** is read from the words before (:mod:`newsaudio.textprep.number_case`): genitive
+  after prepositions and nouns that govern the number (في، منذ، بنسبة، عام ...) or ب/ل/ك written
+  on it, accusative after أن/إن and as the object of a verb or predicate of kana ("نشر الجيش 40
+  دبابة" → "أَرْبَعِينَ"), else nominative.
 * Scale words ("3 مليارات"), decimals with "." "٫" or a comma before 1-2 digits, thousands
   separators "," "٬" (and "1.500.000"), negatives, percentages (either side), currency signs and
   words, ranges "2020-2024" and "بين 50 و70", fractions up to tenths ("1/2", "¾ الأصوات" →
