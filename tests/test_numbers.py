@@ -99,7 +99,7 @@ def test_each_family_is_traced_under_its_rule_name() -> None:
         "ordinal": "القرن 21",
         "percent": "15%",
         "range": "2020-2024",
-        "currency": "$5",
+        "currency (object of a verb)": "$5",
         "fraction": "3/4",
         "number": "12 جنديًا",
     }
@@ -119,6 +119,16 @@ def test_new_families_are_traced_for_explain() -> None:
         ("digits", "+971 4 123 4567"),
         ("fraction", "½"),
     } <= rules
+
+
+def test_explain_names_a_verb_that_set_the_case() -> None:
+    trace = Trace()
+    expand_numbers("نشر الجيش 40 دبابة، وبلغت الخسائر 5%، وفي 3 مدن", trace)
+    assert {change.rule: change.before for change in trace.changes} == {
+        "number (object of a verb)": "40 دبابة",
+        "percent (object of a verb)": "5%",
+        "number": "3 مدن",
+    }
 
 
 def test_every_month_name_is_read() -> None:

@@ -27,26 +27,39 @@ def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
     after the word that governs it (skipping numbers it is coordinated with, as in "بين 50
     و70"; "بلغت 3 مليارات"), accusative as the object of a verb or the predicate of kana after
     a subject of one or two words ("نشر الجيش 40 دبابة", "كان عدد السكان 5 ملايين")."""
+    return _governed(text, start, default)[0]
+
+
+def verb_object(text: str, start: int) -> bool:
+    """Whether the number at ``start`` is accusative as a verb's object or complement (or kana's
+    predicate): what ``--explain`` names, as it is the rule a reader is least likely to expect."""
+    return _governed(text, start, Case.NOM)[1]
+
+
+def _governed(text: str, start: int, default: Case) -> tuple[Case, bool]:
+    """(case, whether a verb decided it) for the number at ``start``."""
     data = number_data()
     subject = 0  # words skipped as the verb's subject
     for token in reversed(text[max(0, start - 80) : start].split()):
         if token[-1] in _CLAUSE_END:
-            return default
+            return default, False
         word = bare(token)
         for candidate in (word, word[1:] if word[:1] in "وف" else word):
             if subject and candidate in data.object_after | data.object_direct:
-                return Case.ACC
+                return Case.ACC, True
             if not subject and candidate in data.genitive_after:
-                return Case.GEN
-            if not subject and candidate in data.accusative_after | data.object_direct:
-                return Case.ACC
+                return Case.GEN, False
+            if not subject and candidate in data.accusative_after:
+                return Case.ACC, False
+            if not subject and candidate in data.object_direct:
+                return Case.ACC, True
         if not subject and _NUMBERISH.fullmatch(word):
             continue
         if subject < 2 and _may_be_subject(word):
             subject += 1
             continue
-        return default
-    return default
+        return default, False
+    return default, False
 
 
 def _may_be_subject(word: str) -> bool:

@@ -50,6 +50,7 @@ from newsaudio.textprep.number_case import (
     DEFINITE,
     WORD,
     case_at,
+    verb_object,
     with_proclitic,
 )
 from newsaudio.textprep.number_words import (
@@ -432,5 +433,18 @@ def expand_numbers(text: str, trace: Trace = NO_TRACE) -> str:
     text = trace.sub("fraction", _VULGAR, _vulgar, text)
     text = expand_dates(text, trace)
     for name, pattern, rule in _rules():
-        text = trace.sub(name, pattern, rule, text)
+        text = trace.sub(_naming(name), pattern, rule, text)
     return unicodedata.normalize("NFC", text)
+
+
+def _naming(rule: str) -> Callable[[re.Match[str]], str]:
+    """The rule's name for ``--explain``, with "object of a verb" when a verb set the case."""
+
+    def name(match: re.Match[str]) -> str:
+        verb = rule in _VERB_RULES and verb_object(match.string, match.start())
+        return f"{rule} (object of a verb)" if verb else rule
+
+    return name
+
+
+_VERB_RULES = frozenset({"number", "unit", "currency", "percent"})
