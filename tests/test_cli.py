@@ -377,7 +377,7 @@ def test_render_a_url_and_a_list(tmp_path: Path) -> None:
 def test_render_needs_something_to_render() -> None:
     result = run_cli("render")
     assert result.exit_code == 2
-    assert "give article files or URLs" in result.output
+    assert "give article files, folders or URLs" in result.output
 
 
 def test_refused_scheme_is_one_line(tmp_path: Path) -> None:

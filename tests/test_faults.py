@@ -25,7 +25,6 @@ STAGES = [
     "write_tags",
     "format_transcript",
     "format_json_chapters",
-    "render_feed",
 ]
 
 
@@ -64,7 +63,8 @@ def test_fault_in_stage_is_one_line_and_the_batch_goes_on(
     shutil.copytree(rendered_sample, out)
     before = snapshot(out)
     first, second = articles
-    result = run_cli("render", first, second, "--out", out, "--quiet")
+    # One job: the batch runs in this process, where the fault is injected.
+    result = run_cli("render", first, second, "--out", out, "--quiet", "--jobs", "1")
 
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -89,3 +89,27 @@ def test_debug_shows_the_traceback(
     monkeypatch.setattr(newsaudio.pipeline, "build_script", broken)
     with pytest.raises(InjectedFault):
         run_cli("render", articles[0], "--out", tmp_path, "--debug")
+
+
+def test_fault_in_the_batch_feed_is_one_line_and_keeps_the_old_feed(
+    articles: tuple[Path, Path],
+    rendered_sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch writes its feed once, at the end; if that fails the old feed stays."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise InjectedFault("fault injected into render_feed")
+
+    monkeypatch.setattr(newsaudio.pipeline, "render_feed", broken)
+    out = tmp_path / "out"
+    shutil.copytree(rendered_sample, out)
+    feed = (out / "feed.xml").read_bytes()
+    result = run_cli("render", *articles, "--out", out, "--quiet", "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {out}: internal error (InjectedFault: fault injected into render_feed); "
+        "run with --debug for details"
+    ]
+    assert (out / "feed.xml").read_bytes() == feed

@@ -32,7 +32,7 @@ from newsaudio.feed import (
     render_feed,
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
-from newsaudio.files import atomic_path
+from newsaudio.files import atomic_path, folder_lock
 from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
 from newsaudio.synthesis import Cast, synthesize_script
@@ -126,7 +126,8 @@ def render_article(
         try:
             mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
             voice = "; ".join(cast.spoken_by)
-            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
+            with folder_lock(out_dir):
+                return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
@@ -218,7 +219,7 @@ def publish_feed(out_dir: Path, config: Config) -> Path:
     A render does this after its episode is in place; a batch once, after all of them."""
     feed_path = out_dir / FEED_FILE
     try:
-        with contextlib.ExitStack() as stack:
+        with folder_lock(out_dir), contextlib.ExitStack() as stack:
             feed_tmp = stack.enter_context(atomic_path(feed_path))
             _write_feed(feed_tmp, out_dir, load_episodes(out_dir), config, stack)
     except OSError as exc:
