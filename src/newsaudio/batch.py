@@ -137,7 +137,7 @@ def run_cluster(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
     try:
-        client = Client(scheduler, timeout="10s")
+        client = Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise NewsaudioError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from exc
     with client:
