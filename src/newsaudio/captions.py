@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from newsaudio.sanitize import clean_text
+from newsaudio.textprep.diacritize import strip_marks
 
 VTT_SUFFIX = ".vtt"
 SRT_SUFFIX = ".srt"
@@ -254,3 +255,19 @@ def split_long(text: str, start_ms: int, end_ms: int, max_chars: int = MAX_CUE_C
             cues.append(Cue(begin, end, " ".join(pending)))
             pending = []
     return cues
+
+
+def sentence_cues(sentences: Iterable[tuple[str, int, int]]) -> list[Cue]:
+    """Cues for the spoken sentences, given as (text, start_ms, end_ms) from the audio: one per
+    sentence, a long one split at its pauses (:func:`split_long`). The text is shown without vowel
+    marks, as Arabic captions are written; the spoken, voweled text is the episode's transcript.
+
+    >>> [c.text for c in sentence_cues([("قَالَ الْوَزِيرُ", 0, 900)])]
+    ['قال الوزير']
+    """
+    return [
+        cue
+        for text, start_ms, end_ms in sentences
+        if end_ms > start_ms
+        for cue in split_long(strip_marks(text), start_ms, end_ms)
+    ]
