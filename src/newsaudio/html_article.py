@@ -103,6 +103,9 @@ def parse_html(html: str) -> HtmlPage:
         body = list(_blocks(doc.body, frozenset(_key(h) for h in subheadings)))
         if any(kind == "p" for kind, _ in body):
             break
+    if not any(kind == "p" for kind, _ in body):
+        # Client-rendered pages (React, Next.js) ship the text only as JSON-LD's articleBody.
+        body = [("p", line) for line in _split(_ld_text(ld.get("articleBody")) or "")]
     body = _restore_headings(page_text, body, subheadings)
     meta = _metadata(tree, meta_doc, ld)
     headline = _headline(tree, body, meta)
