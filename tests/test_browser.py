@@ -138,6 +138,13 @@ def test_keyboard_alone_reaches_every_control(page: Page) -> None:
     assert [c for c in backward if c != "audio"] == [c for c in forward[::-1] if c != "audio"]
 
 
+def test_hostile_title_is_shown_as_text(page: Page, site: tuple[Path, list[Cue]]) -> None:
+    (episode,) = load_episodes(site[0])
+    assert "<script>" in episode.title
+    assert page.inner_text("h2") == episode.title
+    assert page.evaluate("document.scripts.length") == 1
+
+
 def test_skip_link_moves_focus_to_the_episodes(page: Page) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -173,6 +180,9 @@ def test_skip_buttons_and_speed_by_keyboard(page: Page) -> None:
     _tab_to(page, "select")
     page.keyboard.press("ArrowDown")
     assert page.evaluate("document.querySelector('audio').playbackRate") == 1.25
+    # A speed set in the player's own menu shows in the list.
+    page.evaluate("document.querySelector('audio').playbackRate = 2")
+    page.wait_for_function("document.querySelector('select').value === '2'", timeout=5_000)
 
 
 def test_the_highlight_follows_playback(page: Page, site: tuple[Path, list[Cue]]) -> None:
