@@ -19,6 +19,7 @@ from pathlib import Path
 from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
 from newsaudio.cache import SentenceCache
+from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
@@ -33,6 +34,7 @@ from newsaudio.feed import (
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import atomic_path, folder_lock
+from newsaudio.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.resources import data_bytes
 from newsaudio.script import build_script
 from newsaudio.synthesis import Cast, synthesize_script
@@ -159,9 +161,12 @@ def _publish(
         # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed and the
         # record (entered first) are replaced last, after the files they point to.
         feed_tmp = stack.enter_context(atomic_path(out_dir / FEED_FILE)) if feed else None
+        page_tmp = stack.enter_context(atomic_path(out_dir / PAGE_FILE)) if feed else None
         record_tmp = stack.enter_context(atomic_path(record_path))
         transcript_tmp = stack.enter_context(atomic_path(transcript_path))
         chapters_tmp = stack.enter_context(atomic_path(chapters_path))
+        vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
+        srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
         audio_tmp = stack.enter_context(atomic_path(audio_path))
 
         os.replace(mp3, audio_tmp)
@@ -204,24 +209,32 @@ def _publish(
             image=article.meta.image,
             voice=voice,
         )
+        # Captions and chapters come from the same sample counts (one timing source).
+        cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
         transcript_tmp.write_text(transcript, encoding="utf-8")
         chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
+        vtt_tmp.write_text(format_vtt(cues), encoding="utf-8")
+        srt_tmp.write_text(format_srt(cues), encoding="utf-8")
         record_tmp.write_text(episode_json(episode), encoding="utf-8")
-        if feed_tmp is not None:
+        if feed_tmp is not None and page_tmp is not None:
             others = [e for e in load_episodes(out_dir) if e.slug != slug]
-            _write_feed(feed_tmp, out_dir, [*others, episode], config, stack)
+            # The new episode's side files still have temporary names: hand the page its media.
+            media = {slug: EpisodeMedia(chapters, tuple(cues))}
+            _write_feed(feed_tmp, page_tmp, out_dir, [*others, episode], config, stack, media)
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
     return RenderResult(episode, audio_path, transcript_path, out_dir / FEED_FILE, len(chapters))
 
 
 def publish_feed(out_dir: Path, config: Config) -> Path:
-    """Write the feed of every episode in ``out_dir`` (and the default cover art it points to).
+    """Write the feed and the listening page of every episode in ``out_dir`` (and the default
+    cover art the feed points to).
     A render does this after its episode is in place; a batch once, after all of them."""
     feed_path = out_dir / FEED_FILE
     try:
         with folder_lock(out_dir), contextlib.ExitStack() as stack:
             feed_tmp = stack.enter_context(atomic_path(feed_path))
-            _write_feed(feed_tmp, out_dir, load_episodes(out_dir), config, stack)
+            page_tmp = stack.enter_context(atomic_path(out_dir / PAGE_FILE))
+            _write_feed(feed_tmp, page_tmp, out_dir, load_episodes(out_dir), config, stack)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the feed ({exc.strerror or exc})") from exc
     return feed_path
@@ -229,12 +242,16 @@ def publish_feed(out_dir: Path, config: Config) -> Path:
 
 def _write_feed(
     feed_tmp: Path,
+    page_tmp: Path,
     out_dir: Path,
     episodes: list[Episode],
     config: Config,
     stack: contextlib.ExitStack,
+    media: dict[str, EpisodeMedia] | None = None,
 ) -> None:
+    """The feed and the listening page, from the same episodes."""
     feed_tmp.write_text(render_feed(episodes, config.feed), encoding="utf-8")
+    page_tmp.write_text(render_page(episodes, config.feed, out_dir, media), encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():
         # The feed's itunes:image points here by default; apps reject feeds without art.
