@@ -149,7 +149,7 @@ def render(
     no_cache: Annotated[
         bool,
         typer.Option(
-            "--no-cache", help="Synthesize every sentence; neither read nor fill the cache."
+            "--no-cache", help="Synthesize and master everything; neither read nor fill the cache."
         ),
     ] = False,
     debug: DebugOption = False,
@@ -158,7 +158,7 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt --out output
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
     from newsaudio.voices import load_voice
@@ -167,7 +167,7 @@ def render(
     with _errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
-        cache = None if no_cache else SentenceCache.from_env()
+        cache = None if no_cache else AudioCache.from_env()
         for article in articles:
             try:
                 with _progress(not quiet) as progress:
@@ -251,7 +251,7 @@ def voices(debug: DebugOption = False) -> None:
 
 
 cache_app = typer.Typer(
-    help="The cache of synthesized sentences that makes re-renders fast.\n\n"
+    help="The cache of synthesized sentences and episodes that makes re-renders fast.\n\n"
     "Example: newsaudio cache info",
     no_args_is_help=True,
 )
@@ -266,27 +266,27 @@ def cache_info(debug: DebugOption = False) -> None:
 
     Example: newsaudio cache info
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
 
     with _errors(debug):
-        info = SentenceCache.from_env().info()
+        info = AudioCache.from_env().info()
     typer.echo(f"folder:  {info.folder}")
-    typer.echo(f"entries: {info.entries} sentences")
+    typer.echo(f"entries: {info.entries} (sentences and episodes)")
     typer.echo(f"size:    {info.size_bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB")
 
 
 @cache_app.command("clear")
 def cache_clear(debug: DebugOption = False) -> None:
-    """Remove every cached sentence.
+    """Remove every cached sentence and episode.
 
     Example: newsaudio cache clear
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
 
     with _errors(debug):
-        cache = SentenceCache.from_env()
+        cache = AudioCache.from_env()
         removed = cache.clear()
-    typer.echo(f"removed {removed} sentences from {cache.folder}")
+    typer.echo(f"removed {removed} entries from {cache.folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from newsaudio.article import Article, load_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
-from newsaudio.cache import CachedEngine, SentenceCache
+from newsaudio.cache import AudioCache, CachedEngine
 from newsaudio.config import Config
-from newsaudio.engines import get_engine
+from newsaudio.engines import Engine, get_engine
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
     FEED_FILE,
@@ -82,7 +82,7 @@ def render_article(
     config: Config,
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
-    cache: SentenceCache | None = None,
+    cache: AudioCache | None = None,
 ) -> RenderResult:
     """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed.
 
@@ -120,12 +120,33 @@ def render_article(
         os.close(fd)
         mp3 = Path(name)
         try:
-            mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
+            mastered = _master(spoken(), prepared, profile, engine, cache, mp3)
             return _publish(article, prepared, mastered, mp3, out_dir, config)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
+
+
+def _master(
+    segments: Iterator[SegmentAudio],
+    prepared: PreparedScript,
+    profile: VoiceProfile,
+    engine: Engine,
+    cache: AudioCache | None,
+    mp3: Path,
+) -> MasteredAudio:
+    """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before."""
+    if cache is None:
+        return master_mp3(segments, profile.pauses.segment_ms, mp3)
+    key = cache.episode_key(prepared, profile, engine)
+    mastered = cache.get_episode(key, mp3)
+    if mastered is not None:
+        log.info("%s: 0 sentences synthesized, audio unchanged: mastered MP3 from the cache", mp3)
+        return mastered
+    mastered = master_mp3(segments, profile.pauses.segment_ms, mp3)
+    cache.put_episode(key, mastered, mp3)
+    return mastered
 
 
 def _publish(
