@@ -121,6 +121,8 @@ def render_article(
         mp3 = Path(name)
         try:
             mastered = _master(spoken(), prepared, profile, engine, cache, mp3)
+            if cached is not None and not cached.synthesized + cached.reused:
+                log.info("%s: audio unchanged; the mastered MP3 came from the cache", path)
             return _publish(article, prepared, mastered, mp3, out_dir, config)
         finally:
             mp3.unlink(missing_ok=True)
@@ -142,7 +144,6 @@ def _master(
     key = cache.episode_key(prepared, profile, engine)
     mastered = cache.get_episode(key, mp3)
     if mastered is not None:
-        log.info("%s: 0 sentences synthesized, audio unchanged: mastered MP3 from the cache", mp3)
         return mastered
     mastered = master_mp3(segments, profile.pauses.segment_ms, mp3)
     cache.put_episode(key, mastered, mp3)
