@@ -134,21 +134,26 @@ def resample(samples: FloatArray, rate_in: int, rate_out: int) -> FloatArray:
     h, half = _resampling_filter(up, down)
     n_out = -(-len(samples) * up // down)
     y = np.zeros(n_out)
+    if down == 1:  # upsampling by an integer (eSpeak NG's 22,050 Hz → 44,100 Hz): convolve
+        for n0 in range(min(up, n_out)):
+            q0, r = divmod(n0 + half, up)
+            y[n0::up] = np.convolve(samples, h[r::up])[q0 : q0 + len(range(n0, n_out, up))]
+        return y
+    # Otherwise only every down-th output of each phase's convolution is needed: gather those rows.
+    taps = -(-len(h) // up)
+    phases = np.pad(h, (0, taps * up - len(h))).reshape(taps, up).T[:, ::-1]  # h[r::up], reversed
+    q_last = ((n_out - 1) * down + half) // up
+    padded = np.concatenate(
+        (np.zeros(taps - 1), samples, np.zeros(max(0, q_last + 1 - len(samples))))
+    )
+    rows = sliding_window_view(padded, taps)  # rows[q] = x[q - taps + 1 .. q]
     for n0 in range(min(up, n_out)):
         q0, r = divmod(n0 * down + half, up)
-        phase = h[r::up]
         count = len(range(n0, n_out, up))
-        if down == 1:  # upsampling by an integer (eSpeak NG's 22,050 Hz → 44,100 Hz): convolve
-            y[n0::up] = np.convolve(samples, phase)[q0 : q0 + count]
-            continue
-        # Otherwise only every down-th output of a convolution is needed: gather those rows.
-        taps = len(phase)
-        padded = np.concatenate((np.zeros(taps - 1), samples, np.zeros(q0 + count * down)))
-        rows = sliding_window_view(padded, taps)  # rows[q] = x[q - taps + 1 .. q]
         for j in range(0, count, _RESAMPLE_ROWS):
             jj = min(count - j, _RESAMPLE_ROWS)
             start = q0 + j * down
-            y[n0 + j * up :: up][:jj] = rows[start : start + jj * down : down] @ phase[::-1]
+            y[n0 + j * up :: up][:jj] = rows[start : start + jj * down : down] @ phases[r]
     return y
 
 
