@@ -36,6 +36,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich's help formatter takes 0.2 s to import, and --help must answer at once.
+    rich_markup_mode=None,
 )
 
 
@@ -254,6 +256,7 @@ cache_app = typer.Typer(
     help="The cache of synthesized sentences and episodes that makes re-renders fast.\n\n"
     "Example: newsaudio cache info",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(cache_app, name="cache")
 
