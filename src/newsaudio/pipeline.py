@@ -86,7 +86,8 @@ def render_article(
 ) -> RenderResult:
     """Render ``path`` into ``out_dir``: MP3, transcript, episode record, updated feed.
 
-    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized.
+    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
+    an episode whose sentences all are unchanged reuses its mastered MP3.
     """
     report = progress or (lambda *_: None)
     article = load_article(path)
