@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from functools import cache
 from math import gcd
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import lameenc
 import numpy as np
+import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from newsaudio.engines.base import AudioChunk
@@ -53,7 +54,7 @@ TARGET_LUFS = -16.0  # integrated, as played on stereo (dual-mono)
 ENCODER_LEVEL_DB = -0.45
 # Limit a little under −1 dBTP: MP3 encoding adds small overshoots to true peaks.
 TRUE_PEAK_CEILING_DB = -1.5
-_CHUNK = 1 << 18  # samples per pass-2 read: 6 s at 44.1 kHz, 1 MB of float32
+_CHUNK = 1 << 18  # samples per piece in both passes: 6 s at 44.1 kHz
 _RESAMPLE_ROWS = 1 << 14
 _MAKE_UP_ROUNDS = 3  # at most this many extra passes to make up for the limiter's loudness loss
 _LOUDNESS_TOLERANCE_LU = 0.05
@@ -157,12 +158,34 @@ def resample(samples: FloatArray, rate_in: int, rate_out: int) -> FloatArray:
     return y
 
 
-def _float_samples(audio: AudioSegment) -> FloatArray:
-    """A pydub segment as mono floats in −1..1 at 44.1 kHz."""
-    audio = audio.set_channels(1)
-    pcm = np.array(audio.get_array_of_samples(), dtype=np.float64)
-    pcm /= float(1 << (8 * audio.sample_width - 1))
-    return resample(pcm, int(audio.frame_rate), SAMPLE_RATE)
+def resample_chunks(
+    samples: npt.NDArray[Any], rate_in: int, rate_out: int, chunk: int = _CHUNK
+) -> Iterator[FloatArray]:
+    """:func:`resample` of ``samples`` (any numeric type), about ``chunk`` output samples at a
+    time: memory follows the chunk, and the concatenated output equals the one-piece result.
+
+    Each piece starts at an input sample that maps exactly to an output sample (a multiple of
+    ``down``) and carries enough input on both sides for the filter.
+    """
+    g = gcd(rate_in, rate_out)
+    up, down = rate_out // g, rate_in // g
+    context = -(-(2 * 10 * max(up, down) // up + 2) // down) * down  # filter taps, in whole downs
+    block = max(1, chunk // up) * up  # outputs per piece: whole phase cycles
+    n_out = -(-len(samples) * up // down)
+    for first in range(0, n_out, block):
+        start = first // up * down
+        lo = max(0, start - context)
+        piece = np.asarray(samples[lo : start + block // up * down + context], dtype=np.float64)
+        skip = (start - lo) * up // down
+        yield resample(piece, rate_in, rate_out)[skip : skip + min(block, n_out - first)]
+
+
+def _float_chunks(audio: AudioSegment) -> Iterator[FloatArray]:
+    """A pydub segment as mono floats in −1..1 at 44.1 kHz, a few seconds at a time."""
+    audio = audio.set_channels(1).set_sample_width(2)
+    pcm = np.frombuffer(audio.raw_data, dtype="<i2")  # a view: no copy of the segment
+    for piece in resample_chunks(pcm, int(audio.frame_rate), SAMPLE_RATE):
+        yield piece / 32768.0
 
 
 class BlockPeaks:
@@ -245,9 +268,9 @@ def _write_stream(
             position += _append(silence, pcm, meter)
         titles.append(segment.title)
         starts.append(position)
-        samples = _float_samples(segment.audio)
-        position += _append(samples, pcm, meter)
-        peaks.add(samples)
+        for samples in _float_chunks(segment.audio):
+            position += _append(samples, pcm, meter)
+            peaks.add(samples)
     if not titles:
         raise AudioError("nothing to assemble: the script has no segments")
     if not peaks.heard:
