@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,6 +54,12 @@ def check_golden(name: str, actual: str) -> None:
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file of ``folder`` by name and content hash: to prove nothing was touched."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Session and module fixtures run before the per-test cache below: they get a cache of the
+    session's own, never the user's."""
+    os.environ["NEWSAUDIO_CACHE_DIR"] = tempfile.mkdtemp(prefix="newsaudio-test-cache-")
 
 
 @pytest.fixture(autouse=True)

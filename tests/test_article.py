@@ -11,11 +11,11 @@ import pytest
 from newsaudio.article import (
     MAX_BYTES,
     ArticleMeta,
-    is_breadcrumb,
     load_article,
     read_text,
     slugify,
 )
+from newsaudio.boilerplate import is_breadcrumb
 from newsaudio.errors import ArticleError
 
 from .conftest import BRIEF, SAMPLE

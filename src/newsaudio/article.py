@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from newsaudio.boilerplate import content_indexes, is_heading_like
 from newsaudio.errors import ArticleError
 from newsaudio.html_article import parse_html
 from newsaudio.language import other_language
-from newsaudio.resources import data_toml
 from newsaudio.sanitize import MAX_NAME_CHARS, clean_line, clean_text, clean_url
 
 # News articles are a few kilobytes; 2 MiB is far beyond any article and keeps a mistaken
@@ -27,11 +26,6 @@ from newsaudio.sanitize import MAX_NAME_CHARS, clean_line, clean_text, clean_url
 MAX_BYTES = 2 * 1024 * 1024
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
-_MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-# A line ending like this is a sentence, not a subheading (closing quotes/brackets may follow).
-_SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*$")
-# Subheadings are short; a longer line without a full stop is a paragraph missing its punctuation.
-MAX_HEADING_WORDS = 16
 # A short news brief has two or three sentences, 30 words or more; less than that under a headline
 # is a teaser, a video caption or a page whose body was not saved, not something to broadcast.
 MIN_BODY_WORDS = 30
@@ -245,97 +239,14 @@ def detect_format(kind: str, text: str) -> str:
     return "text"
 
 
-# --- boilerplate -------------------------------------------------------------------------------
-
-
-def match_key(line: str) -> str:
-    """A line reduced for comparing with the boilerplate lists: no marks, one spelling of
-    alef/ya/ta marbuta, single spaces."""
-    line = _MARKS.sub("", line)
-    line = re.sub("[أإآٱ]", "ا", line).replace("ى", "ي").replace("ة", "ه")
-    return " ".join(line.split())
-
-
-@dataclass(frozen=True)
-class _Boilerplate:
-    drop: frozenset[str]
-    drop_prefix: tuple[str, ...]
-    drop_containing: tuple[str, ...]
-    stop: frozenset[str]
-    crumbs: frozenset[str]
-
-
-@cache
-def _boilerplate() -> _Boilerplate:
-    data = data_toml("boilerplate.toml")
-
-    def keys(name: str) -> frozenset[str]:
-        return frozenset(match_key(p) for p in data[name])
-
-    crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
-    prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
-    return _Boilerplate(
-        keys("drop"), prefixes, tuple(keys("drop_containing")), keys("stop"), crumbs
-    )
-
-
-def is_breadcrumb(line: str) -> bool:
-    """True for a navigation line made only of known section names ("الرئيسية » أخبار",
-    "أخبارسلايدر")."""
-    squeezed = re.sub(r"[\s»›>/|\\·•\-–—:]+", "", match_key(line))
-    if not squeezed:
-        return False
-    words = _boilerplate().crumbs
-    # Word-break over the known names: runs-together such as "أخبارسلايدر" count too.
-    reachable = [True] + [False] * len(squeezed)
-    for end in range(1, len(squeezed) + 1):
-        reachable[end] = any(
-            reachable[start] and squeezed[start:end] in words for start in range(end)
-        )
-    return reachable[-1]
-
-
-# Wire copy ends with the agency's tag and its editors' initials: "/الواحة/ ع خ / م ر".
-_EDITOR_CODE = re.compile(r"(?:/[^/]{1,20}/)?\s*(?:[\u0621-\u064a]{1,2}(?:\s*/\s*|\s+|$)){2,8}")
-# A pointer to another story ("اقرأ أيضاً: عنوان …") is a headline long at most.
-_MAX_POINTER_WORDS = 25
-
-
-def content_indexes(lines: list[str]) -> list[int]:
-    """Indexes of the lines that are article text: breadcrumbs above the headline, known chrome
-    lines, "read also" pointers, and everything after a "related articles" style line (once the
-    article has begun) are left out."""
-    chrome = _boilerplate()
-    kept: list[int] = []
-    for i, line in enumerate(lines):
-        key = match_key(line).strip(" :.-–—،")
-        if key in chrome.stop and len(kept) >= 2:
-            break
-        if key in chrome.drop or key in chrome.stop or (not kept and is_breadcrumb(line)):
-            continue
-        if _EDITOR_CODE.fullmatch(key):
-            continue
-        if len(key.split()) <= _MAX_POINTER_WORDS and (
-            key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)
-        ):
-            continue
-        kept.append(i)
-    return kept
-
-
 def _structure(source: str, blocks: list[str], headings: set[int], meta: ArticleMeta) -> Article:
     """Drop boilerplate from marked-up blocks, keeping the subheading marks aligned."""
-    kept = content_indexes(blocks)
+    kept = content_indexes(blocks, headings)
     new_headings = {n for n, i in enumerate(kept) if i in headings}
     return _from_blocks(source, [blocks[i] for i in kept], new_headings, meta)
 
 
 # --- plain text --------------------------------------------------------------------------------
-
-
-def is_heading_like(line: str) -> bool:
-    """Short and not ending a sentence: how scraped subheadings look."""
-    return len(line.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(line)
 
 
 def parse_plain(source: str, text: str) -> Article:

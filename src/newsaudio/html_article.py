@@ -10,15 +10,21 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from newsaudio.resources import data_toml
+from newsaudio.boilerplate import is_widget_title
+from newsaudio.page_meta import (
+    json_ld,
+    page_headline,
+    page_lang,
+    page_metadata,
+    same_title,
+    title_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +36,12 @@ _CHROME = re.compile(
     r"see-?also|tags?|keywords|latest|ticker|marquee|author-?box|prev-?next|pagination|"
     r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
     # A live blog's "key points" box repeats its updates.
-    r"key-?points|highlights|side-?bar|side|widgets?)(?:$|[\s_-])",
+    r"key-?points|highlights|side-?bar|side|widgets?|"
+    # Paywalls and subscription offers (the article's wrapper may say "premium": its share of the
+    # page keeps it).
+    r"paywall|premium|subscription|piano|tp-container|"
+    # Bylines and dates are read from the markup for the metadata, not spoken.
+    r"byline|byline-block|dateline|timestamp)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # Picture captions are not read out; their containers go, the text around them stays.
@@ -39,23 +50,13 @@ _FIGURE = re.compile(r"caption|inline-?img|image|photo|picture|figure|gallery", 
 _MAX_WIDGET_SHARE = 0.3
 # An element holding a picture and at most this many words is a picture with its caption.
 _MAX_CAPTION_WORDS = 30
+# A paragraph of the article dropped by the precise extraction is put back if it has this many
+# words (widget items — headlines, captions, prices — are shorter).
+_MIN_RECOVERED_WORDS = 15
 # Characters between a dropped subheading and the kept paragraph after it (spaces, a date).
 _MAX_HEADING_GAP = 40
 # Words of paragraphs an extraction must find before a more permissive one is not tried.
 _ENOUGH_WORDS = 60
-# A title's parts: "headline | site", "headline - site", "site :: headline".
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
-_ARTICLE_TYPES = {
-    "newsarticle",
-    "article",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "blogposting",
-    "liveblogposting",
-    "report",
-    "webpage",
-}
 
 
 @dataclass
@@ -82,8 +83,11 @@ def parse_html(html: str) -> HtmlPage:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return HtmlPage()
-    ld = _json_ld(tree)
-    meta_doc = trafilatura.extract_metadata(tree)
+    ld = json_ld(tree)
+    # Metadata first: the byline and date markup go with the page chrome in _prepare.
+    # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
+    # publish date; a date must be marked up as one.
+    meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
     _prepare(tree)
     subheadings = _subheadings(tree)
     page_text = " ".join(tree.text_content().split())
@@ -100,7 +104,7 @@ def parse_html(html: str) -> HtmlPage:
         )
         if isinstance(doc, dict) or doc is None:  # dict only with as_dict=True
             continue
-        body = list(_blocks(doc.body, frozenset(_key(h) for h in subheadings)))
+        body = list(_blocks(doc.body, frozenset(title_key(h) for h in subheadings)))
         if any(kind == "p" for kind, _ in body):
             break
     # Client-rendered pages (React, Next.js) ship the text only as JSON-LD's articleBody; where
@@ -108,21 +112,21 @@ def parse_html(html: str) -> HtmlPage:
     article_body = ld.get("articleBody")
     if isinstance(article_body, str):
         paragraphs = " ".join(text for kind, text in body if kind == "p")
-        if not paragraphs or _key(paragraphs) == _key(article_body):
+        if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
+    body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
-    meta = _metadata(tree, meta_doc, ld)
-    headline = _headline(tree, body, meta)
-    page = HtmlPage(meta=meta, lang=_lang(tree))
+    headline = page_headline(tree, body, meta)
+    page = HtmlPage(meta=meta, lang=page_lang(tree))
     if headline:
         page.blocks.append(headline)
         # What comes before the headline in the extract (kicker, date, section name) is chrome.
-        at = next((i for i, (_, text) in enumerate(body) if _same(text, headline)), -1)
+        at = next((i for i, (_, text) in enumerate(body) if same_title(text, headline)), -1)
         body = body[at + 1 :]
     for kind, text in body:
         if not page.blocks and kind != "p":
             continue
-        if kind == "h1" or _same(text, headline):
+        if kind == "h1" or same_title(text, headline):
             continue  # the article's own title, already the headline
         if kind != "p":
             page.headings.add(len(page.blocks))
@@ -146,7 +150,7 @@ def _prepare(tree: Any) -> None:
     for element in list(tree.iter("div", "section", "aside", "ul", "ol", "form", "span", "p")):
         if element.getparent() is None:
             continue  # already removed with an ancestor
-        names = f"{element.get('class', '')} {element.get('id', '')}"
+        names = " ".join(element.get(a, "") for a in ("class", "id", "data-component"))
         text = element.text_content()
         widget = _CHROME.search(names) and len(text) < total * _MAX_WIDGET_SHARE
         if widget and not element.xpath(".//h1"):
@@ -155,6 +159,17 @@ def _prepare(tree: Any) -> None:
         picture = _FIGURE.search(names) or element.tag == "figure"
         if picture and element.xpath(".//img") and len(text.split()) <= _MAX_CAPTION_WORDS:
             element.drop_tree()
+    for heading in list(tree.iter("h2", "h3", "h4")):
+        # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
+        # largest container around its title that holds no paragraph of prose goes with it.
+        if heading.getparent() is None or not is_widget_title(_text(heading)):
+            continue
+        box = heading
+        while (parent := box.getparent()) is not None and parent.tag != "body":
+            if len(parent.text_content()) >= total * _MAX_WIDGET_SHARE or _has_prose(parent):
+                break
+            box = parent
+        box.drop_tree()
     for element in list(tree.iter("figure", "figcaption")):
         if element.getparent() is not None:
             element.drop_tree()
@@ -177,6 +192,49 @@ def _subheadings(tree: Any) -> list[str]:
     return [text for h in found if (text := _text(h))]
 
 
+def _recover_paragraphs(tree: Any, body: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Put back whole paragraphs of the article that the precise extraction dropped.
+
+    Precision drops boxes inside the article (a statement's full text, a quoted document) along
+    with widgets. Paragraphs of at least ``_MIN_RECOVERED_WORDS`` words inside the element that
+    holds the kept paragraphs are returned to their place; widgets were removed by class before,
+    and their items are short.
+    """
+    kept = {title_key(text)[:80]: i for i, (kind, text) in enumerate(body) if kind == "p"}
+    paragraphs = [p for p in tree.iter("p") if _text(p)]
+    anchors = [p for p in paragraphs if title_key(_text(p))[:80] in kept]
+    if len(anchors) < 2:
+        return body
+    container = anchors[0]
+    while container is not None and not all(_within(a, container) for a in anchors):
+        container = container.getparent()
+    if container is None:
+        return body
+    after: dict[int, list[str]] = {}
+    anchor = -1
+    for p in container.iter("p"):
+        key = title_key(_text(p))[:80]
+        if key in kept:
+            anchor = kept[key]
+        elif anchor >= 0 and len(_text(p).split()) >= _MIN_RECOVERED_WORDS:
+            after.setdefault(anchor, []).append(_text(p))
+    if not after:
+        return body
+    recovered: list[tuple[str, str]] = []
+    for i, block in enumerate(body):
+        recovered.append(block)
+        recovered += [("p", text) for text in after.get(i, [])]
+    return recovered
+
+
+def _within(element: Any, ancestor: Any) -> bool:
+    while element is not None:
+        if element is ancestor:
+            return True
+        element = element.getparent()
+    return False
+
+
 def _restore_headings(
     page_text: str, body: list[tuple[str, str]], subheadings: list[str]
 ) -> list[tuple[str, str]]:
@@ -185,11 +243,11 @@ def _restore_headings(
     A subheading is restored only where the page has it directly before a paragraph the
     extraction kept, so headings of widgets it rightly removed stay out.
     """
-    kept = {_key(text) for kind, text in body if kind != "p"}
+    kept = {title_key(text) for kind, text in body if kind != "p"}
     positions = [page_text.find(text[:60]) for _, text in body]
     restored = list(body)
     for heading in subheadings:
-        if _key(heading) in kept:
+        if title_key(heading) in kept:
             continue
         at = page_text.find(heading)
         if at < 0:
@@ -202,12 +260,17 @@ def _restore_headings(
         if positions[first] - end > _MAX_HEADING_GAP or len(body[first][1].split()) < 10:
             continue  # a widget's heading over a line or two, not a section over a paragraph
         restored.insert(first + len(restored) - len(body), ("h2", heading))
-        kept.add(_key(heading))
+        kept.add(title_key(heading))
     return restored
 
 
 _HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HTML_PARAGRAPHS = {"p", "li", "blockquote", "dd", "dt", "pre", "quote", "item"}
+
+
+def _has_prose(element: Any) -> bool:
+    """Whether ``element`` holds a paragraph of running text (not a headline or a teaser)."""
+    return any(len(_text(p).split()) >= _MIN_RECOVERED_WORDS for p in element.iter("p"))
 
 
 def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]:
@@ -229,7 +292,7 @@ def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]
         elif tag in _HTML_PARAGRAPHS:
             # <br>-separated paragraphs arrive as one <p> with <lb/> line breaks: split them.
             for line in _lines(element):
-                yield ("h2" if _key(line) in subheadings else "p"), line
+                yield ("h2" if title_key(line) in subheadings else "p"), line
         elif tag and tag not in {"lb", "br", "graphic", "img", "table"}:
             yield from _blocks(element, subheadings)
         if element.tail and element.tail.strip():
@@ -255,234 +318,3 @@ def _lines(element: Any) -> Iterator[str]:
 
 def _text(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
-
-
-# --- metadata ----------------------------------------------------------------------------------
-
-
-def _json_ld(tree: Any) -> dict[str, Any]:
-    """The page's article object from JSON-LD (NewsArticle and kin, also inside an @graph)."""
-    for script in tree.xpath("//script[@type='application/ld+json']"):
-        try:
-            data = json.loads(script.text_content() or "")
-        except ValueError:
-            continue
-        for item in _ld_items(data):
-            types = item.get("@type")
-            names = types if isinstance(types, list) else [types]
-            if any(str(t).lower() in _ARTICLE_TYPES for t in names) and item.get("headline"):
-                return item
-    return {}
-
-
-def _ld_items(data: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(data, list):
-        for entry in data:
-            yield from _ld_items(entry)
-    elif isinstance(data, dict):
-        yield data
-        if "@graph" in data:
-            yield from _ld_items(data["@graph"])
-
-
-def _ld_text(value: Any) -> str | None:
-    """A JSON-LD value that may be a string, an object with name/url, or a list of them."""
-    if isinstance(value, list):
-        names = [n for n in (_ld_text(v) for v in value) if n]
-        return "، ".join(names) or None
-    if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("url") or value.get("@id"))
-    return str(value).strip() or None if isinstance(value, str) else None
-
-
-def _first_url(value: Any) -> str | None:
-    if isinstance(value, list):
-        return next((u for u in (_first_url(v) for v in value) if u), None)
-    if isinstance(value, dict):
-        return _first_url(value.get("url") or value.get("@id") or value.get("contentUrl"))
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def _meta_tag(tree: Any, *names: str) -> str | None:
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            found = tree.xpath(f"//meta[@{attr}=$n]/@content", n=name)
-            if found and found[0].strip():
-                return str(found[0]).strip()
-    return None
-
-
-def _metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
-    """Metadata by the most reliable source first: the page's own tags, JSON-LD, trafilatura."""
-    canonical = tree.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href")
-    times = tree.xpath("//article//time/@datetime | //time[@itemprop='datePublished']/@datetime")
-    meta: dict[str, Any] = {
-        "title": _ld_text(ld.get("headline")),
-        "og_title": _meta_tag(tree, "og:title", "twitter:title"),
-        "page_title": " ".join(tree.findtext(".//title", "").split()) or None,
-        "extracted_title": getattr(doc, "title", None) if doc is not None else None,
-        "date": _meta_tag(tree, "article:published_time", "datePublished", "pubdate")
-        or _ld_text(ld.get("datePublished"))
-        or (times[0].strip() if times else None)
-        or (getattr(doc, "date", None) if doc is not None else None),
-        "author": _ld_author(ld.get("author"))
-        or _meta_tag(tree, "author", "article:author", "dc.creator")
-        or _byline(tree)
-        or (getattr(doc, "author", None) if doc is not None else None),
-        "url": (canonical[0].strip() if canonical else None)
-        or _meta_tag(tree, "og:url")
-        or _first_url(ld.get("mainEntityOfPage"))
-        or _first_url(ld.get("url")),
-        "image": _meta_tag(tree, "og:image", "twitter:image") or _first_url(ld.get("image")),
-        "source": _meta_tag(tree, "og:site_name", "application-name")
-        or _ld_text(ld.get("publisher"))
-        or (getattr(doc, "sitename", None) if doc is not None else None),
-        "description": _meta_tag(tree, "og:description", "description", "twitter:description")
-        or _ld_text(ld.get("description")),
-    }
-    if not meta["source"]:
-        titles = (meta["page_title"], meta["og_title"])
-        meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
-    # An author given as a profile URL (article:author on some CMSs) is not a name to read out,
-    # and the site itself named as author is not a byline.
-    author = meta["author"] = _BYLINE_PREFIX.sub("", meta["author"] or "").strip() or None
-    if author and (re.match(r"https?://", author) or _same(author, meta["source"])):
-        meta["author"] = None
-    return meta
-
-
-def _ld_author(value: Any) -> str | None:
-    """JSON-LD authors that are people; an Organization as author is the site, not a byline."""
-    if isinstance(value, list):
-        names = [n for n in (_ld_author(v) for v in value) if n]
-        return "، ".join(names) or None
-    if isinstance(value, dict) and str(value.get("@type", "")).lower() == "organization":
-        return None
-    return _ld_text(value)
-
-
-def _byline(tree: Any) -> str | None:
-    """The author marked up in the page (RDFa, microdata, rel=author), outside comments."""
-    found = tree.xpath(
-        "//*[@rel='author' or @rel='schema:author' or @itemprop='author' or @property='author']"
-        "[not(ancestor::*[contains(@class,'comment')])]"
-    )
-    found += tree.xpath(
-        "//*[contains(@class,'byline') or contains(@class,'author-name') or @class='writer']"
-        "[not(ancestor::*[contains(@class,'comment')])]"
-    )
-    for element in found:
-        names = element.xpath(".//*[@itemprop='name' or @property='schema:name']")
-        text = " ".join((names[0] if names else element).text_content().split())
-        text = _BYLINE_PREFIX.sub("", text).strip()
-        if text and len(text.split()) <= 6:
-            return text
-    return None
-
-
-# "بقلم فلان", "كتب: فلان", "بواسطة فلان": the name is what follows.
-_BYLINE_PREFIX = re.compile(r"^(?:بقلم|كتبت|كتب|بواسطة|إعداد|تقرير|by)\s*[:：-]?\s*", re.IGNORECASE)
-
-
-def _lang(tree: Any) -> str | None:
-    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
-    return lang.strip().lower() if lang and lang.strip() else None
-
-
-# --- headline ----------------------------------------------------------------------------------
-
-
-@cache
-def _site_words() -> frozenset[str]:
-    """Words that mark a title part as the site's name rather than the story's."""
-    return frozenset(_key(w) for w in data_toml("boilerplate.toml")["site_name_words"])
-
-
-def _key(text: str) -> str:
-    text = re.sub("[\u064b-\u0652\u0640]", "", text.casefold())
-    text = re.sub("[أإآٱ]", "ا", text).replace("ى", "ي").replace("ة", "ه")
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and _key(a or "") == _key(b or "")
-
-
-def site_name_part(title: str, site: str | None) -> str | None:
-    """The part of a page title that names the site, if one does.
-
-    >>> site_name_part("شبكة الرافدين الإخبارية :: الزوراء يتصدر دوري نجوم العراق", None)
-    'شبكة الرافدين الإخبارية'
-    """
-    stripped = strip_site_name(title, site)
-    if stripped == title:
-        return None
-    part = title.replace(stripped, "", 1)
-    return _TITLE_SEPARATORS.sub("", f" {part} ").strip() or None
-
-
-def strip_site_name(title: str, site: str | None) -> str:
-    """``title`` without a leading or trailing site-name part ("… | CNN Arabic").
-
-    A part is the site's when it matches the site name, or is short and made of words that name
-    sites ("نيوز", "عربية", "اليوم السابع"), while the rest is a real headline.
-
-    >>> strip_site_name("انطلاق القمة العربية في بغداد | سكاي نيوز عربية", None)
-    'انطلاق القمة العربية في بغداد'
-    >>> strip_site_name("مصر - السودان: اتفاق جديد لتقاسم مياه النيل", None)
-    'مصر - السودان: اتفاق جديد لتقاسم مياه النيل'
-    """
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _TITLE_SEPARATORS.findall(title)
-    for index in (len(parts) - 1, 0):
-        part = parts[index]
-        if _is_site_part(part, site):
-            rest = parts[:index] + parts[index + 1 :]
-            rest_seps = seps[: index - 1] + seps[index:] if index else seps[1:]
-            joined = rest[0] + "".join(s + p for s, p in zip(rest_seps, rest[1:], strict=False))
-            if len(joined.split()) >= 3:
-                return joined.strip()
-    return title
-
-
-def _is_site_part(part: str, site: str | None) -> bool:
-    key = _key(part)
-    if not key:
-        return False
-    if site and (key in _key(site) or _key(site) in key):
-        return True
-    words = key.split()
-    return len(words) <= 4 and any(w in _site_words() for w in words)
-
-
-def _headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) -> str | None:
-    """The story's headline.
-
-    The page's ``<h1>`` that agrees with its title tags wins (it is the headline as shown, without
-    the site name); else the first ``<h1>`` that sits in the article rather than in the site's
-    header (a logo's ``<h1>`` does not); else the first title tag with the site name removed.
-    """
-    site = meta.get("source")
-    titles = [
-        strip_site_name(t, site)
-        for key in ("title", "og_title", "page_title", "extracted_title")
-        if (t := meta.get(key))
-    ]
-    h1s = [text for kind, text in body if kind == "h1"]
-    h1s += [
-        " ".join(h.text_content().split())
-        for h in tree.iter("h1")
-        if not h.xpath("ancestor::header or ancestor::nav or ancestor::*[@role='banner']")
-        or h.xpath("ancestor::article")
-    ]
-    h1s = [h for h in h1s if h and not _is_site_part(h, site)]
-    for h1 in h1s:
-        if any(_same(h1, t) or (len(h1.split()) >= 3 and _key(h1) in _key(t)) for t in titles):
-            return h1
-    if h1s and len(h1s[0].split()) >= 3:
-        return h1s[0]
-    if titles:
-        return titles[0]
-    return next((text for kind, text in body if kind != "p"), None)

@@ -13,6 +13,7 @@ by text preparation, with the case endings the profile asks for.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from functools import cache
@@ -90,7 +91,12 @@ class PiperEngine:
         with _load_lock:  # resolved: a voice installed as a link shares the linked model's load
             self._voice = _load_voice(model.resolve(), config.resolve())
         self.sample_rate: int = self._voice.config.sample_rate
-        self.version = f"piper-tts {_piper_version()}, voice {model.stem}"
+        # The model's identity, not just its name: its config (language, phonemes) and weights'
+        # size, so the sentence cache never hands one model's audio to another of the same name.
+        fingerprint = hashlib.sha256(config.read_bytes() + str(model.stat().st_size).encode())
+        self.version = (
+            f"piper-tts {_piper_version()}, voice {model.stem} {fingerprint.hexdigest()[:12]}"
+        )
         self._arabic = str(self._voice.config.espeak_voice).startswith("ar")
 
     def _config(self) -> Any:
