@@ -9,8 +9,11 @@ The other preparation steps (numbers and Latin to words, pausal forms) change th
 left out: the gold keeps digits and Latin as written, and scores full case endings.
 
 Default gold files: ../shared/data/wikinews-2014/WikiNewsTruth.txt (when the checkout sits next to
-../shared) and tests/data/fresh-news-gold.txt (48 sentences of 2025–26 news written for this
-project: text no model has been trained on).
+../shared), tests/data/fresh-news-gold.txt (48 sentences of 2025–26 news written for this
+project: text no model has been trained on) and tests/data/fresh-news-heldout.txt (155 more, on
+politics, economy, sport, health, technology and culture, never looked at while tuning rules or
+the lexicon: the honest figure for unseen news; AI-assisted gold, awaiting a native reader's
+review).
 
     uv run python benchmarks/diacritization.py [GOLD_FILE ...] [--predictions FILE] [--errors N]
 
@@ -38,6 +41,7 @@ from newsaudio.textprep import diacritize_plain, vowelize  # noqa: E402
 DEFAULT_GOLD = [
     ROOT.parent / "shared" / "data" / "wikinews-2014" / "WikiNewsTruth.txt",
     ROOT / "tests" / "data" / "fresh-news-gold.txt",
+    ROOT / "tests" / "data" / "fresh-news-heldout.txt",
 ]
 
 

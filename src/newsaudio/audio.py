@@ -63,11 +63,33 @@ _HOT_BLOCK_SHARE = 0.02  # output samples per matrix product in the general resa
 
 
 @dataclass(frozen=True)
+class SentenceSpan:
+    """Where one spoken sentence lies in its segment's audio, in samples at the segment's rate:
+    from its first audible sample to its last."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class SegmentAudio:
-    """A segment's speech (pauses between its sentences and blocks included)."""
+    """A segment's speech (pauses between its sentences and blocks included), and where each of
+    its sentences is heard."""
 
     title: str
     audio: AudioSegment
+    sentences: tuple[SentenceSpan, ...] = ()
+
+
+@dataclass(frozen=True)
+class SentenceMark:
+    """Where one sentence is heard in the episode, in milliseconds: the timing source of the
+    captions, as :class:`ChapterMark` is of the chapters (both come from the same sample counts)."""
+
+    text: str
+    start_ms: int
+    end_ms: int
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,7 @@ class MasteredAudio:
     chapters: tuple[ChapterMark, ...]
     duration_ms: int
     loudness_lufs: float  # dual-mono, as synthesized, before the gain
+    sentences: tuple[SentenceMark, ...] = ()
 
 
 def to_segment(chunk: AudioChunk) -> AudioSegment:
@@ -196,7 +219,7 @@ def master_mp3(segments: Iterable[SegmentAudio], pause_ms: int, mp3_path: Path) 
     scratch = Path(name)
     try:
         with os.fdopen(fd, "wb") as pcm:
-            titles, starts, peaks, meter = _write_stream(segments, pause_ms, pcm)
+            titles, starts, sentences, peaks, meter = _write_stream(segments, pause_ms, pcm)
         loudness = meter.integrated() + DUAL_MONO_GAIN_DB
         if not np.isfinite(loudness):
             raise AudioError("the synthesized audio is too quiet to measure")
@@ -221,18 +244,19 @@ def master_mp3(segments: Iterable[SegmentAudio], pause_ms: int, mp3_path: Path) 
     total_ms = round(total * 1000 / SAMPLE_RATE)
     bounds = [round(s * 1000 / SAMPLE_RATE) for s in starts] + [total_ms]
     chapters = tuple(ChapterMark(t, bounds[i], bounds[i + 1]) for i, t in enumerate(titles))
-    return MasteredAudio(chapters, total_ms, loudness)
+    return MasteredAudio(chapters, total_ms, loudness, tuple(sentences))
 
 
 def _write_stream(
     segments: Iterable[SegmentAudio], pause_ms: int, pcm: BinaryIO
-) -> tuple[list[str], list[int], BlockPeaks, LoudnessMeter]:
+) -> tuple[list[str], list[int], list[SentenceMark], BlockPeaks, LoudnessMeter]:
     """Pass 1: segments and pauses to the scratch file, measured on the way (chapter titles and
-    starts, block peak levels, loudness meter)."""
+    starts, sentence times, block peak levels, loudness meter)."""
     meter = LoudnessMeter(SAMPLE_RATE)
     silence = np.zeros(round(pause_ms * SAMPLE_RATE / 1000))
     titles: list[str] = []
     starts: list[int] = []
+    sentences: list[SentenceMark] = []
     position = 0
     peaks = BlockPeaks()
     for segment in segments:
@@ -240,6 +264,16 @@ def _write_stream(
             position += _append(silence, pcm, meter)
         titles.append(segment.title)
         starts.append(position)
+        # Resampling keeps time: a sentence's offset in the segment scales with the rate.
+        offset_ms, rate = position * 1000 / SAMPLE_RATE, segment.audio.frame_rate
+        sentences += [
+            SentenceMark(
+                s.text,
+                round(offset_ms + s.start * 1000 / rate),
+                round(offset_ms + s.end * 1000 / rate),
+            )
+            for s in segment.sentences
+        ]
         samples = _float_samples(segment.audio)
         position += _append(samples, pcm, meter)
         peaks.add(samples)
@@ -247,7 +281,7 @@ def _write_stream(
         raise AudioError("nothing to assemble: the script has no segments")
     if not peaks.heard:
         raise AudioError("the synthesized audio is silent")
-    return titles, starts, peaks, meter
+    return titles, starts, sentences, peaks, meter
 
 
 def _append(samples: FloatArray, pcm: BinaryIO, meter: LoudnessMeter) -> int:

@@ -95,10 +95,12 @@ def render_article(
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
     cache: SentenceCache | None = None,
+    feed: bool = True,
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized.
+    With ``feed=False`` the feed is left alone: a batch publishes it once, at the end.
     """
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
@@ -124,7 +126,7 @@ def render_article(
         try:
             mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
             voice = "; ".join(cast.spoken_by)
-            return _publish(article, prepared, mastered, mp3, out_dir, config, voice)
+            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
@@ -139,22 +141,23 @@ def _publish(
     out_dir: Path,
     config: Config,
     voice: str,
+    feed: bool,
 ) -> RenderResult:
-    """Write the episode's files and the updated feed, all renamed into place together."""
+    """Write the episode's files (and with ``feed`` the updated feed), all renamed into place
+    together: a failure anywhere leaves the folder as it was."""
     slug, previous = episode_slot(out_dir, article)
     audio_path = out_dir / f"{slug}.mp3"
     transcript_path = out_dir / f"{slug}.txt"
     chapters_path = out_dir / f"{slug}.chapters.json"
     record_path = episode_path(out_dir, slug)
-    feed_path = out_dir / FEED_FILE
     transcript = format_transcript(prepared)
     pub_date = _pub_date(article, previous)
     source = article.meta.source or config.feed.author
 
     with contextlib.ExitStack() as stack:
-        # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed (entered
-        # first) is replaced last, after the files it points to.
-        feed_tmp = stack.enter_context(atomic_path(feed_path))
+        # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed and the
+        # record (entered first) are replaced last, after the files they point to.
+        feed_tmp = stack.enter_context(atomic_path(out_dir / FEED_FILE)) if feed else None
         record_tmp = stack.enter_context(atomic_path(record_path))
         transcript_tmp = stack.enter_context(atomic_path(transcript_path))
         chapters_tmp = stack.enter_context(atomic_path(chapters_path))
@@ -203,14 +206,38 @@ def _publish(
         transcript_tmp.write_text(transcript, encoding="utf-8")
         chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
         record_tmp.write_text(episode_json(episode), encoding="utf-8")
-        others = [e for e in load_episodes(out_dir) if e.slug != slug]
-        feed_tmp.write_text(render_feed([*others, episode], config.feed), encoding="utf-8")
-        cover_path = out_dir / COVER_FILE
-        if not config.feed.image and not cover_path.exists():
-            # The feed's default itunes:image points here; podcast apps reject a feed without art.
-            stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
+        if feed_tmp is not None:
+            others = [e for e in load_episodes(out_dir) if e.slug != slug]
+            _write_feed(feed_tmp, out_dir, [*others, episode], config, stack)
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
-    return RenderResult(episode, audio_path, transcript_path, feed_path, len(chapters))
+    return RenderResult(episode, audio_path, transcript_path, out_dir / FEED_FILE, len(chapters))
+
+
+def publish_feed(out_dir: Path, config: Config) -> Path:
+    """Write the feed of every episode in ``out_dir`` (and the default cover art it points to).
+    A render does this after its episode is in place; a batch once, after all of them."""
+    feed_path = out_dir / FEED_FILE
+    try:
+        with contextlib.ExitStack() as stack:
+            feed_tmp = stack.enter_context(atomic_path(feed_path))
+            _write_feed(feed_tmp, out_dir, load_episodes(out_dir), config, stack)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the feed ({exc.strerror or exc})") from exc
+    return feed_path
+
+
+def _write_feed(
+    feed_tmp: Path,
+    out_dir: Path,
+    episodes: list[Episode],
+    config: Config,
+    stack: contextlib.ExitStack,
+) -> None:
+    feed_tmp.write_text(render_feed(episodes, config.feed), encoding="utf-8")
+    cover_path = out_dir / COVER_FILE
+    if not config.feed.image and not cover_path.exists():
+        # The feed's itunes:image points here by default; apps reject feeds without art.
+        stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
 
 
 def episode_slot(out_dir: Path, article: Article) -> tuple[str, Episode | None]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from newsaudio.audio import SegmentAudio, resample, to_segment
+from newsaudio.audio import SegmentAudio, SentenceSpan, resample, to_segment
 from newsaudio.cache import CachedEngine, SentenceCache
 from newsaudio.earcons import earcon_for
 from newsaudio.engines import AudioChunk, Engine, get_engine
@@ -31,6 +31,7 @@ from newsaudio.voices import ROLES, Role, VoiceProfile, load_voice
 log = logging.getLogger(__name__)
 
 Samples = npt.NDArray[np.int16]
+_AUDIBLE = 328  # -40 dBFS in int16: below this an engine's chunk is lead-in or tail silence
 
 
 @dataclass(frozen=True)
@@ -147,47 +148,76 @@ def _silence(ms: int, rate: int) -> Samples:
     return np.zeros(int(rate * ms / 1000), dtype=np.int16)
 
 
-def _speak(cast: Cast, segment: PreparedSegment, earcon: bool, used: dict[str, str]) -> AudioChunk:
+def _audible(samples: Samples) -> tuple[int, int]:
+    """First and one-past-last sample louder than -40 dBFS: where speech starts and ends in an
+    engine's chunk (engines pad with a little silence)."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > _AUDIBLE)
+    return (int(loud[0]), int(loud[-1]) + 1) if loud.size else (0, len(samples))
+
+
+def _speak(
+    cast: Cast, segment: PreparedSegment, earcon: bool, used: dict[str, str]
+) -> tuple[AudioChunk, list[SentenceSpan]]:
     pauses = cast.profile.pauses
     rate = 0
     pieces: list[Samples] = []
+    spans: list[SentenceSpan] = []
+    position = 0
+
+    def add(piece: Samples) -> None:
+        nonlocal position
+        pieces.append(piece)
+        position += len(piece)
+
     for index, block in enumerate(segment.blocks):
         if not block:
             continue
         if pieces:
-            pieces.append(_silence(pauses.block_ms, rate))
+            add(_silence(pauses.block_ms, rate))
         for number, sentence in enumerate(block):
             chunk = cast.say(_role(segment, index), sentence, used)
             rate = rate or chunk.sample_rate
             if number:
-                pieces.append(_silence(pauses.sentence_ms, rate))
-            pieces.append(_at_rate(chunk, rate))
+                add(_silence(pauses.sentence_ms, rate))
+            samples = _at_rate(chunk, rate)
+            first, last = _audible(samples)
+            spans.append(SentenceSpan(sentence, position + first, position + last))
+            add(samples)
     if not pieces:
         raise EngineError(f"segment {segment.title!r} has no text to speak")
     speech = np.concatenate(pieces)
     if earcon:
         # The chime opens the segment, so the chapter starts at its first sound.
         chime = earcon_for(speech, rate)
-        speech = np.concatenate((chime, _silence(pauses.sentence_ms, rate), speech))
-    return AudioChunk(speech, rate)
+        lead = np.concatenate((chime, _silence(pauses.sentence_ms, rate)))
+        speech = np.concatenate((lead, speech))
+        spans = [SentenceSpan(s.text, s.start + len(lead), s.end + len(lead)) for s in spans]
+    return AudioChunk(speech, rate), spans
 
 
 def speak_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> AudioChunk:
     """One segment's speech as PCM: sentences joined by sentence pauses, blocks by block pauses;
     with ``earcon``, the profile's chime first. A failed voice's fallback speaks it all again."""
+    return _spoken(cast, segment, earcon)[0]
+
+
+def _spoken(
+    cast: Cast, segment: PreparedSegment, earcon: bool
+) -> tuple[AudioChunk, list[SentenceSpan]]:
     while True:  # each retry follows one more failed voice to its fallback, so this ends
         used: dict[str, str] = {}
         try:
-            audio = _speak(cast, segment, earcon, used)
+            spoken = _speak(cast, segment, earcon, used)
         except _FellBack:
             continue
         cast.record(used)
-        return audio
+        return spoken
 
 
 def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> SegmentAudio:
-    """One segment's audio, for assembly into the episode."""
-    return SegmentAudio(segment.title, to_segment(speak_segment(cast, segment, earcon)))
+    """One segment's audio, with where each sentence is heard, for assembly into the episode."""
+    chunk, spans = _spoken(cast, segment, earcon)
+    return SegmentAudio(segment.title, to_segment(chunk), tuple(spans))
 
 
 def synthesize_script(cast: Cast, script: PreparedScript) -> Iterator[SegmentAudio]:

@@ -164,3 +164,20 @@ class EspeakEngine:
             library.chunks.clear()
         log.debug("espeak: %d samples for %d characters", len(samples), len(text))
         return AudioChunk(samples, library.sample_rate)
+
+
+def english_phonemes(word: str) -> str:
+    """eSpeak NG's English IPA for a Latin word ("Netflix" → "nˈɛtflɪks"): the grapheme-to-phoneme
+    step text preparation uses to write unknown Latin names in Arabic letters, for every engine."""
+    library = _load()
+    remaining = ctypes.c_char_p(word.encode("utf-8"))
+    clauses = []
+    with _lock:  # the voice is global in libespeak-ng; engines set theirs on every call
+        if library.lib.espeak_SetVoiceByName(b"en") != _EE_OK:
+            raise EngineError("espeak: eSpeak NG's English voice 'en' is missing")
+        while remaining.value:
+            out = library.lib.espeak_TextToPhonemes(
+                ctypes.byref(remaining), _espeakCHARS_UTF8, _espeakPHONEMES_IPA
+            )
+            clauses.append(out.decode("utf-8"))
+    return " ".join(clauses).strip()

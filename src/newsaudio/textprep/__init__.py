@@ -4,9 +4,12 @@ Per block of article text, in this order (each step in its own module):
 
 1. ``symbols``        web and e-mail addresses → a spoken notice;
 2. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
+   ``symbols``        Latin unit symbols after a number → Arabic ones ("10 km" → "10 كم");
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
-4. ``symbols``        remaining Latin spelled letter by letter;
-5. ``numbers``        numbers, dates, percentages, currencies → words;
+4. ``latin``          other Latin words in Arabic letters through their English pronunciation;
+   ``symbols``        acronyms and tokens with digits spelled letter by letter;
+5. ``numbers``        numbers, units, dates, percentages, currencies → words (with ``dates``,
+                      ``ordinals``);
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 from newsaudio.script import Script, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
+from newsaudio.textprep.latin import read_latin_words
 from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
@@ -33,6 +37,7 @@ from newsaudio.textprep.sentences import split_sentences
 from newsaudio.textprep.symbols import (
     clean_symbols,
     expand_abbreviations,
+    latin_units,
     replace_links,
     spell_latin_words,
 )
@@ -81,9 +86,9 @@ class PreparedScript:
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
     """Steps 1-6: article text as Arabic words only, not yet diacritized."""
     # Links first: normalization's punctuation spacing would split them.
-    text = normalize(replace_links(text, trace))
+    text = latin_units(normalize(replace_links(text, trace)), trace)
     text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
-    text = spell_latin_words(text, trace)
+    text = spell_latin_words(read_latin_words(text, trace), trace)
     text = expand_numbers(text, trace)
     text = expand_abbreviations(text, trace)
     return clean_symbols(text, trace)

@@ -26,16 +26,9 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.number_case import case_at, context_case, with_proclitic
 from newsaudio.textprep.number_words import Case, bare, cardinal, counted, number_data, ordinal
-from newsaudio.textprep.numbers import (
-    PRE,
-    Rule,
-    case_at,
-    context_case,
-    fuzzy,
-    spaced,
-    with_proclitic,
-)
+from newsaudio.textprep.numbers import PRE, Rule, fuzzy, spaced
 from newsaudio.textprep.trace import Trace
 
 _GREGORIAN, _HIJRI = "gregorian", "hijri"
@@ -173,8 +166,31 @@ def _time(match: re.Match[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _time_before(match: re.Match[str]) -> bool:
+    """Whether a time was said just before: "من الساعة 3 إلى 5 م" ends in the evening."""
+    before = bare(match.string[max(0, match.start() - 60) : match.start()])
+    return any(word in before.split() for word in calendar().words["time"]["context"])
+
+
+def _bare_hour(match: re.Match[str]) -> str:
+    """ "5 م" after a time is 5 pm; anywhere else it is left for the units (5 metres)."""
+    if not 1 <= int(match["h"]) <= 12 or not _time_before(match):
+        return match[0]
+    return _time(match)
+
+
+def _measured(match: re.Match[str]) -> bool:
+    """Whether a measuring word comes before: "بارتفاع 2000 م" is metres, not a year."""
+    words = bare(match.string[: match.start()]).split()[-2:]
+    return bool(words) and (
+        words[-1] in number_data().measuring or " ".join(words) in number_data().measuring
+    )
+
+
 def _year(match: re.Match[str]) -> str:
     """A year: عام 2025, عامي 2012 و2013, سنة 1446 هـ, 2025م."""
+    if not match["kw"] and match["era"] and bare(match["era"]) == "م" and _measured(match):
+        return match[0]
     if not _is_era_year(match["y"], match["era"]) and not (match["kw"] and len(match["y"]) >= 3):
         return match[0]
     case = Case.GEN if match["kw"] else case_at(match)
@@ -193,7 +209,9 @@ def _is_era_year(year: str, era: str | None) -> bool:
     """Whether 2025م is a year (100 م, metres, is not): "م" and "هـ" need a plausible year."""
     if not era:
         return False
-    return bare(era) not in ("م", "ه") or (len(year) >= 3 and int(year) >= 300)
+    if bare(era) == "م":  # "3000 م" is metres: no news year is that far ahead
+        return len(year) >= 3 and 300 <= int(year) <= 2100
+    return bare(era) != "ه" or (len(year) >= 3 and int(year) >= 300)
 
 
 @cache
@@ -232,6 +250,12 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
             _time,
         ),
         ("time", rf"(?P<hw>{hour_word})\s+(?P<h>\d{{1,2}})(?P<min>)(?![\d.,٫٬%٪/:]){part}", _time),
+        (
+            "time",
+            rf"(?P<hw>){not_before}(?P<h>\d{{1,2}})(?P<min>)\s*"
+            rf"(?P<part>(?:{fuzzy(words['time']['dayparts'])})(?!\w))",
+            _bare_hour,
+        ),
         ("date", rf"{PRE}{not_before}(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?![\d/])", _day_month),
         (
             "year",

@@ -136,7 +136,9 @@ def _spoken_latin(token: str, lexicon: Lexicon) -> str:
     runs = re.findall(r"[A-Za-z]+|[^A-Za-z]+", token)
     if not any(run.casefold() in lexicon.latin for run in runs):
         return token
-    return " ".join(lexicon.latin.get(run.casefold(), run) for run in runs)
+    # A hyphen before digits stays on the name, for the model-number rule: "Su-35" → "سُوخُوي-35".
+    spoken = " ".join(lexicon.latin.get(run.casefold(), run) for run in runs)
+    return re.sub(r" -(?=\d)", "-", spoken)
 
 
 @cache

@@ -85,10 +85,18 @@ class NumberData:
     nouns: dict[str, Noun]  # news nouns and currencies
     currency_words: dict[str, Noun]
     symbols: dict[str, Noun]
+    units: dict[str, Noun]  # unit symbols and spellings ("كم", "°م"), by :func:`unit_key`
+    unit_symbols: tuple[str, ...]  # as written in units.toml, for the regexes
+    latin_units: dict[str, str]  # "km" → "كم"
+    measuring: frozenset[str]  # words that make "2000 م" metres, not a year
     fractions: dict[int, Noun]
     genitive_after: frozenset[str]
     accusative_after: frozenset[str]
     not_counted: frozenset[str]
+    object_after: frozenset[str]  # verbs and kana: "نشر الجيش 40 دبابة" is accusative
+    object_direct: frozenset[str]  # verbs whose object follows at once: "بلغت 3 مليارات"
+    not_subject: frozenset[str]  # adverbs that are not a subject ("قتل أمس 3 جنود")
+    scores_after: frozenset[str]  # words that make "0-2" a score
 
 
 def _nfc(value: Any) -> Any:
@@ -107,12 +115,28 @@ def bare(word: str) -> str:
     return _MARKS.sub("", word)
 
 
+def unit_key(written: str) -> str:
+    """A unit symbol as looked up: unvoweled, single spaces ("° م" and "°م" are one key)."""
+    return re.sub(r"\s+", "", bare(written))
+
+
 def _three(forms: list[str]) -> Forms:
     return (forms[0], forms[1], forms[2])
 
 
+def _dual(one: str) -> Forms | None:
+    """The dual of a one-word singular ending in damm tanween: "جُنْدِيٌّ" → "جُنْدِيَّانِ",
+    "سَنَةٌ" → "سَنَتَانِ"; None for other endings ("مُسْتَشْفًى"), which the data must give."""
+    if " " in one or "\u064c" not in one[-2:]:
+        return None
+    stem = one.replace("\u064c", "")
+    if stem.endswith("ة"):
+        stem = stem[:-1] + "ت"
+    return _three([unicodedata.normalize("NFC", stem + end) for end in ("َانِ", "َيْنِ", "َيْنِ")])
+
+
 def _noun(entry: dict[str, Any], gender: str, says_one: bool = True) -> Noun:
-    two = _three(entry["two"]) if "two" in entry else None
+    two = _three(entry["two"]) if "two" in entry else _dual(entry["one"][0])
     return Noun(gender, _three(entry["one"]), tuple(entry["plural"]), two, says_one)
 
 
@@ -137,6 +161,15 @@ def number_data() -> NumberData:
             currency_words.setdefault(bare(form), noun)
         symbols.update(dict.fromkeys(entry.get("symbols", []), noun))
     nouns = dict(currency_words)
+    units: dict[str, Noun] = {}
+    latin_units: dict[str, str] = {}
+    unit_data = _nfc(data_toml("units.toml"))
+    for entry in unit_data["units"].values():
+        noun = _noun(entry, entry["gender"])
+        units.update(dict.fromkeys((unit_key(s) for s in entry["symbols"]), noun))
+        latin_units.update(dict.fromkeys(entry["latin"], entry["symbols"][0]))
+        for form in _forms(noun):
+            nouns.setdefault(bare(form), noun)
     for entry in words["nouns"].values():
         noun = _noun(entry, entry["gender"])
         for form in _forms(noun):
@@ -149,10 +182,18 @@ def number_data() -> NumberData:
         nouns=nouns,
         currency_words=currency_words,
         symbols=symbols,
+        units=units,
+        unit_symbols=tuple(s for e in unit_data["units"].values() for s in e["symbols"]),
+        latin_units=latin_units,
+        measuring=frozenset(unit_data["context"]["measuring"]),
         fractions={int(k): _noun(v, "m", says_one=False) for k, v in words["fractions"].items()},
         genitive_after=frozenset(context["genitive"]),
         accusative_after=frozenset(context["accusative"]),
         not_counted=frozenset(context["not_counted"]),
+        object_after=frozenset(context["object"]),
+        object_direct=frozenset(context["object_direct"]),
+        not_subject=frozenset(context["not_subject"]),
+        scores_after=frozenset(context["score"]),
     )
 
 
@@ -246,8 +287,16 @@ def cardinal(n: int, gender: str = "m", case: Case = Case.NOM, top: Scale | None
 
 
 def ordinal(n: int, gender: str = "m", case: Case = Case.NOM) -> str:
-    """1..100 as a definite ordinal: "الْحَادِي وَالْعِشْرُونَ", "الْأُولَى"."""
+    """1..1000 as a definite ordinal: "الْحَادِي وَالْعِشْرُونَ", "الْأُولَى"; past 100 the
+    hundreds are a definite cardinal, as news readers say them ("الْمِئَةُ وَالْخَامِسَةُ
+    وَالْعِشْرُونَ")."""
     o = number_data().words["ordinal"]
+    if n == 1000:
+        return str(o["thousand"][case])
+    if n > 100:
+        hundreds, rest = divmod(n, 100)
+        head = definite(number_data().words["cardinal"]["hundreds"][_CASES[case]][hundreds])
+        return f"{head} وَ{ordinal(rest, gender, case)}" if rest else head
     if n < 20:
         return str(o[_gender_key(gender)][_CASES[case]][n])
     if n == 100:
@@ -298,9 +347,10 @@ def counted(
         return Reading(_below_thousand(1, gender, case)[0], word, noun_first=True)
     if n == 2 and noun.two:
         return Reading(noun.two[case])
-    if written is None and n > 100 and rest in (1, 2):  # "مِئَةُ أَلْفٍ وَأَلْفٌ"
+    says_singular = written is None or bare(written) == bare(noun.one[0])
+    if says_singular and noun.one[0] and n > 100 and rest in (1, 2):  # "مِئَةُ أَلْفٍ وَأَلْفٌ"
         more = counted(rest, case, gender, noun)
-        return Reading(f"{counted(n - rest, case, gender, noun).text} وَ{more.text}")
+        return Reading(f"{counted(n - rest, case, gender, noun, None, top).text} وَ{more.text}")
     number = cardinal(n, gender, case, top)
     kind = slot(n)
     if kind == "plural":

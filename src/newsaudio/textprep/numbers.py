@@ -5,27 +5,37 @@ writes every number word fully voweled: the diacritizer keeps marks already on a
 listener hears exactly these words. Western, Eastern Arabic and Persian digits are all read.
 The words come from :mod:`newsaudio.textprep.number_words` (dates: ``data/dates.toml``).
 
-Rules run in this order, each recorded in the trace under its name: date, time, year (in
-:mod:`newsaudio.textprep.dates`), digits, ordinal, percent, range, currency, fraction, number,
-symbol. What they handle:
+Rules run in this order, each recorded in the trace under its name: fraction (signs such as
+"½"), date, time, year (in :mod:`newsaudio.textprep.dates`), digits, model, ordinal (in
+:mod:`newsaudio.textprep.ordinals`), percent, range, currency, fraction, unit, number, symbol.
+What they handle:
 
 * **Counted nouns** take the forms :func:`~newsaudio.textprep.number_words.counted` gives them
   ("ثَلَاثَةُ جُنُودٍ"). The gender comes from a list of news nouns; an unknown noun is feminine
-  when a singular ends in "ة" or a plural in "ات", else masculine.
-* **Case** is read from the word before: genitive after prepositions and nouns that govern the
-  number (في، منذ، بنسبة، عام ...) or ب/ل/ك written on it, accusative after أن/إن, else nominative.
-* Scale words ("3 مليارات", "2.5 مليون" → "مِلْيُونَانِ وَخَمْسُمِئَةِ أَلْفٍ"), decimals with "." "٫"
-  or a comma before 1-2 digits, thousands separators "," "٬" (and "1.500.000"), negatives,
-  percentages (either side), currency signs and words, ranges "2020-2024" and "بين 50 و70",
-  fractions up to tenths, ordinals after nouns such as القرن and "الـ", digit strings of 13+
-  digits or with a leading zero read digit by digit.
+  when a singular ends in "ة" or a plural in "ات", else masculine. 101, 102 ... before a known
+  noun: "مِئَةُ جُنْدِيٍّ وَجُنْدِيٌّ وَاحِدٌ". After a decimal a known noun is genitive singular
+  ("2.5 طن" → "اثْنَانِ فَاصِلَةُ خَمْسَةٍ طُنٍّ"); before a scale word a decimal is the whole
+  number, as presenters say it ("2.5 مليون" → "مِلْيُونَانِ وَخَمْسُمِئَةِ أَلْفٍ").
+* **Units** (``data/units.toml``: كم، كغ، م، سم، مم، كم²، م²، °م، ميغاواط، كيلوواط ساعة ...) are
+  counted nouns we supply: "20 كم" → "عِشْرُونَ كِيلُومِتْرًا". Latin symbols ("10 km") are
+  rewritten to Arabic ones earlier (:func:`newsaudio.textprep.symbols.latin_units`). "م" is a
+  metre unless a year (dates.py) or a time ("الساعة 5 م") claims it.
+* **Case** is read from the words before (:mod:`newsaudio.textprep.number_case`): genitive
+  after prepositions and nouns that govern the number (في، منذ، بنسبة، عام ...) or ب/ل/ك written
+  on it, accusative after أن/إن and as the object of a verb or predicate of kana ("نشر الجيش 40
+  دبابة" → "أَرْبَعِينَ"), else nominative.
+* Scale words ("3 مليارات"), decimals with "." "٫" or a comma before 1-2 digits, thousands
+  separators "," "٬" (and "1.500.000"), negatives, percentages (either side), currency signs and
+  words, ranges "2020-2024" and "بين 50 و70", fractions up to tenths ("1/2", "¾ الأصوات" →
+  "ثَلَاثَةُ أَرْبَاعِ"), ordinals, scores ("فاز 3-1", "خسر 0-2": "X مُقَابِلَ Y", the number as
+  said, not goals counted — it serves every sport), model names ("ميغ-29" → "ميغ تِسْعَةٍ
+  وَعِشْرِينَ"). Phone and identity numbers (a leading "+" or "0" with 7+ digits, 13+ digits, or
+  5+ digits after "رقم", "هاتف" ...) are read digit by digit, a pause (comma) between groups.
 
-Known limits: case comes from one word of context, so a number that is a verb's object is read
-in the nominative ("قتل 20 شخصًا" → "عِشْرُونَ"); 101, 102 ... before a written noun leave the noun
-as written, and the noun after a decimal is not inflected; a year-like number (1000-2100) before
-an unknown word is read on its own; ordinals stop at 100; "الـ" reads as an ordinal after a
-singular definite noun ("الذكرى الـ75") and as a definite cardinal otherwise ("خلال الـ24
-ساعة"); "3-1" is a score ("مُقَابِلَ") only when the first number is the larger.
+Known limits: a verb right before a number is left in the nominative ("قتل 20 شخصًا" is usually
+the passive); a year-like number (1000-2100) before an unknown word is read on its own; "3-1" is
+a score only when the first number is larger or a match word comes before; "من 3 إلى 5 م"
+without "الساعة" is read as metres.
 """
 
 from __future__ import annotations
@@ -36,6 +46,13 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
 
+from newsaudio.textprep.number_case import (
+    DEFINITE,
+    WORD,
+    case_at,
+    verb_object,
+    with_proclitic,
+)
 from newsaudio.textprep.number_words import (
     MARK,
     Case,
@@ -45,20 +62,12 @@ from newsaudio.textprep.number_words import (
     cardinal,
     construct,
     counted,
-    definite,
     digits,
     number_data,
-    ordinal,
     slot,
+    unit_key,
 )
 from newsaudio.textprep.trace import NO_TRACE, Trace
-
-_CLAUSE_END = frozenset('،,.؛;:!?؟()[]«»"“”')
-# A token that is itself part of a run of numbers ("50" in "بين 50 و70"), skipped when looking
-# back for the word that decides the case.
-_NUMBERISH = re.compile(r"[وف]?[\d.,٫٬%٪\-–—]+")
-_DEFINITE = re.compile("^(?:[وف]?[بك]?ال|[وف]?لل)")  # "الدورة", "بالمئة", "للمرة"
-_PREPOSITIONS = frozenset("بلك")  # proclitics that put the number in the genitive
 
 # Regex building blocks, shared with dates.py.
 NUM = (
@@ -69,7 +78,6 @@ PRE = r"(?P<pre>(?<![^\W\d_])[وفبلك]{1,2}ـ?)?"  # "و70", "ب15": procliti
 # A minus sign: not after a word or digit ("كوفيد-19", "2020-2024"), but after a proclitic ("و-5").
 _MINUS = r"(?P<minus>(?:(?<![\w.,٫٬])|(?<=(?<![^\W\d_])[وفبلك]))[-−])?"
 _ART = r"(?P<art>(?<![^\W\d_])(?:[وف]?[بك]?ال|[وف]?لل)ـ?\s?)"  # "الـ24"
-WORD = rf"[\u0621-\u064a\u0671][\u0621-\u064a\u0671{MARK}]*(?!\w)"
 _DASHES = "-–—"
 _DASH = r"\-–—"  # for character classes, where a bare "-" would make a range
 
@@ -103,7 +111,7 @@ def _noun_for(word: str, n: int, scaled: bool) -> tuple[str, Noun | None] | None
     if key in data.nouns:
         return data.nouns[key].gender, data.nouns[key]
     # A counted noun is indefinite and not a particle or verb from the not-counted list.
-    if key in data.not_counted or _DEFINITE.match(key) or len(key) < 2:
+    if key in data.not_counted or DEFINITE.match(key) or len(key) < 2:
         return None
     if not scaled and 1000 <= n <= 2100:  # most likely a year, with a verb or name after it
         return None
@@ -120,6 +128,8 @@ def quantity(
     unit: Noun | None = None,
 ) -> Reading:
     """A number as written, with the scale word and noun after it, or a ``unit`` we supply."""
+    if unit is None and noun_word and unit_key(noun_word) in number_data().units:
+        unit, noun_word = number_data().units[unit_key(noun_word)], None
     integer, fraction = parse_number(num)
     scale = number_data().scale_words.get(bare(scale_word)) if scale_word else None
     if scale is not None:  # "2.5 مليون" is the whole number 2500000, read in millions
@@ -133,6 +143,9 @@ def quantity(
         number = _decimal(value, fraction, case)
         if scale_word and scale is None:
             number = f"{number} {scale_word}"
+        if unit is None and noun_word:  # "2.5 طن" → "... طُنٍّ": a singular noun is genitive
+            known = number_data().nouns.get(bare(noun_word))
+            unit = known if known and bare(known.one[0]) == bare(noun_word) else None
         return Reading(number, unit.one[Case.GEN] if unit else (noun_word or ""))
     if unit is not None:
         return counted(value, case, unit.gender, unit, None, scale)
@@ -140,54 +153,6 @@ def quantity(
     if found is None:
         return Reading(cardinal(value, "m", case, scale), noun_word or "")
     return counted(value, case, found[0], found[1], noun_word, scale)
-
-
-# --- Context -----------------------------------------------------------------------------------
-
-
-def context_case(text: str, start: int, default: Case = Case.NOM) -> Case:
-    """The case of a number at ``start``, from the word before it (skipping numbers it is
-    coordinated with, as in "بين 50 و70")."""
-    data = number_data()
-    for token in reversed(text[max(0, start - 80) : start].split()):
-        if token[-1] in _CLAUSE_END:
-            return default
-        word = bare(token)
-        for candidate in (word, word[1:] if word[:1] in "وف" else word):
-            if candidate in data.genitive_after:
-                return Case.GEN
-            if candidate in data.accusative_after:
-                return Case.ACC
-        if not _NUMBERISH.fullmatch(word):
-            return default
-    return default
-
-
-def case_at(match: re.Match[str], default: Case = Case.NOM, pre: str | None = None) -> Case:
-    """Genitive after ب/ل/ك written on the match (``pre``, default: its "pre" group), else from
-    the word before it."""
-    if pre is None:
-        pre = match.groupdict().get("pre") or ""
-    if set(pre) & _PREPOSITIONS:
-        return Case.GEN
-    return context_case(match.string, match.start(), default)
-
-
-def _proclitics_of(word: str) -> str:
-    """The proclitics before the article of a definite word: "بالقرن" → "ب", "للدورة" → "ل"."""
-    found = re.match("([وف]?[بك]?)ال|([وف]?ل)ل", bare(word))
-    return (found[1] or found[2] or "") if found else ""
-
-
-def with_proclitic(pre: str | None, words: str) -> str:
-    """``words`` with the proclitics written on the number, voweled: "ب" → "بِخَمْسَةَ عَشَرَ"."""
-    if not pre:
-        return words
-    proclitics = number_data().words["words"]["proclitics"]
-    voweled = "".join(proclitics[ch] for ch in bare(pre))
-    if voweled.endswith("لِ") and words.startswith("ال"):  # لِ + الْأُولَى → لِلْأُولَى
-        return voweled + words[1:]
-    return voweled + words
 
 
 def fuzzy(words: Iterable[str]) -> str:
@@ -230,53 +195,41 @@ def _signed(match: re.Match[str], reading: Callable[[Case], Reading], case: Case
     return reading(case).text
 
 
+def _groups(run: str) -> list[str]:
+    """A long digit run in groups of three, as it is read out: 0501234567 → 050 123 4567."""
+    groups = [run[i : i + 3] for i in range(0, len(run), 3)]
+    if len(groups) > 1 and len(groups[-1]) == 1:
+        groups[-2:] = [groups[-2] + groups[-1]]
+    return groups
+
+
 def _digits(match: re.Match[str]) -> str:
-    return digits(match[0])
+    """A phone or identity number digit by digit, a short pause between its groups: the groups
+    as written ("+971 4 123 4567", "0100-123-4567"), else threes ("0501234567")."""
+    written = re.findall(r"\d+", match["id"] if match.groupdict().get("id") else match[0])
+    groups = written if len(written) > 1 else _groups(written[0])
+    spoken = "، ".join(digits(group) for group in groups)
+    if match[0].startswith("+"):
+        spoken = f"{number_data().words['words']['plus']} {spoken}"
+    return spoken
 
 
-def _ordinal_after_noun(match: re.Match[str]) -> str:
-    n = int(match["num"])
-    if not 1 <= n <= 100:
+def _identifier(match: re.Match[str]) -> str:
+    """A number after "رقم", "هاتف" ... of 5 digits or more is an identifier, not a quantity."""
+    return f"{match['kw']} {_digits(match)}"
+
+
+def _phone(match: re.Match[str]) -> str:
+    """Digit groups that start with "+" or "0" and hold 7 digits or more: a phone number."""
+    if len(re.sub(r"\D", "", match[0])) < 7:
         return match[0]
-    stem = _DEFINITE.sub("", bare(match["noun"]), count=1)
-    gender = number_data().words["ordinal"]["nouns"][stem]
-    case = case_at(match, pre=_proclitics_of(match["noun"]))
-    return f"{match['noun']} {ordinal(n, gender, case)}"
+    return _digits(match)
 
 
-def _article_proclitics(article: str) -> str:
-    """The proclitics written before "الـ": "وبالـ" → "وب", "للـ" → "ل"."""
-    article = bare(article).strip()
-    return article[:-1] if article.endswith("لل") else article[:-2]
-
-
-def _noun_gender(word: str) -> str | None:
-    """Gender of a (possibly definite) noun written before an ordinal or a definite number."""
-    stem = _DEFINITE.sub("", bare(word), count=1)
-    data = number_data()
-    if stem in data.words["ordinal"]["nouns"]:
-        return str(data.words["ordinal"]["nouns"][stem])
-    if stem in data.nouns:
-        return data.nouns[stem].gender
-    return "f" if stem.endswith("ة") else None
-
-
-def _ordinal_after_article(match: re.Match[str]) -> str:
-    """An ordinal after a singular definite noun ("الذكرى الـ75"); anything else is unchanged."""
-    data = number_data()
-    before, n = match["before"], int(match["num"])
-    stem = _DEFINITE.sub("", bare(before), count=1)
-    plural_noun = stem in data.nouns and stem in {bare(p) for p in data.nouns[stem].plural}
-    counts_next = bare(match["next"] or "") in (data.nouns.keys() | data.scale_words.keys())
-    ordinal_noun = stem in data.words["ordinal"]["nouns"]
-    if not 1 <= n <= 100 or not _DEFINITE.match(bare(before)) or plural_noun:
-        return match[0]  # "الأيام الـ3": a definite cardinal, for the number rule
-    if counts_next and not ordinal_noun:  # the number counts the noun after it ...
-        return match[0]  # ... unless the noun before always takes an ordinal ("القمة الـ33 يوم")
-    case = case_at(match, pre=_proclitics_of(before))
-    pre = _article_proclitics(match["art"])
-    words = with_proclitic(pre, ordinal(n, _noun_gender(before) or "m", case))
-    return f"{before} {words}"
+def _model(match: re.Match[str]) -> str:
+    """A name with a number joined by a hyphen: "ميغ-29" → "ميغ تِسْعَةٍ وَعِشْرِينَ" (the
+    number completes the name, genitive); "كوفيد-19"."""
+    return f" {cardinal(int(parse_number(match['num'])[0]), 'm', Case.GEN)}"
 
 
 def _percent(match: re.Match[str]) -> str:
@@ -297,9 +250,12 @@ def _range_words(match: re.Match[str]) -> str:
     if hyphen and len(first) == 4 and len(second) == 2:  # "2024-25": the second year in full
         second = first[:2] + second
     a, b = (Decimal(".".join(p for p in parse_number(x) if p)) for x in (first, second))
-    if hyphen and a >= b and not scale and not noun:  # a score: "فاز 3-1"
-        opening = quantity(first, case_at(match)).text
-        return f"{opening} {w['score']} {quantity(second, Case.GEN).text}"
+    after = noun if noun and bare(noun) in number_data().not_counted else None  # "3-2 في"
+    if hyphen and not scale and (after or not noun) and (a >= b or _after_score_word(match)):
+        # A score ("فاز 3-1") is said in the nominative, or the genitive after a preposition.
+        opening = quantity(first, Case.GEN if case_at(match) == Case.GEN else Case.NOM).text
+        score = f"{opening} {w['score']} {quantity(second, Case.GEN).text}"
+        return f"{score} {after}" if after else score
     case = case_at(match, Case.NOM)
     opener = ""
     if hyphen:
@@ -323,6 +279,13 @@ def _range_words(match: re.Match[str]) -> str:
     return with_proclitic(groups.get("pre"), f"{opener}{number} {link}{end}")
 
 
+def _after_score_word(match: re.Match[str]) -> bool:
+    """Whether a word of a match result comes a few words before: "خسر الفريق 0-2"."""
+    words = bare(match.string[max(0, match.start() - 60) : match.start()]).split()[-5:]
+    scores = number_data().scores_after
+    return any(w in scores or w[1:] in scores for w in words)
+
+
 def _currency(match: re.Match[str]) -> str:
     data = number_data()
     unit = data.symbols[match["sym"]] if match.groupdict().get("sym") else None
@@ -338,35 +301,24 @@ def _fraction(match: re.Match[str]) -> str:
     top, bottom = int(match["a"]), int(match["b"])
     if not 1 <= top < bottom <= 10:
         return match[0]
-    words = counted(top, case_at(match), "m", number_data().fractions[bottom]).text
-    if match["of"] is not None:  # the dual's sukun takes a kasra before the article: ثُلُثَيِ الـ
-        words = re.sub("\u064a\u0652$", "\u064a\u0650", construct(words))
+    data = number_data()
+    words = counted(top, case_at(match), "m", data.fractions[bottom]).text
+    following = bare(match["next"] or "")
+    if following and following not in data.not_counted:  # "3/4 الأصوات", "½ ساعة": construct
+        words = construct(words)
+        if DEFINITE.match(following):  # the dual's sukun takes a kasra before the article
+            words = re.sub("\u064a\u0652$", "\u064a\u0650", words)
     return with_proclitic(match["pre"], words)
 
 
 def _number(match: re.Match[str]) -> str:
-    if match["art"]:
-        return _definite_number(match)
+    if match.groupdict().get("art"):
+        from newsaudio.textprep.ordinals import definite_number  # imports this module
+
+        return definite_number(match)
     scale, noun = match["scale"], match["noun"]
     words = _signed(match, lambda case: quantity(match["num"], case, scale, noun), case_at(match))
     return with_proclitic(match["pre"], words)
-
-
-def _definite_number(match: re.Match[str]) -> str:
-    """A definite cardinal: "خلال الـ24 ساعة" → "الْأَرْبَعِ وَالْعِشْرِينَ سَاعَةً", "الأيام الـ3" →
-    "الثَّلَاثَةُ" (agreeing with the noun before)."""
-    pre = _article_proclitics(match["art"])
-    case = case_at(match, pre=pre)
-    reading = quantity(match["num"], case, match["scale"], match["noun"])
-    if not match["noun"] and not match["scale"]:
-        before = match.string[: match.start()].split()[-1:]
-        gender = _noun_gender(before[0]) if before else None
-        integer, fraction = parse_number(match["num"])
-        if gender and not fraction:
-            reading = Reading(cardinal(int(integer), gender, case))
-    parts = reading.number.split(" وَ")
-    number = " وَ".join(definite(p) for p in parts)
-    return with_proclitic(pre, Reading(number, reading.noun, reading.noun_first).text)
 
 
 def _symbol(match: re.Match[str]) -> str:
@@ -376,12 +328,32 @@ def _symbol(match: re.Match[str]) -> str:
     return str(data.words["words"]["percent"])
 
 
+_VULGAR = re.compile(
+    r"(?P<whole>\d+)?\s?(?P<fraction>[\u00bc-\u00be\u2150-\u215e])(?P<scaled>(?=\s*(?:مليون|مليار|ألف)))?"
+)
+
+
+def _vulgar(match: re.Match[str]) -> str:
+    """ "½", "2¼" as the fractions the fraction rule reads: "1/2", "2 و1/4"; before a scale word,
+    a decimal ("2½ مليون" → "2.5 مليون", two million five hundred thousand)."""
+    top, _, bottom = unicodedata.normalize("NFKC", match["fraction"]).partition("\u2044")
+    if match["whole"] and match["scaled"] is not None:
+        return str(Decimal(match["whole"]) + Decimal(top) / Decimal(bottom)).rstrip("0")
+    fraction = f"{top}/{bottom}"
+    return f"{match['whole']} و{fraction}" if match["whole"] else fraction
+
+
 @cache
 def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
+    # ordinals.py builds on this module's helpers, so it is imported when the rules are built.
+    from newsaudio.textprep.ordinals import ordinal_after_article, ordinal_after_noun
+
     data = number_data()
     scales = fuzzy(data.scale_words)
     scale = rf"(?:\s+(?P<scale>(?:{scales})(?!\w)))?"
-    noun = rf"(?:\s+(?P<noun>{WORD}))?"
+    # A unit symbol may follow the number without a space ("5كم", "40°م").
+    units = rf"(?:{fuzzy(data.unit_symbols)})(?![\w²³])"
+    noun = rf"(?:(?:\s*(?={units})|\s+)(?P<noun>{units}|{WORD}))?"
     symbols = "|".join(re.escape(s) for s in data.symbols)
     ordinal_nouns = fuzzy(data.words["ordinal"]["nouns"])
     # Not part of a longer number, percentage, date or range; a full stop or comma that ends the
@@ -390,17 +362,34 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
     dash = rf"\s*(?P<sep>[{_DASH}])\s*"
     connector = rf"\s*(?P<sep>[{_DASH}]|(?:إلى|الى|حتى|أو)(?=\s)|و)\s*"
     patterns: list[tuple[str, str, Rule]] = [
-        ("digits", r"(?<![\d.,٫٬])(?:\d+(?:-\d+){2,}|\d{13,}|0\d+)(?!\d|[.,٫٬]\d)", _digits),
+        (
+            "digits",
+            r"(?<![\d.,٫٬])(?:\+|(?=0))\d+(?:[ \-]\d+){1,5}(?![\d%٪/:]|[.,٫٬]\d|\s*[-–—]\s*\d)",
+            _phone,
+        ),
+        (
+            "digits",
+            r"(?<![\d.,٫٬])\+?(?:\d+(?:-\d+){2,}|\d{13,}|0\d+|(?<=\+)\d{7,})(?!\d|[.,٫٬]\d)",
+            _digits,
+        ),
+        (
+            "digits",
+            rf"(?P<kw>(?<!\w)(?:{fuzzy(data.words['context']['identifiers'])}))\s+"
+            r"(?P<id>\d{5,})(?![\d.,٫٬%٪/:])",
+            _identifier,
+        ),
+        ("model", r"(?<=[\u0621-\u0652]{3})-(?P<num>\d{1,4})(?![\d.,٫٬/:%٪]|-\d)", _model),
         (
             "ordinal",
             rf"(?P<noun>(?<![^\W\d_])(?:[وف]?[بك]?ال|[وف]?لل)(?:{ordinal_nouns}))\s+"
-            rf"(?P<num>\d{{1,3}}){not_after}(?!\s+(?:{scales})(?!\w))",
-            _ordinal_after_noun,
+            rf"(?P<num>\d{{1,4}}){not_after}(?!\s+(?:{scales})(?!\w))"
+            rf"(?:(?=\s+(?P<next>{WORD})))?",
+            ordinal_after_noun,
         ),
         (
             "ordinal",
-            rf"(?P<before>\S+)\s+{_ART}(?P<num>\d{{1,3}}){not_after}(?:(?=\s+(?P<next>{WORD})))?",
-            _ordinal_after_article,
+            rf"(?P<before>\S+)\s+{_ART}(?P<num>\d{{1,4}}){not_after}(?:(?=\s+(?P<next>{WORD})))?",
+            ordinal_after_article,
         ),
         ("percent", rf"{PRE}{_MINUS}(?P<num>{NUM})(?:{dash}(?P<num2>{NUM}))?\s?[%٪]", _percent),
         ("percent", rf"(?<![\d%٪])(?<!\d\s)[%٪]\s?{PRE}(?P<num>{NUM})(?![\d%٪])", _percent),
@@ -420,9 +409,10 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
         (
             "fraction",
             rf"{PRE}(?<![\d/.,٫٬])(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})(?![\d/])"
-            r"(?P<of>(?=\s+[وف]?ال))?",  # "3/4 الأصوات": of what follows, construct state
+            rf"(?:(?=\s+(?P<next>{WORD})))?",  # "3/4 الأصوات": of what follows, construct state
             _fraction,
         ),
+        ("unit", rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s*(?P<noun>{units})", _number),
         ("number", rf"(?:{_ART}|{PRE}){_MINUS}(?P<num>{NUM}){scale}{noun}", _number),
         ("symbol", rf"[%٪]|{symbols}", _symbol),
     ]
@@ -440,7 +430,21 @@ def expand_numbers(text: str, trace: Trace = NO_TRACE) -> str:
     # dates.py builds its rules with the helpers defined here, so it is imported when first needed.
     from newsaudio.textprep.dates import expand_dates
 
+    text = trace.sub("fraction", _VULGAR, _vulgar, text)
     text = expand_dates(text, trace)
     for name, pattern, rule in _rules():
-        text = trace.sub(name, pattern, rule, text)
+        text = trace.sub(_naming(name), pattern, rule, text)
     return unicodedata.normalize("NFC", text)
+
+
+def _naming(rule: str) -> Callable[[re.Match[str]], str]:
+    """The rule's name for ``--explain``, with "object of a verb" when a verb set the case."""
+
+    def name(match: re.Match[str]) -> str:
+        verb = rule in _VERB_RULES and verb_object(match.string, match.start())
+        return f"{rule} (object of a verb)" if verb else rule
+
+    return name
+
+
+_VERB_RULES = frozenset({"number", "unit", "currency", "percent"})

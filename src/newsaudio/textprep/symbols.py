@@ -1,11 +1,12 @@
 """What is not Arabic words: links, Latin script, abbreviations, emoji, quotes and brackets.
 
 Nothing is dropped silently except decoration: web and e-mail addresses become a short spoken
-notice; Latin words not in the lexicon are spelled letter by letter with Arabic letter names (digits
-are split off for the numbers rule); abbreviations come from ``data/abbreviations.toml``; emoji and
-decorative symbols are removed; quotations, brackets and dashes become pauses (a comma), as a
-reader pauses there — but a short quoted term inside a phrase is read through. Data in
-``data/symbols.toml``.
+notice; Latin unit symbols after a number become the Arabic ones ("10 km" → "10 كم"); Latin
+acronyms and tokens with digits that neither the lexicon nor :mod:`latin` read are spelled
+letter by letter with Arabic letter names (digits are split off for the numbers rule);
+abbreviations come from ``data/abbreviations.toml``; emoji and decorative symbols are removed;
+quotations, brackets and dashes become pauses (a comma), as a reader pauses there — but a short
+quoted term inside a phrase is read through. Data in ``data/symbols.toml``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.number_words import number_data
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s،,؛;\"'”»)\]]+[^\s.,،؛;:!?؟\"'”»)\]]", re.IGNORECASE)
@@ -64,6 +66,20 @@ def replace_links(text: str, trace: Trace = NO_TRACE) -> str:
     return " ".join(trace.sub("link", _URL, f" {_data()['url']} ", text).split())
 
 
+@cache
+def _latin_unit_pattern() -> re.Pattern[str]:
+    symbols = sorted(number_data().latin_units, key=len, reverse=True)
+    alternatives = "|".join(re.escape(s) for s in symbols)
+    return re.compile(rf"(?<=\d)(?P<space>\s?)(?P<unit>{alternatives})(?![A-Za-z0-9²³])")
+
+
+def latin_units(text: str, trace: Trace = NO_TRACE) -> str:
+    """Latin unit symbols after a number as the Arabic ones the number rules read: "10 km" →
+    "10 كم" (before Latin words are spelled; data in ``data/units.toml``)."""
+    units = number_data().latin_units
+    return trace.sub("unit", _latin_unit_pattern(), lambda m: m["space"] + units[m["unit"]], text)
+
+
 def spell_latin(token: str) -> str:
     """A Latin token with Arabic letter names; digit runs are kept for the numbers rule.
 
@@ -83,7 +99,7 @@ def spell_latin(token: str) -> str:
 
 
 def spell_latin_words(text: str, trace: Trace = NO_TRACE) -> str:
-    """Every Latin token still in the text (the lexicon has run) spelled out."""
+    """Every Latin token still in the text (acronyms, tokens with digits) spelled out."""
     return trace.sub("latin spelled", _LATIN_TOKEN, lambda m: f" {spell_latin(m[0])} ", text)
 
 

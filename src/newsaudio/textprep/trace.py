@@ -30,17 +30,19 @@ class Trace:
 
     def sub(
         self,
-        rule: str,
+        rule: str | Callable[[re.Match[str]], str],
         pattern: re.Pattern[str],
         replacement: Callable[[re.Match[str]], str] | str,
         text: str,
     ) -> str:
-        """``pattern.sub(replacement, text)``, recording each match it changed under ``rule``."""
+        """``pattern.sub(replacement, text)``, recording each match it changed under ``rule``
+        (a name, or a function of the match that names the rule which decided it)."""
 
         def replace(match: re.Match[str]) -> str:
             after = replacement(match) if callable(replacement) else match.expand(replacement)
             if self.enabled and after != match.group(0):
-                self.changes.append(Change(rule, match.group(0), after))
+                name = rule(match) if callable(rule) else rule
+                self.changes.append(Change(name, match.group(0), after))
             return after
 
         return pattern.sub(replace, text)
