@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import locale
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -25,7 +26,7 @@ from newsaudio.feed import (
     truncate_bytes,
 )
 
-from .conftest import check_golden
+from .conftest import BRIEF, check_golden, run_cli
 
 BASE = datetime(2025, 5, 7, 8, 0, tzinfo=timezone.utc)
 
@@ -200,3 +201,53 @@ def test_hostile_values_still_make_strict_xml() -> None:
     title = parsed.entries[1].title
     assert title == "عنوان & <script>alert(1)</script> ]]>  مقلوب"
     assert "<script>" not in parsed.entries[1].content[0].value
+
+
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two articles whose text and section titles carry everything that breaks XML or reverses
+    text: Markdown (front matter too) and scraped plain text, rendered into one folder."""
+    folder = tmp_path_factory.mktemp("hostile-text")
+    # No NUL in article text: a file with one is refused as binary (front matter may escape it).
+    bad = "& <script>alert(1)</script> ]]> \x01\x0b\x1b\ufffe \u202eمقلوب\u202c <![CDATA[x]]>"
+    markdown = folder / "evil-text.md"
+    markdown.write_text(
+        "---\n"
+        f"title: {json.dumps('عنوان ' + bad + chr(0))}\n"
+        f"author: {json.dumps('كاتب ' + bad)}\n"
+        "---\n\n"
+        f"{BRIEF} {bad}\n\n## قسم {bad}\n\n{bad} {BRIEF}\n\n### فرعي <b>&amp;</b>\n\n{BRIEF}\n",
+        encoding="utf-8",
+    )
+    scraped = folder / "evil-scraped.txt"
+    scraped.write_text(
+        f"عنوان الخبر {bad}\n\n{BRIEF} {bad}\n\nعنوان فرعي {bad}\n\n{BRIEF}\n", encoding="utf-8"
+    )
+    out = folder / "out"
+    result = run_cli("render", markdown, scraped, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_hostile_text_and_section_titles_make_a_strict_feed(hostile_folder: Path) -> None:
+    raw = (hostile_folder / "feed.xml").read_bytes()
+    etree.fromstring(raw, etree.XMLParser(recover=False))
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert len(parsed.entries) == 2
+    podcast = podcastparser.parse(CONFIG.feed_url, io.BytesIO(raw))
+    assert len(podcast["episodes"]) == 2
+    text = raw.decode("utf-8")
+    assert "\u202e" not in text and "<script>" not in text  # escaped, never markup
+    # The item text as XML holds it (feedparser would strip the script as HTML sanitizing).
+    root = etree.fromstring(raw)
+    descriptions = [d.text or "" for d in root.iter("description")][1:]  # [0]: the channel's
+    assert len(descriptions) == 2
+    for description in descriptions:
+        lead, chapter_lines = description.split("\n\n00:00 ")
+        assert "<script>alert(1)</script> ]]> مقلوب <![CDATA[x]]>" in lead
+        assert len(chapter_lines.splitlines()) >= 3  # headline, sections, closing
+    sections = [line for d in descriptions for line in d.splitlines()]
+    assert any(line.startswith("00:") and "قسم & <script>" in line for line in sections)
+    titles = sorted(e.title for e in parsed.entries)
+    assert titles[0].startswith("عنوان & <script>alert(1)</script> ]]>")
