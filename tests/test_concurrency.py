@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import signal
 import subprocess
@@ -24,14 +25,16 @@ from newsaudio.feed import Episode
 from .conftest import BRIEF, run_cli
 
 VOICE = "ar-espeak-screenreader"
-ROUNDS = 3
+# More with NEWSAUDIO_STRESS_ROUNDS=20 (minutes, not for every run of the suite).
+ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "3"))
 KILL_AT = Path(__file__).with_name("kill_at.py")
 # A render's renames, in order (with cover art already in place): 1 the MP3 to its temporary
 # name, 2 chapters JSON, 3 transcript, 4 episode record, 5 the MP3 into place, 6 the feed; then the
 # catalog commits. Killing before 1, after 2, after 5 and after 6 reaches every distinct state.
 KILL_POINTS = ["before:1", "after:2", "after:5", "after:6"]
 # And at moments in between (start-up, text preparation, synthesis), in seconds after the start.
-KILL_AFTER_S = [1.0, 2.5]
+# NEWSAUDIO_KILL_AFTER_S="0.3,0.6,0.9,..." tries more moments.
+KILL_AFTER_S = [float(s) for s in os.environ.get("NEWSAUDIO_KILL_AFTER_S", "1.0,2.5").split(",")]
 
 
 def _article(path: Path, title: str) -> Path:
@@ -129,17 +132,23 @@ def test_render_killed_at_any_moment_leaves_the_folder_valid(earlier: Path, tmp_
         time.sleep(max(0.0, started + seconds - time.monotonic()))
         runs[f"time:{seconds}"][1].send_signal(signal.SIGKILL)
 
+    killed: list[str] = []
     for point, (out, job) in runs.items():
         job.communicate(timeout=120)
-        assert job.returncode == -signal.SIGKILL, (point, job.returncode)
+        timed = point.startswith("time:")
+        # A named point is always reached; a render may finish before a timed kill.
+        assert job.returncode == -signal.SIGKILL or (timed and job.returncode == 0), point
+        killed.append(point if job.returncode else f"{point} (finished first)")
         episodes = check_folder(out)
         assert {p.name: _digest(p) for p in out.glob("earlier*")} == before, point
         assert earlier_episode in episodes, point
         feed_ids = [e.id for e in feedparser.parse((out / "feed.xml").read_bytes()).entries]
         assert earlier_episode.guid in feed_ids, point
         # Killed after the MP3 was in place: the next open adopts the complete episode.
-        assert ("next" in {e.slug for e in episodes}) == (point in {"after:5", "after:6"}), point
+        in_place = point in {"after:5", "after:6"} or job.returncode == 0
+        assert ("next" in {e.slug for e in episodes}) == in_place or timed, point
 
+    print("killed at:", ", ".join(killed))
     # The next render of the same article takes its own slug, not "next-2", and all is well.
     for point in ("before:1", "after:5"):
         out = runs[point][0]

@@ -61,13 +61,15 @@ def stage_feed(catalog: Catalog, config: Config, stack: contextlib.ExitStack) ->
     ``catalog.transaction()``. Returns the feed's path."""
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
-    xml = render_feed(catalog.episodes(), config.feed)
+    episodes = catalog.episodes()
+    xml = render_feed(episodes, config.feed)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():
         # The feed's default itunes:image points here; podcast apps reject a feed without art.
         stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
-    # The listening page (index.html) belongs here: same episodes, same lock, same rename.
+    # The listening page (index.html) belongs here: from `episodes`, in the same lock, renamed
+    # with the feed.
     remove_stale_parts(out_dir)
     return feed_path
 
