@@ -1,10 +1,11 @@
 """Run the newsaudio command line and SIGKILL the process at a chosen file rename.
 
-Usage: python kill_at.py before:N|after:N newsaudio-arguments...
+Usage: python kill_at.py (before|after):(N|NAME) newsaudio-arguments...
 
 Every step that makes a render visible is an ``os.replace`` (a temporary file renamed into place),
-so killing just before or just after the Nth one reaches each moment between those steps,
-deterministically, without timing guesses. Used by tests/test_concurrency.py.
+so killing just before or just after the Nth one, or the one that renames a file to NAME, reaches
+each moment between those steps, deterministically, without timing guesses. Used by
+tests/test_concurrency.py.
 """
 
 from __future__ import annotations
@@ -18,19 +19,19 @@ _real_replace = os.replace
 _calls = 0
 
 
-def _replace_then_maybe_die(*args: Any, **kwargs: Any) -> None:
+def _replace_then_maybe_die(src: Any, dst: Any, **kwargs: Any) -> None:
     global _calls
     _calls += 1
-    if (WHEN, _calls) == ("before", AT):
+    here = str(_calls) == AT or os.path.basename(dst) == AT
+    if here and WHEN == "before":
         os.kill(os.getpid(), signal.SIGKILL)
-    _real_replace(*args, **kwargs)
-    if (WHEN, _calls) == ("after", AT):
+    _real_replace(src, dst, **kwargs)
+    if here and WHEN == "after":
         os.kill(os.getpid(), signal.SIGKILL)
 
 
 if __name__ == "__main__":
-    WHEN, _, at = sys.argv[1].partition(":")
-    AT = int(at)
+    WHEN, _, AT = sys.argv[1].partition(":")
     os.replace = _replace_then_maybe_die
     from newsaudio.cli import app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -269,3 +270,21 @@ def test_read_also_lines_and_late_widgets_are_dropped(tmp_path: Path) -> None:
     article = load_article(path)
     assert article.headline == "عنوان الخبر"
     assert article.lead == (BRIEF, "فقرة ثانية من الخبر نفسه.")
+
+
+def test_client_rendered_page_is_read_from_json_ld(tmp_path: Path) -> None:
+    """A React page whose text exists only in JSON-LD articleBody (an empty app root)."""
+    body = f"الفقرة الأولى من الخبر.\n{BRIEF}"
+    ld = json.dumps(
+        {"@type": "NewsArticle", "headline": "عنوان من التطبيق", "articleBody": body},
+        ensure_ascii=False,
+    )
+    path = tmp_path / "app.html"
+    path.write_text(
+        f'<html lang="ar"><head><script type="application/ld+json">{ld}</script></head>'
+        '<body><div id="__next"><div class="skeleton"></div></div></body></html>',
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "عنوان من التطبيق"
+    assert article.lead == ("الفقرة الأولى من الخبر.", BRIEF)

@@ -19,6 +19,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from scipy.signal import resample_poly
 
+from newsaudio.captions import parse_vtt
 from newsaudio.cli import app
 from newsaudio.textprep.diacritize import strip_marks
 
@@ -32,11 +33,30 @@ def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
         "catalog.sqlite",
         "cover.png",
         "feed.xml",
+        "index.html",
         "kursk-ar.chapters.json",
         "kursk-ar.episode.json",
         "kursk-ar.mp3",
+        "kursk-ar.srt",
         "kursk-ar.txt",
+        "kursk-ar.vtt",
     ]
+
+
+def test_captions_match_the_chapters(rendered_sample: Path) -> None:
+    """Every chapter begins with its first cue (one timing source), cues are in order and end
+    within the MP3."""
+    cues = parse_vtt((rendered_sample / "kursk-ar.vtt").read_text(encoding="utf-8"))
+    srt = (rendered_sample / "kursk-ar.srt").read_text(encoding="utf-8")
+    assert srt.count(" --> ") == len(cues) > 20
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
+    length_ms = MP3(rendered_sample / "kursk-ar.mp3").info.length * 1000
+    assert cues[-1].end_ms <= length_ms
+    chapters = json.loads((rendered_sample / "kursk-ar.chapters.json").read_text())["chapters"]
+    for chapter in chapters:
+        start = chapter["startTime"] * 1000
+        first = next(c for c in cues if c.start_ms >= start)
+        assert first.start_ms - start < 300
 
 
 def test_mp3_format(rendered_sample: Path) -> None:
@@ -378,7 +398,7 @@ def test_render_a_url_and_a_list(tmp_path: Path) -> None:
 def test_render_needs_something_to_render() -> None:
     result = run_cli("render")
     assert result.exit_code == 2
-    assert "give article files or URLs" in result.output
+    assert "give article files, folders or URLs" in result.output
 
 
 def test_refused_scheme_is_one_line(tmp_path: Path) -> None:

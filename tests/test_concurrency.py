@@ -28,10 +28,10 @@ VOICE = "ar-espeak-screenreader"
 # More with NEWSAUDIO_STRESS_ROUNDS=20 (minutes, not for every run of the suite).
 ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "3"))
 KILL_AT = Path(__file__).with_name("kill_at.py")
-# A render's renames, in order (with cover art already in place): 1 the MP3 to its temporary
-# name, 2 chapters JSON, 3 transcript, 4 episode record, 5 the MP3 into place, 6 the feed; then the
-# catalog commits. Killing before 1, after 2, after 5 and after 6 reaches every distinct state.
-KILL_POINTS = ["before:1", "after:2", "after:5", "after:6"]
+# A render's renames, in order: the MP3 to its temporary name (the first), the side files
+# (captions, chapters, transcript, record), the MP3 into place, the page, the feed; then the
+# catalog commits. Killing at these reaches every distinct state of the folder.
+KILL_POINTS = ["before:1", "after:next.srt", "after:next.mp3", "after:feed.xml"]
 # And at moments in between (start-up, text preparation, synthesis), in seconds after the start.
 # NEWSAUDIO_KILL_AFTER_S="0.3,0.6,0.9,..." tries more moments.
 KILL_AFTER_S = [float(s) for s in os.environ.get("NEWSAUDIO_KILL_AFTER_S", "1.0,2.5").split(",")]
@@ -120,7 +120,7 @@ def test_render_killed_at_any_moment_leaves_the_folder_valid(earlier: Path, tmp_
     runs: dict[str, tuple[Path, subprocess.Popen[str]]] = {}
     points: list[str] = [*KILL_POINTS, *(f"time:{s}" for s in KILL_AFTER_S)]
     for point in points:
-        out = tmp_path / point.replace(":", "-") / "out"
+        out = tmp_path / point.replace(":", "-").replace(".", "-") / "out"
         shutil.copytree(earlier, out)
         story = _article(out.parent / "next.md", "الخبر التالي")
         args = _render_cmd(story, "--out", out, "--voice", VOICE, "--no-cache")
@@ -145,12 +145,12 @@ def test_render_killed_at_any_moment_leaves_the_folder_valid(earlier: Path, tmp_
         feed_ids = [e.id for e in feedparser.parse((out / "feed.xml").read_bytes()).entries]
         assert earlier_episode.guid in feed_ids, point
         # Killed after the MP3 was in place: the next open adopts the complete episode.
-        in_place = point in {"after:5", "after:6"} or job.returncode == 0
+        in_place = point in {"after:next.mp3", "after:feed.xml"} or job.returncode == 0
         assert ("next" in {e.slug for e in episodes}) == in_place or timed, point
 
     print("killed at:", ", ".join(killed))
     # The next render of the same article takes its own slug, not "next-2", and all is well.
-    for point in ("before:1", "after:5"):
+    for point in ("before:1", "after:next.mp3"):
         out = runs[point][0]
         result = run_cli(
             "render", out.parent / "next.md", "--out", out, "--quiet", "--voice", VOICE

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import newsaudio.pipeline
+import newsaudio.publish
 
 from .conftest import BRIEF, run_cli, snapshot
 
@@ -25,7 +26,6 @@ STAGES = [
     "write_tags",
     "format_transcript",
     "format_json_chapters",
-    "stage_feed",
 ]
 
 
@@ -64,7 +64,8 @@ def test_fault_in_stage_is_one_line_and_the_batch_goes_on(
     shutil.copytree(rendered_sample, out)
     before = snapshot(out)
     first, second = articles
-    result = run_cli("render", first, second, "--out", out, "--quiet")
+    # One job: the batch runs in this process, where the fault is injected.
+    result = run_cli("render", first, second, "--out", out, "--quiet", "--jobs", "1")
 
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
@@ -75,10 +76,10 @@ def test_fault_in_stage_is_one_line_and_the_batch_goes_on(
     after = snapshot(out)
     assert not any(name.startswith("first") for name in after)
     assert (out / "second.mp3").is_file()
-    # The second article's episode is in the feed and the catalog; everything else is as it was.
-    changed = {"feed.xml", "catalog.sqlite"}
-    assert {k: v for k, v in after.items() if k in before and k not in changed} == {
-        k: v for k, v in before.items() if k not in changed
+    # Rewritten for the second article; everything else is as it was.
+    published = {"feed.xml", "index.html", "catalog.sqlite"}
+    assert {k: v for k, v in after.items() if k in before and k not in published} == {
+        k: v for k, v in before.items() if k not in published
     }
 
 
@@ -91,3 +92,27 @@ def test_debug_shows_the_traceback(
     monkeypatch.setattr(newsaudio.pipeline, "build_script", broken)
     with pytest.raises(InjectedFault):
         run_cli("render", articles[0], "--out", tmp_path, "--debug")
+
+
+def test_fault_in_the_batch_feed_is_one_line_and_keeps_the_old_feed(
+    articles: tuple[Path, Path],
+    rendered_sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch writes its feed once, at the end; if that fails the old feed stays."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise InjectedFault("fault injected into render_feed")
+
+    monkeypatch.setattr(newsaudio.publish, "render_feed", broken)
+    out = tmp_path / "out"
+    shutil.copytree(rendered_sample, out)
+    feed = (out / "feed.xml").read_bytes()
+    result = run_cli("render", *articles, "--out", out, "--quiet", "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {out}: internal error (InjectedFault: fault injected into render_feed); "
+        "run with --debug for details"
+    ]
+    assert (out / "feed.xml").read_bytes() == feed

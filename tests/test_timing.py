@@ -11,6 +11,7 @@ import pytest
 import soundfile
 
 from newsaudio.audio import MasteredAudio, master_mp3
+from newsaudio.captions import format_vtt, parse_vtt, sentence_cues
 from newsaudio.config import Config
 from newsaudio.pipeline import prepare_article
 from newsaudio.synthesis import Cast, synthesize_script
@@ -77,3 +78,15 @@ def test_speech_lies_inside_the_sentences(mastered: tuple[MasteredAudio, Path]) 
     for mark in audio.sentences:
         covered[max(0, mark.start_ms // FRAME_MS - 10) : mark.end_ms // FRAME_MS + 10] = True
     assert not np.any(loud & ~covered)
+
+
+def test_captions_from_the_sentences(mastered: tuple[MasteredAudio, Path]) -> None:
+    """The captions are the sentence marks: in order, never overlapping, within the file."""
+    audio, _ = mastered
+    cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in audio.sentences)
+    parsed = parse_vtt(format_vtt(cues))
+    assert [(c.start_ms, c.end_ms) for c in parsed] == [(c.start_ms, c.end_ms) for c in cues]
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
+    assert cues[0].start_ms == audio.sentences[0].start_ms
+    assert cues[-1].end_ms == audio.sentences[-1].end_ms <= audio.duration_ms
+    assert not any("\u064e" in c.text for c in cues)  # shown without vowel marks

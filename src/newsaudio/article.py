@@ -108,6 +108,20 @@ def slugify(stem: str) -> str:
     return slug or "episode"
 
 
+# What a folder given to `render` is searched for.
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml")
+
+
+def article_files(folder: Path) -> list[Path]:
+    """The article files directly in ``folder``, by name; an error if there are none."""
+    found = sorted(p for p in folder.iterdir() if p.suffix.casefold() in ARTICLE_SUFFIXES)
+    files = [p for p in found if p.is_file() and not p.name.startswith(".")]
+    if not files:
+        kinds = ", ".join(ARTICLE_SUFFIXES)
+        raise ArticleError(folder, f"is a folder with no article files ({kinds})")
+    return files
+
+
 def load_article(path: Path) -> Article:
     """Read and parse ``path``; raise :class:`ArticleError` if it is not a usable article."""
     article = parse_article(str(path), path.stem, read_text(path), path.suffix)

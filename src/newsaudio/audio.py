@@ -65,7 +65,7 @@ _HOT_BLOCK_SHARE = 0.02  # output samples per matrix product in the general resa
 @dataclass(frozen=True)
 class SentenceSpan:
     """Where one spoken sentence lies in its segment's audio, in samples at the segment's rate:
-    from its first audible sample to its last."""
+    from its first audible sample to its last; ``text`` is the sentence as shown to a reader."""
 
     text: str
     start: int

@@ -19,7 +19,7 @@ import click
 import typer
 
 from newsaudio import __version__
-from newsaudio.errors import NewsaudioError
+from newsaudio.errors import NewsaudioError, internal_error
 
 # Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
 # cost seconds, and `--help`, `--version` and `voices` should answer at once.
@@ -98,11 +98,6 @@ def _fail(message: str) -> None:
     err.print(f"Error: {' '.join(message.split())}", markup=False)
 
 
-def _internal(subject: object, exc: BaseException) -> str:
-    """One line for a bug: what failed, where, and how to see the details."""
-    return f"{subject}: internal error ({type(exc).__name__}: {exc}); run with --debug for details"
-
-
 @contextmanager
 def _errors(debug: bool) -> Iterator[None]:
     """Turn our exceptions into one line and exit code 2 (unless --debug)."""
@@ -125,7 +120,7 @@ def _errors(debug: bool) -> Iterator[None]:
     except Exception as exc:  # a bug: still one line, never a traceback without --debug
         if debug:
             raise
-        _fail(_internal("newsaudio", exc))
+        _fail(internal_error("newsaudio", exc))
         raise typer.Exit(EXIT_ERROR) from None
 
 
@@ -180,16 +175,29 @@ def render(
             "--no-cache", help="Synthesize every sentence; neither read nor fill the cache."
         ),
     ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes for a batch (default: one per core)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Render on a Dask cluster, e.g. tcp://HOST:8786 (extra: newsaudio[dask]).",
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Render articles (files or web pages) to MP3 with chapters, tags and a transcript, and
-    update the feed.
+    """Render articles (files, folders of them, or web pages) to MP3 with chapters, tags and
+    transcripts, and update the feed. Several articles render in parallel and the feed is written
+    once, at the end.
 
     Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
     from newsaudio.cache import SentenceCache
     from newsaudio.config import load_config
-    from newsaudio.fetch import read_list
     from newsaudio.pipeline import render_article
     from newsaudio.voices import load_voice
 
@@ -197,35 +205,158 @@ def render(
     with _errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
-        sources = [*(articles or []), *(e for f in from_list or [] for e in read_list(f))]
-        if not sources:
-            raise typer.BadParameter("give article files or URLs, or --from-list FILE")
-        cache = None if no_cache else SentenceCache.from_env()
-        for article in sources:
+        sources = _sources(articles or [], from_list or [])
+        if len(sources) > 1 or scheduler:
+            done = _render_batch(
+                sources, out, profile, config, jobs, scheduler, not no_cache, quiet
+            )
+            failed = sum(not outcome.ok for outcome in done)
+            _warn_base_url(config, quiet, failed < len(sources))
+        else:
+            cache = None if no_cache else SentenceCache.from_env()
             try:
                 with _progress(not quiet) as progress:
-                    result = render_article(article, out, profile, config, progress, cache=cache)
-            except NewsaudioError as exc:
+                    result = render_article(sources[0], out, profile, config, progress, cache=cache)
+            except NewsaudioError:
+                raise
+            except Exception as exc:
                 if debug:
                     raise
-                _fail(str(exc))
-                failed += 1
-                continue
-            except Exception as exc:  # one article's bug must not stop the batch
-                if debug:
-                    raise
-                _fail(_internal(article, exc))
-                failed += 1
-                continue
+                raise _Failed(internal_error(sources[0], exc)) from exc
             if not quiet:
-                minutes, seconds = divmod(round(result.episode.duration_s), 60)
-                typer.echo(
-                    f"{result.audio} ({result.chapters} chapters, {minutes}:{seconds:02d}); "
-                    f"transcript {result.transcript}; feed {result.feed}"
-                )
-        _warn_base_url(config, quiet, failed < len(sources))
+                typer.echo(_rendered_line(result.audio, result.chapters, result.episode.duration_s))
+            _warn_base_url(config, quiet, True)
     if failed:
         raise typer.Exit(EXIT_ERROR)
+
+
+class _Failed(NewsaudioError):
+    """An article's bug, already worded as its one line."""
+
+
+def _sources(articles: list[str], lists: list[Path]) -> list[str]:
+    """The articles to render: arguments (files, folders, URLs) and the entries of list files."""
+    from newsaudio.article import article_files
+    from newsaudio.fetch import is_url, read_list, url_scheme_problem
+
+    sources: list[str] = []
+    for entry in [*articles, *(e for f in lists for e in read_list(f))]:
+        is_folder = not (is_url(entry) or url_scheme_problem(entry)) and Path(entry).is_dir()
+        sources += [str(p) for p in article_files(Path(entry))] if is_folder else [entry]
+    if not sources:
+        raise typer.BadParameter("give article files, folders or URLs, or --from-list FILE")
+    return sources
+
+
+def _rendered_line(audio: Path, chapters: int, duration_s: float) -> str:
+    minutes, seconds = divmod(round(duration_s), 60)
+    return f"{audio} ({chapters} chapters, {minutes}:{seconds:02d})"
+
+
+def _render_batch(
+    sources: list[str],
+    out: Path,
+    profile: Any,
+    config: Config,
+    jobs: int | None,
+    scheduler: str | None,
+    use_cache: bool,
+    quiet: bool,
+) -> list[Any]:
+    """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
+    batch, the feed written once at the end; a failed article is one line and changes nothing."""
+    from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
+    from newsaudio.publish import publish_feed
+
+    job = Job(out, profile, config, use_cache)
+    finished: list[Outcome] = []
+    with _batch_progress(len(sources), not quiet) as advance:
+
+        def on_done(outcome: Outcome) -> None:
+            finished.append(outcome)
+            if not outcome.ok:
+                _fail(outcome.error or "")
+            elif not quiet:
+                audio = out / f"{outcome.slug}.mp3"
+                typer.echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
+            advance(outcome.duration_s)
+
+        try:
+            if scheduler:
+                run_cluster(sources, job, scheduler, on_done)
+            else:
+                run_local(sources, job, jobs or default_jobs(), on_done)
+        except KeyboardInterrupt:
+            # What finished is in place: publish it, then stop. Unfinished articles wrote nothing.
+            if any(o.ok for o in finished):
+                publish_feed(out, config)
+            err.print(
+                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles rendered "
+                "and in the feed; the unfinished ones left nothing behind."
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    if any(o.ok for o in finished):
+        try:
+            publish_feed(out, config)
+        except NewsaudioError:
+            raise
+        except Exception as exc:
+            raise _Failed(internal_error(out, exc)) from exc
+    if not quiet:
+        _summary(finished, out)
+    return finished
+
+
+@contextmanager
+def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], None]]:
+    """One bar for a batch: articles done of total, minutes of audio made, elapsed and ETA."""
+    if not enabled or not err.is_terminal:
+        yield lambda _seconds: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("Rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles, {task.fields[audio]:.1f} min of audio,"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err.console, transient=True) as bar:
+        task = bar.add_task("", total=total, audio=0.0)
+        made = 0.0
+
+        def advance(seconds: float) -> None:
+            nonlocal made
+            made += seconds / 60
+            bar.update(task, advance=1, audio=made)
+
+        yield advance
+
+
+def _summary(outcomes: list[Any], out: Path) -> None:
+    """The batch at a glance, on a terminal: article, chapters, duration, result."""
+    if not err.is_terminal:
+        return
+    from rich.table import Table
+
+    table = Table("article", "chapters", "duration", "result", title=f"Rendered into {out}")
+    for outcome in outcomes:
+        minutes, seconds = divmod(round(outcome.duration_s), 60)
+        if outcome.ok:
+            table.add_row(outcome.source, str(outcome.chapters), f"{minutes}:{seconds:02d}", "ok")
+        else:
+            table.add_row(outcome.source, "", "", outcome.error or "")
+    err.print(table)
 
 
 def _warn_base_url(config: Config, quiet: bool, rendered: bool) -> None:
@@ -275,6 +406,34 @@ def text(
             for change in segment.changes:
                 typer.echo(f"    {change.rule}: {change.before.strip()} → {change.after.strip()}")
             typer.echo("")
+
+
+@app.command()
+def serve(
+    folder: Annotated[
+        Path, typer.Argument(help="The output folder to serve.", file_okay=False)
+    ] = Path("output"),
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port (0: any free one).")] = 8000,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+    debug: DebugOption = False,
+) -> None:
+    """Serve an output folder over HTTP to try its listening page and feed in a browser or a
+    podcast app: the right MIME types, and byte ranges for seeking. Ctrl-C stops it.
+
+    Example: newsaudio serve output --port 8000
+    """
+    from newsaudio.serve import make_server, server_url
+
+    with _errors(debug):
+        server = make_server(folder, host, port)
+    with server:
+        typer.echo(f"Serving {folder} at {server_url(server)} (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            typer.echo("Stopped.")
 
 
 voices_app = typer.Typer(no_args_is_help=False)

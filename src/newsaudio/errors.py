@@ -13,6 +13,11 @@ class NewsaudioError(Exception):
     """Base of every error newsaudio raises on purpose."""
 
 
+def internal_error(subject: object, exc: BaseException) -> str:
+    """The one line a bug becomes: what failed, where, and how to see the details."""
+    return f"{subject}: internal error ({type(exc).__name__}: {exc}); run with --debug for details"
+
+
 class ArticleError(NewsaudioError):
     """The input article cannot be read or holds no article text."""
 

@@ -103,6 +103,13 @@ def parse_html(html: str) -> HtmlPage:
         body = list(_blocks(doc.body, frozenset(_key(h) for h in subheadings)))
         if any(kind == "p" for kind, _ in body):
             break
+    # Client-rendered pages (React, Next.js) ship the text only as JSON-LD's articleBody; where
+    # trafilatura falls back on it, it joins its paragraphs into one.
+    article_body = ld.get("articleBody")
+    if isinstance(article_body, str):
+        paragraphs = " ".join(text for kind, text in body if kind == "p")
+        if not paragraphs or _key(paragraphs) == _key(article_body):
+            body = [("p", line) for line in _split(article_body)]
     body = _restore_headings(page_text, body, subheadings)
     meta = _metadata(tree, meta_doc, ld)
     headline = _headline(tree, body, meta)

@@ -19,6 +19,7 @@ from pathlib import Path
 from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
 from newsaudio.cache import SentenceCache
+from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
 from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
@@ -32,7 +33,8 @@ from newsaudio.feed import (
     episode_path,
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
-from newsaudio.files import atomic_path
+from newsaudio.files import atomic_path, folder_lock
+from newsaudio.page import EpisodeMedia
 from newsaudio.publish import stage_feed
 from newsaudio.script import build_script
 from newsaudio.synthesis import Cast, synthesize_script
@@ -125,7 +127,8 @@ def render_article(
         try:
             mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
             voice = "; ".join(cast.spoken_by)
-            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
+            with folder_lock(out_dir):
+                return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
@@ -164,6 +167,8 @@ def _publish(
             record_tmp = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
             transcript_tmp = stack.enter_context(atomic_path(transcript_path))
             chapters_tmp = stack.enter_context(atomic_path(chapters_path))
+            vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
+            srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
 
             os.replace(mp3, audio_tmp)
             # Players measure the MP3 stream (encoder delay and padding included): the last
@@ -207,13 +212,21 @@ def _publish(
                 voice=voice,
                 chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in chapters),
                 rendered=datetime.now(timezone.utc).replace(microsecond=0),
+                vtt_file=f"{slug}{VTT_SUFFIX}",
+                srt_file=f"{slug}{SRT_SUFFIX}",
             )
+            # Captions and chapters come from the same sample counts (one timing source).
+            cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
             transcript_tmp.write_text(transcript, encoding="utf-8")
             chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
+            vtt_tmp.write_text(format_vtt(cues), encoding="utf-8")
+            srt_tmp.write_text(format_srt(cues), encoding="utf-8")
             record_tmp.write_text(episode_json(episode), encoding="utf-8")
             catalog.upsert(episode, audio_tmp)
             if feed:
-                stage_feed(catalog, config, published)
+                # The new episode's side files still have temporary names: hand the page its media.
+                media = {slug: EpisodeMedia(chapters, tuple(cues))}
+                stage_feed(catalog, config, published, media)
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
     return RenderResult(episode, audio_path, transcript_path, out_dir / FEED_FILE, len(chapters))
 

@@ -1,4 +1,4 @@
-"""Publishing: the feed (and, with it, the listening page) written from the episode catalog.
+"""Publishing: the feed and the listening page, written from the episode catalog.
 
 :func:`publish_feed` is the one call that brings what podcast apps and listeners see up to date
 with the catalog: after a render, after ``episodes remove``, by ``newsaudio feed``, and once at the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from newsaudio.catalog import Catalog
@@ -18,6 +19,7 @@ from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.feed import FEED_FILE, Episode, render_feed
 from newsaudio.files import atomic_path
+from newsaudio.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.resources import data_bytes
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,16 @@ def write_feed(catalog: Catalog, config: Config) -> Path:
         return stage_feed(catalog, config, stack)
 
 
-def stage_feed(catalog: Catalog, config: Config, stack: contextlib.ExitStack) -> Path:
-    """Write the feed and what goes with it to temporary files that ``stack`` renames into place
-    as it exits (nothing is renamed if it exits with an exception). Call inside
-    ``catalog.transaction()``. Returns the feed's path."""
+def stage_feed(
+    catalog: Catalog,
+    config: Config,
+    stack: contextlib.ExitStack,
+    media: Mapping[str, EpisodeMedia] | None = None,
+) -> Path:
+    """Write the feed, the listening page and the cover art to temporary files that ``stack``
+    renames into place as it exits (nothing is renamed if it exits with an exception). Call inside
+    ``catalog.transaction()``. ``media``: chapters and cues of episodes whose side files are not
+    in place yet (see :func:`newsaudio.page.render_page`). Returns the feed's path."""
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
     episodes = catalog.episodes()
@@ -68,8 +76,8 @@ def stage_feed(catalog: Catalog, config: Config, stack: contextlib.ExitStack) ->
     if not config.feed.image and not cover_path.exists():
         # The feed's default itunes:image points here; podcast apps reject a feed without art.
         stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
-    # The listening page (index.html) belongs here: from `episodes`, in the same lock, renamed
-    # with the feed.
+    page = render_page(episodes, config.feed, out_dir, media)
+    stack.enter_context(atomic_path(out_dir / PAGE_FILE)).write_text(page, encoding="utf-8")
     remove_stale_parts(out_dir)
     return feed_path
 

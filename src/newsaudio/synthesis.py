@@ -181,7 +181,8 @@ def _speak(
                 add(_silence(pauses.sentence_ms, rate))
             samples = _at_rate(chunk, rate)
             first, last = _audible(samples)
-            spans.append(SentenceSpan(sentence, position + first, position + last))
+            shown = segment.written_sentence(index, number)
+            spans.append(SentenceSpan(shown, position + first, position + last))
             add(samples)
     if not pieces:
         raise EngineError(f"segment {segment.title!r} has no text to speak")

@@ -55,7 +55,7 @@ _lock = threading.Lock()
 _library: _Library | None = None
 
 
-def _load() -> _Library:
+def load_library() -> _Library:
     """Load and initialize libespeak-ng once per process."""
     global _library
     if _library is not None:
@@ -108,7 +108,7 @@ class EspeakEngine:
 
     def __init__(self, profile: VoiceProfile) -> None:
         self.profile = profile
-        self._library = _load()
+        self._library = load_library()
         # The library, its voice data (shipped in the loader's wheel) and our respelling rules
         # decide the sound: any of them changing must invalidate cached sentences.
         respelling = Path(spelling_module.__file__).read_bytes()
@@ -169,7 +169,7 @@ class EspeakEngine:
 def english_phonemes(word: str) -> str:
     """eSpeak NG's English IPA for a Latin word ("Netflix" → "nˈɛtflɪks"): the grapheme-to-phoneme
     step text preparation uses to write unknown Latin names in Arabic letters, for every engine."""
-    library = _load()
+    library = load_library()
     remaining = ctypes.c_char_p(word.encode("utf-8"))
     clauses = []
     with _lock:  # the voice is global in libespeak-ng; engines set theirs on every call

@@ -63,6 +63,15 @@ class PreparedSegment:
     title: str
     blocks: tuple[tuple[str, ...], ...]
     changes: tuple[Change, ...] = ()
+    # The same sentences as written for reading (words expanded, no vowel marks, no pausal
+    # respelling): what captions show while ``blocks`` is heard.
+    written: tuple[tuple[str, ...], ...] = ()
+
+    def written_sentence(self, block: int, sentence: int) -> str:
+        """How sentence ``sentence`` of block ``block`` is shown to a reader."""
+        if block < len(self.written) and sentence < len(self.written[block]):
+            return self.written[block][sentence]
+        return self.blocks[block][sentence]
 
     @property
     def text(self) -> str:
@@ -144,7 +153,10 @@ def prepare_script(
             # e.g. a subheading and paragraph made only of symbols: no chapter of silence
             log.warning("segment %r has nothing to speak; left out", segment.title)
             continue
+        written = tuple(tuple(block) for block in blocks)
         segments.append(
-            PreparedSegment(segment.kind, normalize(segment.title), spoken, tuple(trace.changes))
+            PreparedSegment(
+                segment.kind, normalize(segment.title), spoken, tuple(trace.changes), written
+            )
         )
     return PreparedScript(script, tuple(segments))

@@ -1,0 +1,128 @@
+"""Many articles at once: folders and lists in, a process pool (or a Dask cluster) renders them,
+the feed is written once at the end, a failed article changes nothing, Ctrl-C stops cleanly."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import feedparser
+import pytest
+
+import newsaudio.publish
+from newsaudio.batch import Job, run_cluster
+from newsaudio.config import Config
+from newsaudio.voices import load_voice
+
+from .conftest import BRIEF, run_cli
+
+TITLES = ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
+
+
+def write_articles(folder: Path, count: int = 3) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        path = folder / f"story-{number}.md"
+        title = TITLES[number] if number < len(TITLES) else f"خبر رقم {number}"
+        path.write_text(f"# {title}\n\n{BRIEF}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def feed_titles(out: Path) -> list[str]:
+    parsed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    return sorted(e.title for e in parsed.entries)
+
+
+def test_a_folder_renders_in_two_workers(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in")
+    (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF")  # not an article file: not picked up
+    out = tmp_path / "out"
+    result = run_cli("render", tmp_path / "in", "--out", out, "--jobs", "2", "--quiet")
+    assert result.exit_code == 0, result.stderr
+    assert feed_titles(out) == sorted(TITLES)
+    assert sorted(p.name for p in out.glob("*.mp3")) == [f"story-{n}.mp3" for n in range(3)]
+
+
+def test_the_feed_is_written_once_and_a_failure_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = write_articles(tmp_path / "in", 2)
+    empty = tmp_path / "in" / "empty.txt"
+    empty.write_text("")
+    calls = []
+    real = newsaudio.publish.publish_feed
+    monkeypatch.setattr(newsaudio.publish, "publish_feed", lambda *a: calls.append(1) or real(*a))
+    out = tmp_path / "out"
+    result = run_cli("render", articles[0], empty, articles[1], "--out", out, "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Error: {empty}: is empty"
+    assert calls == [1]
+    assert feed_titles(out) == sorted(TITLES[:2])
+    assert not any(p.name.startswith("empty") for p in out.iterdir())
+
+
+def test_an_empty_folder_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    result = run_cli("render", tmp_path / "in", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(
+        f"Error: {tmp_path / 'in'}: is a folder with no article"
+    )
+
+
+def test_ctrl_c_stops_the_workers_and_keeps_what_finished(tmp_path: Path) -> None:
+    """A real process, interrupted after its first episode: exit 130, every episode in the
+    folder complete and in the feed, nothing half-written."""
+    articles = write_articles(tmp_path / "in", 8)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "newsaudio.cli", "render", *map(str, articles)]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--jobs", "2", "--quiet"],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C would reach
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.episode.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip().splitlines()[-1].startswith("Interrupted: ")
+    done = sorted(p.name.removesuffix(".episode.json") for p in out.glob("*.episode.json"))
+    assert 1 <= len(done) < 8
+    assert sorted(p.stem for p in out.glob("*.mp3")) == done
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == len(done)
+
+
+def test_a_dask_cluster_renders_the_batch(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    articles = write_articles(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    job = Job(out, load_voice(), Config(), use_cache=False)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        outcomes = run_cluster([str(a) for a in articles], job, cluster.scheduler_address, print)
+        result = run_cli(
+            "render", *articles, "--out", out, "--scheduler", cluster.scheduler_address, "-q"
+        )
+    assert [o.ok for o in outcomes] == [True, True]
+    assert result.exit_code == 0, result.stderr
+    assert feed_titles(out) == sorted(TITLES[:2])
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    articles = write_articles(tmp_path / "in", 1)
+    result = run_cli("render", *articles, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("Error: tcp://127.0.0.1:9: cannot reach the Dask")

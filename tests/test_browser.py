@@ -1,0 +1,261 @@
+"""The listening page in a real headless Chromium (Debian's ``chromium`` package), driven by
+Playwright: keyboard alone, chapter buttons, the highlighted sentence, axe-core, file:// and served.
+
+The episode is a real render of a short article (a hostile title included); its ``.vtt`` is
+written here from the transcript, timed inside each chapter by ``split_long``, until the pipeline
+writes real cues. One browser serves the whole module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from newsaudio.captions import Cue, format_vtt, split_long
+from newsaudio.config import Config
+from newsaudio.feed import load_episodes
+from newsaudio.page import PAGE_FILE, read_media, render_page
+from newsaudio.pipeline import render_article
+from newsaudio.serve import make_server, server_url
+from newsaudio.voices import load_voice
+from tests.conftest import BRIEF
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+# WCAG 2.0, 2.1 and 2.2, levels A and AA (axe-core tags; 2.2 added only AA rules).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+HOSTILE_TITLE = 'خبر <script>alert(1)</script> ]]> " &amp;'
+TOLERANCE_S = 0.3
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Cue]]:
+    """A folder with one real episode, its captions and the page; returns it and the cues."""
+    out = tmp_path_factory.mktemp("site")
+    article = out.parent / "article.md"
+    article.write_text(
+        f"---\ntitle: '{HOSTILE_TITLE}'\ndate: 2026-11-01\n---\n"
+        f"# عنوان\n\nمقدمة قصيرة للخبر.\n\n## القسم الأول\n\n{BRIEF}\n\n"
+        "## القسم الثاني\n\nوأضاف أن العمل مستمر.\n",
+        encoding="utf-8",
+    )
+    render_article(article, out, load_voice(), Config())
+    (episode,) = load_episodes(out)
+    chapters = read_media(out, episode).chapters
+    blocks = (out / episode.transcript_file).read_text(encoding="utf-8").strip().split("\n\n")
+    cues = [
+        cue
+        for chapter, block in zip(chapters, blocks, strict=True)
+        for cue in split_long(block.split("\n", 1)[1], chapter.start_ms, chapter.end_ms, 60)
+    ]
+    (out / f"{episode.slug}.vtt").write_text(format_vtt(cues), encoding="utf-8")
+    (out / PAGE_FILE).write_text(render_page([episode], Config().feed, out), encoding="utf-8")
+    return out, cues
+
+
+@pytest.fixture(scope="module")
+def base_url(site: tuple[Path, list[Cue]]) -> Iterator[str]:
+    server = make_server(site[0], "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server_url(server)
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.skip(f"browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["served", "file"])
+def page(
+    request: pytest.FixtureRequest, browser: Browser, base_url: str, site: tuple[Path, list[Cue]]
+) -> Iterator[Page]:
+    """The page, served over HTTP and opened from disk, with its audio's metadata loaded."""
+    page = browser.new_page()
+    page.goto(base_url if request.param == "served" else (site[0] / PAGE_FILE).as_uri())
+    page.wait_for_function("document.querySelector('audio').readyState >= 1", timeout=10_000)
+    yield page
+    page.close()
+
+
+def _active(page: Page) -> str:
+    """What has the keyboard focus, as a short description."""
+    description: str = page.evaluate(
+        """() => {
+            const e = document.activeElement;
+            if (e.hasAttribute('data-chapter')) return 'chapter ' + e.dataset.start;
+            if (e.hasAttribute('data-skip')) return 'skip ' + e.dataset.skip;
+            return e.tagName.toLowerCase() + (e.className ? '.' + e.className : '');
+        }"""
+    )
+    return description
+
+
+def _tab_to(page: Page, target: str, key: str = "Tab") -> None:
+    for _ in range(40):
+        page.keyboard.press(key)
+        if _active(page) == target:
+            return
+    raise AssertionError(f"{key} never reached {target}")
+
+
+def _time(page: Page) -> float:
+    value: float = page.evaluate("document.querySelector('audio').currentTime")
+    return value
+
+
+def test_keyboard_alone_reaches_every_control(page: Page) -> None:
+    forward = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        forward.append(_active(page))
+        if forward[-1] == "body":
+            break
+    chapters = page.evaluate("[...document.querySelectorAll('[data-chapter]')].length")
+    assert forward[0] == "a.skip"
+    for control in ["audio", "skip -15", "skip 15", "select", "div.transcript"]:
+        assert control in forward
+    assert len([c for c in forward if c.startswith("chapter")]) == chapters == 5
+    # Shift+Tab walks the same controls back.
+    backward = [_active(page)]
+    for _ in range(len(forward) - 1):
+        page.keyboard.press("Shift+Tab")
+        backward.append(_active(page))
+    assert [c for c in backward if c != "audio"] == [c for c in forward[::-1] if c != "audio"]
+
+
+def test_hostile_title_is_shown_as_text(page: Page, site: tuple[Path, list[Cue]]) -> None:
+    (episode,) = load_episodes(site[0])
+    assert "<script>" in episode.title
+    assert page.inner_text("h2") == episode.title
+    assert page.evaluate("document.scripts.length") == 1
+
+
+def test_skip_link_moves_focus_to_the_episodes(page: Page) -> None:
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_a_chapter_button_moves_the_player_to_its_start(page: Page, key: str) -> None:
+    starts = page.evaluate(
+        "[...document.querySelectorAll('[data-chapter]')].map(b => +b.dataset.start)"
+    )
+    for start in [starts[3], starts[1]]:
+        page.evaluate("document.querySelector('audio').muted = true")
+        _tab_to(page, f"chapter {start}")
+        page.keyboard.press(key)
+        assert abs(_time(page) - start) <= TOLERANCE_S
+        # The chapter is marked as current once the player has sought there.
+        page.wait_for_function(
+            f"document.querySelector('[data-chapter][aria-current]')?.dataset.start == {start}",
+            timeout=5_000,
+        )
+        page.evaluate("document.querySelector('audio').pause()")
+
+
+def test_skip_buttons_and_speed_by_keyboard(page: Page) -> None:
+    page.evaluate("document.querySelector('audio').currentTime = 20")
+    _tab_to(page, "skip 15")
+    page.keyboard.press("Enter")
+    assert abs(_time(page) - 35) <= TOLERANCE_S
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press(" ")
+    assert abs(_time(page) - 20) <= TOLERANCE_S
+    _tab_to(page, "select")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.querySelector('audio').playbackRate") == 1.25
+    # A speed set in the player's own menu shows in the list.
+    page.evaluate("document.querySelector('audio').playbackRate = 2")
+    page.wait_for_function("document.querySelector('select').value === '2'", timeout=5_000)
+
+
+def test_the_highlight_follows_playback(page: Page, site: tuple[Path, list[Cue]]) -> None:
+    cues = site[1]
+    marked = (
+        "[...document.querySelectorAll('[data-cue]')]"
+        ".findIndex(c => c.hasAttribute('aria-current'))"
+    )
+    # Seeking while paused: each cue in turn, deterministic.
+    for index in [0, 4, len(cues) - 1, 2]:
+        middle = (cues[index].start_ms + cues[index].end_ms) / 2000
+        page.evaluate(f"document.querySelector('audio').currentTime = {middle}")
+        page.wait_for_function(f"{marked} === {index}", timeout=5_000)
+        assert page.evaluate("document.querySelectorAll('[aria-current]').length") == 2
+    # Playing (muted) across a cue boundary: the next cue is marked as the audio reaches it.
+    boundary = cues[5].start_ms / 1000
+    page.evaluate(
+        f"(() => {{ const a = document.querySelector('audio'); a.muted = true;"
+        f" a.currentTime = {boundary - 0.4}; return a.play(); }})()"
+    )
+    page.wait_for_function(f"{marked} === 5", timeout=5_000)
+    assert _time(page) >= boundary
+    # The sentence being spoken is never announced: no live region on the page.
+    assert (
+        page.evaluate("document.querySelectorAll('[aria-live], [role=status], [role=log]').length")
+        == 0
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_core_finds_no_wcag_22_a_or_aa_violation(
+    browser: Browser, base_url: str, site: tuple[Path, list[Cue]], scheme: str
+) -> None:
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(base_url)
+    # A sentence and a chapter marked, so their colours are checked too.
+    page.evaluate(
+        f"document.querySelector('audio').currentTime = {site[1][1].start_ms / 1000 + 0.1}"
+    )
+    page.wait_for_selector("[data-cue][aria-current]")
+    page.keyboard.press("Tab")  # the skip link shown
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    # The same run does see a violation when there is one.
+    page.evaluate("document.querySelector('main').append(document.createElement('button'))")
+    assert "button-name" in Axe().run(page, options=options).generate_snapshot()
+    page.close()
+    response = results.response
+    rules = {
+        r["id"]
+        for kind in ("passes", "violations", "incomplete", "inapplicable")
+        for r in response[kind]
+    }
+    print(f"axe-core {response['testEngine']['version']} ({scheme}): {len(rules)} rules, "
+          f"{results.violations_count} violations")  # fmt: skip
+    assert len(rules) > 40
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_captions_track_loads_when_served_and_the_page_works_without_it_from_disk(
+    browser: Browser, base_url: str, site: tuple[Path, list[Cue]]
+) -> None:
+    """Chromium refuses a <track> from file:// (a unique origin), which is why the transcript is
+    in the page itself: chapters and the highlight above pass in both settings."""
+    state = (
+        "(() => { const t = document.querySelector('track');"
+        " return [t.readyState, t.track.cues ? t.track.cues.length : 0]; })()"
+    )
+    page = browser.new_page()
+    page.goto(base_url)
+    page.wait_for_function("document.querySelector('track').readyState >= 2")
+    assert page.evaluate(state) == [2, len(site[1])]  # LOADED, every cue
+    page.goto((site[0] / PAGE_FILE).as_uri())
+    page.wait_for_function("document.querySelector('track').readyState >= 2")
+    assert page.evaluate(state) == [3, 0]  # ERROR
+    page.close()
