@@ -1,8 +1,11 @@
-"""Render the sample and, in the same run, a bare baseline; print seconds and the ratio.
+"""Whole-process `newsaudio render` of the sample against a bare eSpeak NG + LAME script.
 
-Baseline: eSpeak NG speaking the raw, undiacritized article text in one call, then MP3 encoding —
-the least a TTS tool can do. newsaudio adds parsing, text preparation (diacritization),
-sentence-wise synthesis, loudness normalization, tagging and the feed. Goal: ratio <= 3.
+Baseline (benchmarks/bare_espeak.py): the raw, undiacritized text through libespeak-ng in one call,
+MP3-encoded with the same LAME settings. newsaudio adds parsing, text preparation (diacritization),
+sentence-wise synthesis, 44.1 kHz resampling, loudness normalization, limiting, tags and the feed.
+Both run as a user runs them: a fresh process each time (imports and model loading included), no
+sentence cache. Goals: ratio <= 2.5, peak RSS <= 300 MB. Also times the commands that must
+answer at once (goal < 0.3 s).
 
     uv run python benchmarks/render.py [ARTICLE] [--repeat N]
 """
@@ -12,50 +15,37 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
-from newsaudio.audio import Track, encode_mp3
-from newsaudio.config import Config
-from newsaudio.engines import get_engine
-from newsaudio.pipeline import render_article
-from newsaudio.voices import load_voice
-
-ROOT = Path(__file__).resolve().parents[1]
+from measure import NEWSAUDIO, PYTHON, ROOT, SAMPLE, Run, run
 
 
-def baseline(article: Path) -> None:
-    """Raw text in one engine call, encoded at the engine's rate with the project's MP3 settings."""
-    engine = get_engine(load_voice())
-    chunk = engine.synthesize(article.read_text(encoding="utf-8"))
-    encode_mp3(Track(chunk.samples / 32768.0, chunk.sample_rate, ()))
-
-
-def full(article: Path, out: Path) -> None:
-    render_article(article, out, load_voice(), Config())
-
-
-def timed(action) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
+def median(runs: list[Run]) -> tuple[float, float]:
+    return statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("article", nargs="?", type=Path, default=ROOT / "examples" / "kursk-ar.txt")
+    parser.add_argument("article", nargs="?", type=Path, default=SAMPLE)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as out:
-        # Warm-up: load libespeak-ng and the diacritization model once, outside the timings.
-        full(args.article, Path(out))
-        base = [timed(lambda: baseline(args.article)) for _ in range(args.repeat)]
-        ours = [timed(lambda: full(args.article, Path(out))) for _ in range(args.repeat)]
-    b, o = statistics.median(base), statistics.median(ours)
-    print(f"article:  {args.article}")
-    print(f"baseline: {b:.2f} s (eSpeak NG, raw text, one call + MP3), median of {args.repeat}")
-    print(f"newsaudio render: {o:.2f} s, median of {args.repeat}")
-    print(f"ratio: {o / b:.2f} (goal <= 3)")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        bare_cmd = [PYTHON, ROOT / "benchmarks" / "bare_espeak.py", args.article, out / "bare.mp3"]
+        ours_cmd = [NEWSAUDIO, "render", args.article, "--out", out, "--quiet", "--no-cache"]
+        bare = [run(bare_cmd) for _ in range(args.repeat)]
+        ours = [run(ours_cmd) for _ in range(args.repeat)]
+        quick = {
+            " ".join(cmd): statistics.median(run([NEWSAUDIO, *cmd]).seconds for _ in range(10))
+            for cmd in (["--help"], ["--version"], ["voices"])
+        }
+    (b, b_mb), (o, o_mb) = median(bare), median(ours)
+    print(f"article: {args.article} (median of {args.repeat} fresh processes each)")
+    print(f"bare eSpeak NG + LAME:  {b:5.2f} s  peak RSS {b_mb:4.0f} MB")
+    print(f"newsaudio render:       {o:5.2f} s  peak RSS {o_mb:4.0f} MB (goal <= 300)")
+    print(f"ratio: {o / b:.2f} (goal <= 2.5)")
+    for name, seconds in quick.items():
+        print(f"newsaudio {name}: {seconds:.2f} s (median of 10; goal < 0.3)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from newsaudio.audio import (
     SegmentAudio,
     master_mp3,
     resample,
+    resample_chunks,
     to_segment,
 )
 from newsaudio.config import Config
@@ -117,6 +118,16 @@ def test_resample_matches_scipy(rate_in: int, rate_out: int) -> None:
         signal, *(r // np.gcd(rate_in, rate_out) for r in (rate_out, rate_in))
     )
     assert ours == pytest.approx(reference, abs=1e-12)
+
+
+@pytest.mark.parametrize("rate_in", [22050, 24000, 48000])
+def test_resampling_in_chunks_equals_one_piece(rate_in: int) -> None:
+    pcm = np.random.default_rng(3).normal(0, 3000, 50_001).astype(np.int16)
+    whole = resample(pcm.astype(np.float64), rate_in, SAMPLE_RATE)
+    for chunk in (999, 4096):
+        pieces = list(resample_chunks(pcm, rate_in, SAMPLE_RATE, chunk))
+        assert max(len(p) for p in pieces) <= chunk + 147
+        assert np.array_equal(np.concatenate(pieces), whole)
 
 
 def test_meter_matches_pyloudnorm_in_any_pieces() -> None:

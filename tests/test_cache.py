@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from newsaudio import synthesis
-from newsaudio.cache import ENV_DIR, ENV_MAX_MB, CachedEngine, SentenceCache
+from newsaudio.cache import ENV_DIR, ENV_MAX_MB, AudioCache, CachedEngine
 from newsaudio.config import Config
 from newsaudio.engines import get_engine
 from newsaudio.engines.base import AudioChunk, Engine
@@ -45,15 +45,17 @@ def test_rerender_speaks_only_what_changed(tmp_path: Path, monkeypatch: pytest.M
     profile = load_voice()
     counting = Counting(get_engine(profile))
     monkeypatch.setattr(synthesis, "get_engine", lambda _profile: counting)
-    cache = SentenceCache(tmp_path / "cache", 10**9)
+    cache = AudioCache(tmp_path / "cache", 10**9)
 
-    render_article(article, tmp_path / "out", profile, Config(), cache=cache)
+    result = render_article(article, tmp_path / "out", profile, Config(), cache=cache)
     first = counting.calls
     assert first == len(_sentences(article, profile))
+    mp3 = result.audio.read_bytes()
 
     counting.calls = 0
     render_article(article, tmp_path / "out", profile, Config(), cache=cache)
-    assert counting.calls == 0  # unchanged: nothing synthesized
+    assert counting.calls == 0  # unchanged: nothing synthesized, the mastered MP3 reused
+    assert result.audio.read_bytes() == mp3
 
     before = _sentences(article, profile)
     edited = lines[2:11]
@@ -63,6 +65,20 @@ def test_rerender_speaks_only_what_changed(tmp_path: Path, monkeypatch: pytest.M
     counting.calls = 0
     render_article(article, tmp_path / "out", profile, Config(), cache=cache)
     assert 1 <= counting.calls == len(changed) < first
+    assert result.audio.read_bytes() != mp3
+
+
+def test_corrupt_episode_entry_is_mastered_again(tmp_path: Path) -> None:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    article = tmp_path / "short.txt"
+    article.write_text("\n".join(lines[2:7]), encoding="utf-8")
+    cache = AudioCache(tmp_path / "cache", 10**9)
+    first = render_article(article, tmp_path / "out", load_voice(), Config(), cache=cache)
+    for entry in (tmp_path / "cache").rglob("*.episode"):
+        entry.write_bytes(entry.read_bytes()[:-1000])  # truncated MP3
+    again = render_article(article, tmp_path / "out", load_voice(), Config(), cache=cache)
+    assert again.chapters == first.chapters
+    assert abs(again.episode.duration_s - first.episode.duration_s) < 0.1
 
 
 def _chunk(seconds: float = 0.1, value: int = 1000) -> AudioChunk:
@@ -70,7 +86,7 @@ def _chunk(seconds: float = 0.1, value: int = 1000) -> AudioChunk:
 
 
 def test_entries_round_trip_and_leave_no_temporary_file(tmp_path: Path) -> None:
-    cache = SentenceCache(tmp_path, 10**9)
+    cache = AudioCache(tmp_path, 10**9)
     cache.put("ab" * 32, _chunk())
     hit = cache.get("ab" * 32)
     assert hit is not None and hit.sample_rate == 22050
@@ -80,7 +96,7 @@ def test_entries_round_trip_and_leave_no_temporary_file(tmp_path: Path) -> None:
 
 def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
     profile = load_voice()
-    cache = SentenceCache(tmp_path, 10**9)
+    cache = AudioCache(tmp_path, 10**9)
     counting = Counting(get_engine(profile))
     engine = CachedEngine(counting, profile, cache)
     engine.synthesize("مَرْحَبًا")
@@ -94,7 +110,7 @@ def test_corrupt_entry_is_a_miss(tmp_path: Path) -> None:
 
 def test_least_recently_used_go_first(tmp_path: Path) -> None:
     entry = len(_chunk().samples) * 2 + 8
-    cache = SentenceCache(tmp_path, int(entry * 3.5))
+    cache = AudioCache(tmp_path, int(entry * 3.5))
     for i, key in enumerate(["aa" * 32, "bb" * 32, "cc" * 32]):
         cache.put(key, _chunk())
         path = next(tmp_path.rglob(f"{key}.pcm"))
@@ -109,23 +125,23 @@ def test_least_recently_used_go_first(tmp_path: Path) -> None:
 def test_key_follows_sound_not_names() -> None:
     profile = load_voice()
     engine = get_engine(profile)
-    key = SentenceCache.key("نَصٌّ", profile, engine)
+    key = AudioCache.key("نَصٌّ", profile, engine)
     renamed = VoiceProfile.from_dict({**profile.to_dict(), "name": "other", "description": "x"})
-    assert SentenceCache.key("نَصٌّ", renamed, engine) == key
+    assert AudioCache.key("نَصٌّ", renamed, engine) == key
     faster = VoiceProfile.from_dict({**profile.to_dict(), "rate": profile.rate + 10})
-    assert SentenceCache.key("نَصٌّ", faster, engine) != key
+    assert AudioCache.key("نَصٌّ", faster, engine) != key
     newer = Counting(engine)
     newer.version = engine.version + "+1"
-    assert SentenceCache.key("نَصٌّ", profile, newer) != key
+    assert AudioCache.key("نَصٌّ", profile, newer) != key
 
 
 def test_cap_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(ENV_DIR, str(tmp_path))
     monkeypatch.setenv(ENV_MAX_MB, "2")
-    assert SentenceCache.from_env().max_bytes == 2_000_000
+    assert AudioCache.from_env().max_bytes == 2_000_000
     monkeypatch.setenv(ENV_MAX_MB, "lots")
     with pytest.raises(ConfigError, match=ENV_MAX_MB):
-        SentenceCache.from_env()
+        AudioCache.from_env()
 
 
 def test_cli_cache_info_clear_and_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,10 +153,10 @@ def test_cli_cache_info_clear_and_no_cache(tmp_path: Path, monkeypatch: pytest.M
         run_cli("render", article, "--out", tmp_path / "out", "--quiet", "--no-cache").exit_code
         == 0
     )
-    assert "entries: 0 sentences" in run_cli("cache", "info").output
+    assert "entries: 0 " in run_cli("cache", "info").output
     assert run_cli("render", article, "--out", tmp_path / "out", "--quiet").exit_code == 0
     info = run_cli("cache", "info").output
     assert str(tmp_path / "cache") in info and "entries: 0 " not in info
     cleared = run_cli("cache", "clear")
     assert cleared.exit_code == 0 and "removed" in cleared.output
-    assert "entries: 0 sentences" in run_cli("cache", "info").output
+    assert "entries: 0 " in run_cli("cache", "info").output

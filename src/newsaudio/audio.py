@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from functools import cache
 from math import gcd
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import lameenc
 import numpy as np
+import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
 
 from newsaudio.engines.base import AudioChunk
@@ -53,7 +54,7 @@ TARGET_LUFS = -16.0  # integrated, as played on stereo (dual-mono)
 ENCODER_LEVEL_DB = -0.45
 # Limit a little under −1 dBTP: MP3 encoding adds small overshoots to true peaks.
 TRUE_PEAK_CEILING_DB = -1.5
-_CHUNK = 1 << 18  # samples per pass-2 read: 6 s at 44.1 kHz, 1 MB of float32
+_CHUNK = 1 << 18  # samples per piece in both passes: 6 s at 44.1 kHz
 _RESAMPLE_ROWS = 1 << 14
 _MAKE_UP_ROUNDS = 3  # at most this many extra passes to make up for the limiter's loudness loss
 _LOUDNESS_TOLERANCE_LU = 0.05
@@ -157,30 +158,57 @@ def resample(samples: FloatArray, rate_in: int, rate_out: int) -> FloatArray:
     h, half = _resampling_filter(up, down)
     n_out = -(-len(samples) * up // down)
     y = np.zeros(n_out)
+    if down == 1:  # upsampling by an integer (eSpeak NG's 22,050 Hz → 44,100 Hz): convolve
+        for n0 in range(min(up, n_out)):
+            q0, r = divmod(n0 + half, up)
+            y[n0::up] = np.convolve(samples, h[r::up])[q0 : q0 + len(range(n0, n_out, up))]
+        return y
+    # Otherwise only every down-th output of each phase's convolution is needed: gather those rows.
+    taps = -(-len(h) // up)
+    phases = np.pad(h, (0, taps * up - len(h))).reshape(taps, up).T[:, ::-1]  # h[r::up], reversed
+    q_last = ((n_out - 1) * down + half) // up
+    padded = np.concatenate(
+        (np.zeros(taps - 1), samples, np.zeros(max(0, q_last + 1 - len(samples))))
+    )
+    rows = sliding_window_view(padded, taps)  # rows[q] = x[q - taps + 1 .. q]
     for n0 in range(min(up, n_out)):
         q0, r = divmod(n0 * down + half, up)
-        phase = h[r::up]
         count = len(range(n0, n_out, up))
-        if down == 1:  # upsampling by an integer (eSpeak NG's 22,050 Hz → 44,100 Hz): convolve
-            y[n0::up] = np.convolve(samples, phase)[q0 : q0 + count]
-            continue
-        # Otherwise only every down-th output of a convolution is needed: gather those rows.
-        taps = len(phase)
-        padded = np.concatenate((np.zeros(taps - 1), samples, np.zeros(q0 + count * down)))
-        rows = sliding_window_view(padded, taps)  # rows[q] = x[q - taps + 1 .. q]
         for j in range(0, count, _RESAMPLE_ROWS):
             jj = min(count - j, _RESAMPLE_ROWS)
             start = q0 + j * down
-            y[n0 + j * up :: up][:jj] = rows[start : start + jj * down : down] @ phase[::-1]
+            y[n0 + j * up :: up][:jj] = rows[start : start + jj * down : down] @ phases[r]
     return y
 
 
-def _float_samples(audio: AudioSegment) -> FloatArray:
-    """A pydub segment as mono floats in −1..1 at 44.1 kHz."""
-    audio = audio.set_channels(1)
-    pcm = np.array(audio.get_array_of_samples(), dtype=np.float64)
-    pcm /= float(1 << (8 * audio.sample_width - 1))
-    return resample(pcm, int(audio.frame_rate), SAMPLE_RATE)
+def resample_chunks(
+    samples: npt.NDArray[Any], rate_in: int, rate_out: int, chunk: int = _CHUNK
+) -> Iterator[FloatArray]:
+    """:func:`resample` of ``samples`` (any numeric type), about ``chunk`` output samples at a
+    time: memory follows the chunk, and the concatenated output equals the one-piece result.
+
+    Each piece starts at an input sample that maps exactly to an output sample (a multiple of
+    ``down``) and carries enough input on both sides for the filter.
+    """
+    g = gcd(rate_in, rate_out)
+    up, down = rate_out // g, rate_in // g
+    context = -(-(2 * 10 * max(up, down) // up + 2) // down) * down  # filter taps, in whole downs
+    block = max(1, chunk // up) * up  # outputs per piece: whole phase cycles
+    n_out = -(-len(samples) * up // down)
+    for first in range(0, n_out, block):
+        start = first // up * down
+        lo = max(0, start - context)
+        piece = np.asarray(samples[lo : start + block // up * down + context], dtype=np.float64)
+        skip = (start - lo) * up // down
+        yield resample(piece, rate_in, rate_out)[skip : skip + min(block, n_out - first)]
+
+
+def _float_chunks(audio: AudioSegment) -> Iterator[FloatArray]:
+    """A pydub segment as mono floats in −1..1 at 44.1 kHz, a few seconds at a time."""
+    audio = audio.set_channels(1).set_sample_width(2)
+    pcm = np.frombuffer(audio.raw_data, dtype="<i2")  # a view: no copy of the segment
+    for piece in resample_chunks(pcm, int(audio.frame_rate), SAMPLE_RATE):
+        yield piece / 32768.0
 
 
 class BlockPeaks:
@@ -274,9 +302,9 @@ def _write_stream(
             )
             for s in segment.sentences
         ]
-        samples = _float_samples(segment.audio)
-        position += _append(samples, pcm, meter)
-        peaks.add(samples)
+        for samples in _float_chunks(segment.audio):
+            position += _append(samples, pcm, meter)
+            peaks.add(samples)
     if not titles:
         raise AudioError("nothing to assemble: the script has no segments")
     if not peaks.heard:

@@ -51,10 +51,10 @@ class Outcome:
 
 def render_one(source: str, job: Job) -> Outcome:
     """Render one article of a batch (in a worker); never raises for the article's own faults."""
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
     from newsaudio.pipeline import render_article
 
-    cache = SentenceCache.from_env() if job.use_cache else None
+    cache = AudioCache.from_env() if job.use_cache else None
     try:
         result = render_article(
             source, job.out_dir, job.profile, job.config, cache=cache, feed=False

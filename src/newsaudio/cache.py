@@ -1,7 +1,10 @@
-"""A content-addressed cache of synthesized sentences: a re-render speaks only what changed.
+"""A content-addressed cache of synthesized audio: a re-render speaks only what changed.
 
-Each entry is one sentence's audio, keyed by the SHA-256 of the prepared sentence text, the voice
-profile's sound settings and the engine's name and version (canonical JSON). The folder is
+Two kinds of entries. A sentence's audio is keyed by the SHA-256 of the prepared sentence text, the
+voice profile's sound settings and the engine's name and version (canonical JSON). An episode's
+mastered MP3 (before tagging) with its chapter times is keyed by the keys of all its sentences in
+order, the pauses and the mastering code: an unchanged article skips synthesis, loudness and
+encoding altogether; an edited one re-synthesizes only the changed sentences. The folder is
 ``$NEWSAUDIO_CACHE_DIR``, else the user cache folder (platformdirs); it is capped at
 ``$NEWSAUDIO_CACHE_MAX_MB`` (default 500 MB), least recently used entries going first — a hit
 touches the entry's modification time. Entries are written atomically, so concurrent renders can
@@ -19,25 +22,35 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import struct
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsaudio.audio import ChapterMark, MasteredAudio, SentenceMark
 from newsaudio.engines.base import AudioChunk, Engine
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
 from newsaudio.voices import VoiceProfile
+
+if TYPE_CHECKING:
+    from newsaudio.textprep import PreparedScript
 
 log = logging.getLogger(__name__)
 
 ENV_DIR = "NEWSAUDIO_CACHE_DIR"
 ENV_MAX_MB = "NEWSAUDIO_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsroom's articles
-_MAGIC = b"NAS1"  # entry layout: magic, sample rate (uint32 LE), int16 LE samples
+_MAGIC = b"NAS1"  # sentence entry: magic, sample rate (uint32 LE), int16 LE samples
 _HEADER = struct.Struct("<4sI")
 _SUFFIX = ".pcm"
+_EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
+_EPISODE_SUFFIX = ".episode"
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
 _NOT_SOUND = ("name", "description", "pauses")
@@ -53,8 +66,8 @@ class CacheInfo:
     max_bytes: int
 
 
-class SentenceCache:
-    """Synthesized sentences on disk, by content key."""
+class AudioCache:
+    """Synthesized sentences and mastered episodes on disk, by content key."""
 
     def __init__(self, folder: Path, max_bytes: int) -> None:
         self.folder = folder
@@ -62,7 +75,7 @@ class SentenceCache:
         self._size: int | None = None  # known after the first write scans the folder
 
     @classmethod
-    def from_env(cls) -> SentenceCache:
+    def from_env(cls) -> AudioCache:
         """The user's cache, as the environment configures it."""
         folder = os.environ.get(ENV_DIR)
         if not folder:
@@ -76,7 +89,7 @@ class SentenceCache:
             max_mb = -1
         if max_mb < 0:
             raise ConfigError(f"{ENV_MAX_MB} must be a number of megabytes, not {raw!r}")
-        return cls(Path(folder) / "sentences", int(max_mb * 1_000_000))
+        return cls(Path(folder) / "audio", int(max_mb * 1_000_000))
 
     @staticmethod
     def key(text: str, profile: VoiceProfile, engine: Engine) -> str:
@@ -88,13 +101,10 @@ class SentenceCache:
             "engine": engine.name,
             "version": engine.version,
         }
-        canonical = json.dumps(
-            identity, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
-        )
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return hashlib.sha256(_canonical(identity)).hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}{_SUFFIX}"
+    def _path(self, key: str, suffix: str = _SUFFIX) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str) -> AudioChunk | None:
         """The cached audio for ``key``, or None (missing or unreadable)."""
@@ -104,11 +114,11 @@ class SentenceCache:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            log.warning("sentence cache: cannot read %s (%s)", path, exc)
+            log.warning("audio cache: cannot read %s (%s)", path, exc)
             return None
         chunk = _decode(data)
         if chunk is None:
-            log.warning("sentence cache: %s is corrupt; synthesizing again", path)
+            log.warning("audio cache: %s is corrupt; synthesizing again", path)
             path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
@@ -121,19 +131,88 @@ class SentenceCache:
         try:
             with atomic_path(self._path(key)) as tmp:
                 tmp.write_bytes(data)
-            if self._size is None:
-                self._size = self.info().size_bytes
-            else:
-                self._size += len(data)
-            if self._size > self.max_bytes:
-                self._evict()
+            self._added(len(data))
         except OSError as exc:
-            log.warning("sentence cache: cannot write to %s (%s)", self.folder, exc)
+            log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
+
+    def episode_key(self, prepared: PreparedScript, profile: VoiceProfile, engine: Engine) -> str:
+        """The content key of ``prepared`` spoken by ``engine`` and mastered."""
+        segments = [
+            [
+                segment.title,
+                [[self.key(s, profile, engine) for s in block] for block in segment.blocks],
+            ]
+            for segment in prepared.segments
+        ]
+        identity = {
+            "segments": segments,
+            "pauses": asdict(profile.pauses),
+            "mastering": _mastering_version(),
+        }
+        return hashlib.sha256(_canonical(identity)).hexdigest()
+
+    def get_episode(self, key: str, mp3: Path) -> MasteredAudio | None:
+        """Copy the cached MP3 for ``key`` to ``mp3`` and return its chapters, or None."""
+        path = self._path(key, _EPISODE_SUFFIX)
+        try:
+            with path.open("rb") as entry:
+                magic, length = _HEADER.unpack(entry.read(_HEADER.size))
+                header = json.loads(entry.read(length)) if magic == _EPISODE_MAGIC else None
+                if header is None:
+                    raise ValueError("not an episode entry")
+                mastered = MasteredAudio(
+                    tuple(ChapterMark(**c) for c in header["chapters"]),
+                    int(header["duration_ms"]),
+                    float(header["loudness_lufs"]),
+                    tuple(SentenceMark(**m) for m in header["sentences"]),
+                )
+                with mp3.open("wb") as out:
+                    shutil.copyfileobj(entry, out)
+                    if out.tell() != header["mp3_bytes"]:
+                        raise ValueError("truncated")
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+            log.warning("audio cache: %s cannot be used (%s); mastering again", path, exc)
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return mastered
+
+    def put_episode(self, key: str, mastered: MasteredAudio, mp3: Path) -> None:
+        """Keep ``mp3`` (untagged) and its chapters under ``key``, unless it would crowd out more
+        than a quarter of the cache."""
+        try:
+            size = mp3.stat().st_size
+            if size > self.max_bytes / 4:
+                return
+            header = _canonical({**asdict(mastered), "mp3_bytes": size})
+            with (
+                atomic_path(self._path(key, _EPISODE_SUFFIX)) as tmp,
+                tmp.open("wb") as entry,
+                mp3.open("rb") as source,
+            ):
+                entry.write(_HEADER.pack(_EPISODE_MAGIC, len(header)) + header)
+                shutil.copyfileobj(source, entry)
+            self._added(_HEADER.size + len(header) + size)
+        except OSError as exc:
+            log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
+
+    def _added(self, size: int) -> None:
+        if self._size is None:
+            self._size = self.info().size_bytes
+        else:
+            self._size += size
+        if self._size > self.max_bytes:
+            self._evict()
 
     def _entries(self) -> list[tuple[float, int, Path]]:
         """(modification time, size, path) of every entry."""
         entries = []
-        for path in self.folder.glob(f"*/*{_SUFFIX}"):
+        for path in self.folder.glob("*/*"):
+            if path.suffix not in (_SUFFIX, _EPISODE_SUFFIX):
+                continue  # a write in progress
             try:
                 stat = path.stat()
             except FileNotFoundError:  # evicted by another render meanwhile
@@ -165,6 +244,24 @@ class SentenceCache:
         return len(entries)
 
 
+def _canonical(value: object) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+@cache
+def _mastering_version() -> str:
+    """What decides an episode's sound besides its sentences: the code that joins, masters and
+    encodes it, and LAME's version."""
+    from newsaudio import audio, loudness, synthesis  # synthesis imports this module
+
+    digest = hashlib.sha256(metadata.version("lameenc").encode())
+    for module in (synthesis, audio, loudness):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
 def _decode(data: bytes) -> AudioChunk | None:
     if len(data) <= _HEADER.size or (len(data) - _HEADER.size) % 2:
         return None
@@ -180,7 +277,7 @@ class CachedEngine:
     ``synthesized`` counts the sentences the engine really spoke (cache misses).
     """
 
-    def __init__(self, engine: Engine, profile: VoiceProfile, cache: SentenceCache) -> None:
+    def __init__(self, engine: Engine, profile: VoiceProfile, cache: AudioCache) -> None:
         self.engine = engine
         self.profile = profile
         self.cache = cache

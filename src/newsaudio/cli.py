@@ -37,6 +37,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help: rich's help formatter takes 0.2 s to import, and --help must answer at once.
+    rich_markup_mode=None,
 )
 
 
@@ -172,7 +174,7 @@ def render(
     no_cache: Annotated[
         bool,
         typer.Option(
-            "--no-cache", help="Synthesize every sentence; neither read nor fill the cache."
+            "--no-cache", help="Synthesize and master everything; neither read nor fill the cache."
         ),
     ] = False,
     jobs: Annotated[
@@ -196,7 +198,7 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
     from newsaudio.voices import load_voice
@@ -213,7 +215,7 @@ def render(
             failed = sum(not outcome.ok for outcome in done)
             _warn_base_url(config, quiet, failed < len(sources))
         else:
-            cache = None if no_cache else SentenceCache.from_env()
+            cache = None if no_cache else AudioCache.from_env()
             try:
                 with _progress(not quiet) as progress:
                     result = render_article(sources[0], out, profile, config, progress, cache=cache)
@@ -614,9 +616,10 @@ def feed(
 
 
 cache_app = typer.Typer(
-    help="The cache of synthesized sentences that makes re-renders fast.\n\n"
+    help="The cache of synthesized sentences and episodes that makes re-renders fast.\n\n"
     "Example: newsaudio cache info",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(cache_app, name="cache")
 
@@ -629,27 +632,27 @@ def cache_info(debug: DebugOption = False) -> None:
 
     Example: newsaudio cache info
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
 
     with _errors(debug):
-        info = SentenceCache.from_env().info()
+        info = AudioCache.from_env().info()
     typer.echo(f"folder:  {info.folder}")
-    typer.echo(f"entries: {info.entries} sentences")
+    typer.echo(f"entries: {info.entries} (sentences and episodes)")
     typer.echo(f"size:    {info.size_bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB")
 
 
 @cache_app.command("clear")
 def cache_clear(debug: DebugOption = False) -> None:
-    """Remove every cached sentence.
+    """Remove every cached sentence and episode.
 
     Example: newsaudio cache clear
     """
-    from newsaudio.cache import SentenceCache
+    from newsaudio.cache import AudioCache
 
     with _errors(debug):
-        cache = SentenceCache.from_env()
+        cache = AudioCache.from_env()
         removed = cache.clear()
-    typer.echo(f"removed {removed} sentences from {cache.folder}")
+    typer.echo(f"removed {removed} entries from {cache.folder}")
 
 
 if __name__ == "__main__":  # pragma: no cover

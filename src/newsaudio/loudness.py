@@ -224,9 +224,9 @@ def limit_stream(
         yield _limit_window(history, pending, ready, sample_rate, ceiling)
         history = np.concatenate((history, pending[:ready]))[-context:]
         pending = pending[ready:]
-    if len(pending):
-        yield _limit_window(history, np.concatenate((pending, np.zeros(context))), len(pending),
-                            sample_rate, ceiling)  # fmt: skip
+    if len(pending):  # the end: silence follows
+        tail = np.concatenate((pending, np.zeros(context)))
+        yield _limit_window(history, tail, len(pending), sample_rate, ceiling)
 
 
 def _limit_window(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
-from newsaudio.cache import SentenceCache
+from newsaudio.cache import AudioCache
 from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
 from newsaudio.catalog import Catalog
 from newsaudio.config import Config
@@ -95,13 +95,14 @@ def render_article(
     config: Config,
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
-    cache: SentenceCache | None = None,
+    cache: AudioCache | None = None,
     feed: bool = True,
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
-    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized.
-    With ``feed=False`` the feed is left alone: a batch publishes it once, at the end.
+    With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
+    an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
+    feed is left alone: a batch publishes it once, at the end.
     """
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
@@ -125,14 +126,41 @@ def render_article(
         os.close(fd)
         mp3 = Path(name)
         try:
-            mastered = master_mp3(spoken(), profile.pauses.segment_ms, mp3)
-            voice = "; ".join(cast.spoken_by)
+            mastered = _master(spoken(), prepared, cast, cache, mp3)
+            # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
+            voice = "; ".join(cast.spoken_by) or cast.main.label
             with folder_lock(out_dir):
                 return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
+
+
+def _master(
+    segments: Iterator[SegmentAudio],
+    prepared: PreparedScript,
+    cast: Cast,
+    cache: AudioCache | None,
+    mp3: Path,
+) -> MasteredAudio:
+    """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before.
+
+    Only a single-voice cast is kept whole (a role voice's changes are not in the key), and never
+    an episode a fallback voice spoke: the next render should try the chosen voice again.
+    """
+    pause_ms = cast.profile.pauses.segment_ms
+    if cache is None or not cast.single_voice:
+        return master_mp3(segments, pause_ms, mp3)
+    key = cache.episode_key(prepared, cast.profile, cast.main.engine)
+    mastered = cache.get_episode(key, mp3)
+    if mastered is not None:
+        log.info("the mastered MP3 came from the cache: no sentence changed")
+        return mastered
+    mastered = master_mp3(segments, pause_ms, mp3)
+    if not cast.fell_back:
+        cache.put_episode(key, mastered, mp3)
+    return mastered
 
 
 def _publish(

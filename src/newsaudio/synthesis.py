@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsaudio.audio import SegmentAudio, SentenceSpan, resample, to_segment
-from newsaudio.cache import CachedEngine, SentenceCache
+from newsaudio.cache import AudioCache, CachedEngine
 from newsaudio.earcons import earcon_for
 from newsaudio.engines import AudioChunk, Engine, get_engine
 from newsaudio.errors import EngineError
@@ -55,7 +55,7 @@ class _FellBack(Exception):
 class Cast:
     """The voices of one render, built before any audio so a missing voice fails first."""
 
-    def __init__(self, profile: VoiceProfile, cache: SentenceCache | None = None) -> None:
+    def __init__(self, profile: VoiceProfile, cache: AudioCache | None = None) -> None:
         self.profile = profile
         self.cache = cache
         self._engines: dict[str, Engine] = {}  # by profile file: roles sharing a profile share it
@@ -77,6 +77,21 @@ class Cast:
             engine = get_engine(profile)
             self._engines[key] = CachedEngine(engine, profile, self.cache) if self.cache else engine
         return Voice(profile, self._engines[key], fallback)
+
+    @property
+    def main(self) -> Voice:
+        """The profile's own voice (it speaks every role no other profile is given)."""
+        return self.roles["body"] if not self.profile.roles.body else self._voice(self.profile)
+
+    @property
+    def single_voice(self) -> bool:
+        """Whether one engine speaks every role."""
+        return len({id(v.engine) for v in self.roles.values()}) == 1
+
+    @property
+    def fell_back(self) -> bool:
+        """Whether a voice failed in this render and its fallback spoke."""
+        return bool(self._failed)
 
     @property
     def spoken_by(self) -> list[str]:
