@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-import newsaudio.pipeline
+import newsaudio.publish
 from newsaudio.batch import Job, run_cluster
 from newsaudio.config import Config
 from newsaudio.voices import load_voice
@@ -57,8 +57,8 @@ def test_the_feed_is_written_once_and_a_failure_changes_nothing(
     empty = tmp_path / "in" / "empty.txt"
     empty.write_text("")
     calls = []
-    real = newsaudio.pipeline.publish_feed
-    monkeypatch.setattr(newsaudio.pipeline, "publish_feed", lambda *a: calls.append(1) or real(*a))
+    real = newsaudio.publish.publish_feed
+    monkeypatch.setattr(newsaudio.publish, "publish_feed", lambda *a: calls.append(1) or real(*a))
     out = tmp_path / "out"
     result = run_cli("render", articles[0], empty, articles[1], "--out", out, "--jobs", "1")
     assert result.exit_code == 2

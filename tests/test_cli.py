@@ -30,6 +30,7 @@ from .httpserver import local_server, reply
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:
     names = sorted(p.name for p in rendered_sample.iterdir())
     assert names == [
+        "catalog.sqlite",
         "cover.png",
         "feed.xml",
         "index.html",

@@ -15,7 +15,7 @@ from newsaudio.voices import load_voice
 from .conftest import SAMPLE, snapshot
 
 
-@pytest.mark.parametrize("where", ["write_tags", "render_feed"])
+@pytest.mark.parametrize("where", ["write_tags", "stage_feed"])
 def test_interrupted_render_changes_nothing(
     where: str, rendered_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -268,7 +268,7 @@ def _render_batch(
     """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
     batch, the feed written once at the end; a failed article is one line and changes nothing."""
     from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
-    from newsaudio.pipeline import publish_feed
+    from newsaudio.publish import publish_feed
 
     job = Job(out, profile, config, use_cache)
     finished: list[Outcome] = []
@@ -535,6 +535,84 @@ def voices_try(
         target = out or Path(f"{profile.name}-sample.mp3")
         spoken_by = write_sample(profile, target, text, text_options(profile, config))
     typer.echo(f"{target} (spoken by {', '.join(spoken_by)})")
+
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+
+episodes_app = typer.Typer(no_args_is_help=False)
+app.add_typer(episodes_app, name="episodes")
+
+
+@episodes_app.callback(invoke_without_command=True)
+def episodes(
+    ctx: typer.Context, out: OutOption = Path("output"), debug: DebugOption = False
+) -> None:
+    """List the episodes of the output folder, newest first: slug, date, duration, title.
+
+    Example: newsaudio episodes --out output
+    """
+    if ctx.invoked_subcommand:
+        return
+    from newsaudio.catalog import Catalog
+
+    with _errors(debug), Catalog.open(out) as catalog:
+        listed = catalog.episodes()
+    for episode in listed:
+        minutes, seconds = divmod(round(episode.duration_s), 60)
+        typer.echo(
+            f"{episode.slug}\t{episode.pub_date:%Y-%m-%d}\t{minutes}:{seconds:02d}\t{episode.title}"
+        )
+    if not listed:
+        err.print(f"No episodes in {out}.", markup=False)
+
+
+@episodes_app.command("remove")
+def episodes_remove(
+    slug: Annotated[str, typer.Argument(help="The episode's slug, as `newsaudio episodes` lists.")],
+    out: OutOption = Path("output"),
+    config_path: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Delete an episode and its files (MP3, transcripts, chapters) and rewrite the feed.
+
+    Example: newsaudio episodes remove kursk-ar --out output
+    """
+    from newsaudio.config import load_config
+    from newsaudio.publish import remove_episode
+
+    with _errors(debug):
+        episode = remove_episode(out, slug, load_config(config_path))
+    typer.echo(f"removed {episode.slug}: {', '.join(episode.files)}")
+
+
+@app.command()
+def feed(
+    out: OutOption = Path("output"),
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="Rebuild the episode catalog from the MP3s first (when it is missing or damaged).",
+        ),
+    ] = False,
+    config_path: ConfigOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Rewrite the feed of the output folder from its episode catalog.
+
+    Run it after changing [feed] settings; with --rebuild, after the catalog was lost or damaged.
+
+    Example: newsaudio feed --rebuild --out output
+    """
+    from newsaudio.catalog import Catalog
+    from newsaudio.config import load_config
+    from newsaudio.publish import publish_feed
+
+    with _errors(debug):
+        path = publish_feed(out, load_config(config_path), rebuild=rebuild)
+        with Catalog.open(out) as catalog:
+            count = len(catalog.episodes())
+    typer.echo(f"{path} ({count} episodes)")
 
 
 cache_app = typer.Typer(

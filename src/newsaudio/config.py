@@ -39,8 +39,14 @@ class FeedConfig:
     subcategory: str = "Daily News"
     explicit: bool = False
     language: str = "ar"
+    # Only the newest N episodes go into the feed (their files stay); 0 means all of them.
+    max_episodes: int = 0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.max_episodes, int) or self.max_episodes < 0:
+            raise ConfigError(
+                f"feed.max_episodes must be a whole number >= 0, not {self.max_episodes!r}"
+            )
         if not self.base_url.startswith(("http://", "https://")):
             raise ConfigError(f"feed.base_url must be an http(s) URL, not {self.base_url!r}")
         if not self.base_url.endswith("/"):

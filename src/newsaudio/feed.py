@@ -1,13 +1,16 @@
-"""Stage 7: the podcast feed — episodes of an output folder rendered through ``podcast.xml.j2``.
+"""Stage 7: the podcast feed — episodes rendered through ``podcast.xml.j2``.
 
-Each rendered article leaves ``<slug>.episode.json`` beside its MP3: the episode's feed entry. The
-feed lists every such episode of the folder, newest first, so re-rendering an article replaces its
-entry (same slug, same GUID) instead of adding one. Follows Apple Podcasts' RSS requirements and the
-Podcasting 2.0 namespace.
+The episodes come from the folder's catalog (``catalog.py``); each also leaves
+``<slug>.episode.json`` beside its MP3 as a portable backup of its entry. The feed lists them newest
+first, so re-rendering an article replaces its entry (same slug, same GUID) instead of adding one.
+Follows Apple Podcasts' RSS requirements and the Podcasting 2.0 namespace. Every value is cleaned of
+XML-illegal and bidi-override characters as it is rendered, so the feed is well-formed XML 1.0
+whatever an article contains.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import uuid
 from dataclasses import asdict, dataclass
@@ -22,20 +25,34 @@ import jinja2
 from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
 from newsaudio.resources import project_path
+from newsaudio.sanitize import clean_text
 
 FEED_FILE = "feed.xml"
 EPISODE_SUFFIX = ".episode.json"  # beside <slug>.chapters.json, which is not an episode record
 TEMPLATE_FILE = "podcast.xml.j2"
 # Apple counts the 4000 limit of <description> in bytes; Arabic letters take two bytes each.
 DESCRIPTION_MAX_BYTES = 4000
+# What is left of the lead when an episode has so many chapters that the list crowds it out.
+MIN_LEAD_BYTES = 600
 # Podcasting 2.0 <podcast:guid>: UUIDv5 of the feed URL (no scheme, no trailing slash) in this
 # namespace, as the namespace's spec prescribes.
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 
 @dataclass(frozen=True)
+class EpisodeChapter:
+    """A chapter as the feed and the catalog keep it. (``audio.ChapterMark`` has the same
+    shape, but importing ``audio`` loads numpy and the encoder, which listing episodes does not
+    need.)"""
+
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
 class Episode:
-    """One feed item, as stored in ``<slug>.episode.json``."""
+    """One feed item, as stored in the catalog and in ``<slug>.episode.json``."""
 
     slug: str
     guid: str
@@ -56,17 +73,41 @@ class Episode:
     image: str | None = None
     # Which voice profiles spoke (with engine versions): a fallback voice is on record.
     voice: str | None = None
+    # Chapter times, listed in the item's description (apps that read "00:00 title" lines).
+    chapters: tuple[EpisodeChapter, ...] = ()
+    # When this version of the episode was rendered (pub_date stays the article's date).
+    rendered: datetime | None = None
+    # Timed transcripts (WebVTT captions, SRT), when the pipeline wrote them.
+    vtt_file: str | None = None
+    srt_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["pub_date"] = self.pub_date.isoformat()
+        data["rendered"] = self.rendered.isoformat() if self.rendered else None
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Episode:
         data = dict(data)
         data["pub_date"] = as_utc(datetime.fromisoformat(data["pub_date"]))
+        if data.get("rendered"):
+            data["rendered"] = as_utc(datetime.fromisoformat(data["rendered"]))
+        data["chapters"] = tuple(EpisodeChapter(**c) for c in data.get("chapters") or ())
         return cls(**data)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The episode's files in the output folder, the MP3 first, the backup record last."""
+        names = (
+            self.audio_file,
+            self.transcript_file,
+            self.chapters_file,
+            self.vtt_file,
+            self.srt_file,
+            f"{self.slug}{EPISODE_SUFFIX}",
+        )
+        return tuple(n for n in names if n)
 
 
 def as_utc(when: datetime) -> datetime:
@@ -129,6 +170,41 @@ def truncate_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
     return cut.rstrip() + "…"
 
 
+def chapter_time(ms: int, hours: bool) -> str:
+    """A chapter start as podcast apps read it in show notes: MM:SS, or HH:MM:SS in long episodes.
+
+    >>> chapter_time(83_400, hours=False), chapter_time(83_400, hours=True)
+    ('01:23', '00:01:23')
+    """
+    total = ms // 1000
+    if hours:
+        return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def show_notes(episode: Episode) -> tuple[str, list[str]]:
+    """The item's lead text and its ``00:00 title`` chapter lines, together within Apple's
+    4000-byte description limit: the lead is cut first, down to ``MIN_LEAD_BYTES``; then the
+    chapter list loses its last lines.
+    """
+    # Cleaned before measuring: a lone surrogate cannot even be encoded to count its bytes.
+    description = clean_text(episode.description)
+    hours = episode.duration_s >= 3600
+    lines = [f"{chapter_time(c.start_ms, hours)} {clean_text(c.title)}" for c in episode.chapters]
+    if not lines:
+        return truncate_bytes(description), []
+    budget = DESCRIPTION_MAX_BYTES - len(b"\n\n") - len("\n".join(lines).encode())
+    lead = truncate_bytes(description, max(budget, MIN_LEAD_BYTES))
+    room = DESCRIPTION_MAX_BYTES - len(lead.encode()) - len(b"\n\n")
+    kept: list[str] = []
+    for line in lines:
+        room -= len(line.encode()) + (1 if kept else 0)
+        if room < 0:
+            break
+        kept.append(line)
+    return lead, kept
+
+
 def itunes_duration(seconds: float) -> str:
     """HH:MM:SS, as Apple recommends.
 
@@ -144,8 +220,48 @@ def rfc2822(when: datetime) -> str:
     return format_datetime(as_utc(when), usegmt=True)
 
 
+def _xml_safe(value: object) -> object:
+    """Jinja's finalize hook: every rendered string loses XML-illegal and bidi-override characters
+    (U+202E would reverse a title on screen; a NUL would make the whole feed unreadable)."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _item_html(lead: str, lines: list[str]) -> str:
+    """``content:encoded``: the show notes as HTML, so apps that render HTML keep one chapter a
+    line. Plain text here; the template's autoescape makes it XML text once more."""
+    paragraphs = [f"<p>{html.escape(lead)}</p>"]
+    if lines:
+        paragraphs.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    return "".join(paragraphs)
+
+
+def newest_first(episodes: list[Episode]) -> list[Episode]:
+    return sorted(episodes, key=lambda e: (e.pub_date, e.slug), reverse=True)
+
+
+def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
+    """What the template needs of one episode beyond its fields: URLs, dates, show notes."""
+
+    def url(name: str | None) -> str | None:
+        return config.base_url + quote(name) if name else None
+
+    lead, lines = show_notes(episode)
+    return {
+        "episode": episode,
+        "description": "\n\n".join([lead, "\n".join(lines)]) if lines else lead,
+        "content": _item_html(lead, lines),
+        "enclosure_url": url(episode.audio_file),
+        "transcript_url": url(episode.transcript_file),
+        "chapters_url": url(episode.chapters_file),
+        "vtt_url": url(episode.vtt_file),
+        "srt_url": url(episode.srt_file),
+        "pub_date": rfc2822(episode.pub_date),
+        "duration": itunes_duration(episode.duration_s),
+    }
+
+
 def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | None = None) -> str:
-    """The feed XML for ``episodes`` (sorted newest first here)."""
+    """The feed XML for ``episodes``: sorted newest first, the newest ``max_episodes`` if set."""
     template = template or project_path(TEMPLATE_FILE)
     # select_autoescape() looks only at the last extension (.j2), so turn escaping on explicitly.
     env = jinja2.Environment(
@@ -153,20 +269,12 @@ def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | No
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_xml_safe,
     )
-    ordered = sorted(episodes, key=lambda e: (e.pub_date, e.slug), reverse=True)
-    items = [
-        {
-            "episode": e,
-            "description": truncate_bytes(e.description),
-            "enclosure_url": config.base_url + quote(e.audio_file),
-            "transcript_url": config.base_url + quote(e.transcript_file),
-            "chapters_url": config.base_url + quote(e.chapters_file) if e.chapters_file else None,
-            "pub_date": rfc2822(e.pub_date),
-            "duration": itunes_duration(e.duration_s),
-        }
-        for e in ordered
-    ]
+    ordered = newest_first(episodes)
+    if config.max_episodes:
+        ordered = ordered[: config.max_episodes]
+    items = [_item(e, config) for e in ordered]
     try:
         return env.get_template(template.name).render(
             channel=config,

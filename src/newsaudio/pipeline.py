@@ -20,22 +20,22 @@ from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
 from newsaudio.cache import AudioCache
 from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
+from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.feed import (
     FEED_FILE,
     Episode,
+    EpisodeChapter,
     as_utc,
     episode_guid,
     episode_json,
     episode_path,
-    load_episodes,
-    render_feed,
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import atomic_path, folder_lock
-from newsaudio.page import PAGE_FILE, EpisodeMedia, render_page
-from newsaudio.resources import data_bytes
+from newsaudio.page import EpisodeMedia
+from newsaudio.publish import stage_feed
 from newsaudio.script import build_script
 from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
@@ -47,7 +47,6 @@ from newsaudio.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
 
-COVER_FILE = "cover.png"
 # Called as (step, done, total, label): step is "text", "speech" or "audio".
 ProgressCallback = Callable[[str, int, int, str], None]
 
@@ -174,140 +173,90 @@ def _publish(
     voice: str,
     feed: bool,
 ) -> RenderResult:
-    """Write the episode's files (and with ``feed`` the updated feed), all renamed into place
-    together: a failure anywhere leaves the folder as it was."""
-    slug, previous = episode_slot(out_dir, article)
-    audio_path = out_dir / f"{slug}.mp3"
-    transcript_path = out_dir / f"{slug}.txt"
-    chapters_path = out_dir / f"{slug}.chapters.json"
-    record_path = episode_path(out_dir, slug)
+    """Put the episode's files in place, record it in the catalog and (with ``feed``) rewrite the
+    feed, all in one catalog transaction: another render into the folder waits, so it can neither
+    take the same slug nor write a feed without this episode. A failure before the commit leaves
+    the catalog and the folder as they were (a kill while renaming: see catalog.py)."""
     transcript = format_transcript(prepared)
-    pub_date = _pub_date(article, previous)
     source = article.meta.source or config.feed.author
+    with Catalog.open(out_dir) as catalog, catalog.transaction():
+        slug, previous = catalog.reserve_slot(article.slug, article.identity)
+        audio_path = out_dir / f"{slug}.mp3"
+        transcript_path = out_dir / f"{slug}.txt"
+        chapters_path = out_dir / f"{slug}.chapters.json"
+        pub_date = _pub_date(article, previous)
+        guid = previous.guid if previous else episode_guid(slug, article.meta.url)
+        with contextlib.ExitStack() as stack:
+            # Each atomic_path renames on exit, and only if nothing failed; ExitStack exits in
+            # reverse order, so the side files go first, then the MP3 (an MP3 in place means its
+            # side files are too), then the feed (entered first).
+            published = stack.enter_context(contextlib.ExitStack())
+            audio_tmp = stack.enter_context(atomic_path(audio_path))
+            record_tmp = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
+            transcript_tmp = stack.enter_context(atomic_path(transcript_path))
+            chapters_tmp = stack.enter_context(atomic_path(chapters_path))
+            vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
+            srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
 
-    with contextlib.ExitStack() as stack:
-        # Each atomic_path renames on exit; ExitStack exits in reverse order, so the feed and the
-        # record (entered first) are replaced last, after the files they point to.
-        feed_tmp = stack.enter_context(atomic_path(out_dir / FEED_FILE)) if feed else None
-        page_tmp = stack.enter_context(atomic_path(out_dir / PAGE_FILE)) if feed else None
-        record_tmp = stack.enter_context(atomic_path(record_path))
-        transcript_tmp = stack.enter_context(atomic_path(transcript_path))
-        chapters_tmp = stack.enter_context(atomic_path(chapters_path))
-        vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
-        srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
-        audio_tmp = stack.enter_context(atomic_path(audio_path))
-
-        os.replace(mp3, audio_tmp)
-        # Players measure the MP3 stream (encoder delay and padding included): the last chapter
-        # ends where they think the file ends.
-        duration_ms = mp3_duration_ms(audio_tmp)
-        last = mastered.chapters[-1]
-        chapters = (
-            *mastered.chapters[:-1],
-            replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
-        )
-        write_tags(
-            audio_tmp,
-            EpisodeTags(
+            os.replace(mp3, audio_tmp)
+            # Players measure the MP3 stream (encoder delay and padding included): the last
+            # chapter ends where they think the file ends.
+            duration_ms = mp3_duration_ms(audio_tmp)
+            last = mastered.chapters[-1]
+            chapters = (
+                *mastered.chapters[:-1],
+                replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
+            )
+            write_tags(
+                audio_tmp,
+                EpisodeTags(
+                    title=article.headline,
+                    artist=source,
+                    album=config.feed.title,
+                    date=pub_date,
+                    transcript=transcript,
+                    chapters=chapters,
+                    description=_description(article),
+                    url=article.meta.url,
+                    voice=voice,
+                    guid=guid,
+                ),
+            )
+            episode = Episode(
+                slug=slug,
+                guid=guid,
                 title=article.headline,
-                artist=source,
-                album=config.feed.title,
-                date=pub_date,
-                transcript=transcript,
-                chapters=chapters,
                 description=_description(article),
-                url=article.meta.url,
+                audio_file=audio_path.name,
+                audio_bytes=audio_tmp.stat().st_size,
+                duration_s=duration_ms / 1000,
+                pub_date=pub_date,
+                transcript_file=transcript_path.name,
+                chapters_file=chapters_path.name,
+                source_url=article.meta.url,
+                author=article.meta.author or source,
+                identity=article.identity,
+                image=article.meta.image,
                 voice=voice,
-            ),
-        )
-        episode = Episode(
-            slug=slug,
-            guid=previous.guid if previous else episode_guid(slug, article.meta.url),
-            title=article.headline,
-            description=_description(article),
-            audio_file=audio_path.name,
-            audio_bytes=audio_tmp.stat().st_size,
-            duration_s=duration_ms / 1000,
-            pub_date=pub_date,
-            transcript_file=transcript_path.name,
-            chapters_file=chapters_path.name,
-            source_url=article.meta.url,
-            author=article.meta.author or source,
-            identity=article.identity,
-            image=article.meta.image,
-            voice=voice,
-        )
-        # Captions and chapters come from the same sample counts (one timing source).
-        cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
-        transcript_tmp.write_text(transcript, encoding="utf-8")
-        chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
-        vtt_tmp.write_text(format_vtt(cues), encoding="utf-8")
-        srt_tmp.write_text(format_srt(cues), encoding="utf-8")
-        record_tmp.write_text(episode_json(episode), encoding="utf-8")
-        if feed_tmp is not None and page_tmp is not None:
-            others = [e for e in load_episodes(out_dir) if e.slug != slug]
-            # The new episode's side files still have temporary names: hand the page its media.
-            media = {slug: EpisodeMedia(chapters, tuple(cues))}
-            _write_feed(feed_tmp, page_tmp, out_dir, [*others, episode], config, stack, media)
+                chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in chapters),
+                rendered=datetime.now(timezone.utc).replace(microsecond=0),
+                vtt_file=f"{slug}{VTT_SUFFIX}",
+                srt_file=f"{slug}{SRT_SUFFIX}",
+            )
+            # Captions and chapters come from the same sample counts (one timing source).
+            cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
+            transcript_tmp.write_text(transcript, encoding="utf-8")
+            chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
+            vtt_tmp.write_text(format_vtt(cues), encoding="utf-8")
+            srt_tmp.write_text(format_srt(cues), encoding="utf-8")
+            record_tmp.write_text(episode_json(episode), encoding="utf-8")
+            catalog.upsert(episode, audio_tmp)
+            if feed:
+                # The new episode's side files still have temporary names: hand the page its media.
+                media = {slug: EpisodeMedia(chapters, tuple(cues))}
+                stage_feed(catalog, config, published, media)
     log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
     return RenderResult(episode, audio_path, transcript_path, out_dir / FEED_FILE, len(chapters))
-
-
-def publish_feed(out_dir: Path, config: Config) -> Path:
-    """Write the feed and the listening page of every episode in ``out_dir`` (and the default
-    cover art the feed points to).
-    A render does this after its episode is in place; a batch once, after all of them."""
-    feed_path = out_dir / FEED_FILE
-    try:
-        with folder_lock(out_dir), contextlib.ExitStack() as stack:
-            feed_tmp = stack.enter_context(atomic_path(feed_path))
-            page_tmp = stack.enter_context(atomic_path(out_dir / PAGE_FILE))
-            _write_feed(feed_tmp, page_tmp, out_dir, load_episodes(out_dir), config, stack)
-    except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the feed ({exc.strerror or exc})") from exc
-    return feed_path
-
-
-def _write_feed(
-    feed_tmp: Path,
-    page_tmp: Path,
-    out_dir: Path,
-    episodes: list[Episode],
-    config: Config,
-    stack: contextlib.ExitStack,
-    media: dict[str, EpisodeMedia] | None = None,
-) -> None:
-    """The feed and the listening page, from the same episodes."""
-    feed_tmp.write_text(render_feed(episodes, config.feed), encoding="utf-8")
-    page_tmp.write_text(render_page(episodes, config.feed, out_dir, media), encoding="utf-8")
-    cover_path = out_dir / COVER_FILE
-    if not config.feed.image and not cover_path.exists():
-        # The feed's itunes:image points here by default; apps reject feeds without art.
-        stack.enter_context(atomic_path(cover_path)).write_bytes(data_bytes(COVER_FILE))
-
-
-def episode_slot(out_dir: Path, article: Article) -> tuple[str, Episode | None]:
-    """The slug for ``article`` in ``out_dir`` and the episode it replaces, if any.
-
-    The same article (same identity) keeps its slug, so a re-render replaces its files and feed
-    entry. A different article whose name gives the same slug gets the next free one (``name-2``,
-    ``name-3``…), so two articles never overwrite each other's files. Records from before
-    identities were kept count as the same article, as they did then.
-    """
-    base = article.slug
-    records = {e.slug: e for e in load_episodes(out_dir)} if out_dir.is_dir() else {}
-    for episode in records.values():
-        if episode.identity == article.identity:
-            return episode.slug, episode
-    slug, n = base, 1
-    while True:
-        taken = records.get(slug)
-        if taken is None and not (out_dir / f"{slug}.mp3").exists():
-            return slug, None
-        if taken is not None and taken.identity is None:
-            return slug, taken
-        n += 1
-        slug = f"{base}-{n}"
 
 
 def _pub_date(article: Article, previous: Episode | None) -> datetime:

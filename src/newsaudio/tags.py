@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from mutagen.id3 import (
     TLAN,
     TPE1,
     TPUB,
+    TXXX,
     USLT,
     WOAS,
     CTOCFlags,
@@ -47,6 +48,7 @@ from newsaudio.errors import TagError
 ID3_VERSION = 3
 LANGUAGE = "ara"  # ISO 639-2, as ID3 language fields require
 TOC_TITLE = "الفصول"
+GUID_DESC = "GUID"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class EpisodeTags:
     voice: str = ""
     genre: str = "Podcast"
     encoder: str = "newsaudio"
+    # The feed item's GUID (TXXX:GUID), so a catalog rebuilt from the MP3s keeps every GUID.
+    guid: str = ""
 
 
 def mp3_duration_ms(path: Path) -> int:
@@ -98,6 +102,8 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
         id3.add(WOAS(url=tags.url))
     if tags.voice:
         id3.add(COMM(encoding=1, lang=LANGUAGE, desc="voice", text=[tags.voice]))
+    if tags.guid:
+        id3.add(TXXX(encoding=1, desc=GUID_DESC, text=[tags.guid]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
     ids = [f"chp{i:02d}" for i in range(1, len(tags.chapters) + 1)]
     id3.add(
@@ -124,6 +130,49 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
         id3.save(path, v1=0, v2_version=ID3_VERSION)
     except MutagenError as exc:
         raise TagError(f"{path}: cannot write ID3 tag ({exc})") from exc
+
+
+def read_tags(path: Path) -> EpisodeTags:
+    """The tag :func:`write_tags` wrote, read back (to rebuild a lost catalog from the MP3s).
+
+    Frames another tagger left out read as empty; the date is the day TDRC holds, at 00:00 UTC.
+    """
+    try:
+        id3 = ID3(path)
+    except MutagenError as exc:
+        raise TagError(f"{path}: cannot read ID3 tag ({exc})") from exc
+
+    def text(frame_id: str) -> str:
+        frame = id3.get(frame_id)
+        return str(frame.text[0]) if frame is not None and frame.text else ""
+
+    comments = {c.desc: str(c.text[0]) for c in id3.getall("COMM") if c.text}
+    lyrics = id3.getall("USLT")
+    try:
+        date = datetime.strptime(text("TDRC")[:10], "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError as exc:
+        raise TagError(f"{path}: no recording date (TDRC) in the ID3 tag") from exc
+    chapters = sorted(id3.getall("CHAP"), key=lambda c: c.start_time)
+    return EpisodeTags(
+        title=text("TIT2"),
+        artist=text("TPE1"),
+        album=text("TALB"),
+        date=date,
+        transcript=str(lyrics[0].text) if lyrics else "",
+        chapters=tuple(
+            ChapterMark(
+                str(c.sub_frames["TIT2"].text[0]) if "TIT2" in c.sub_frames else "",
+                c.start_time,
+                c.end_time,
+            )
+            for c in chapters
+        ),
+        description=text("TDES"),
+        url=comments.get("") or None,
+        voice=comments.get("voice", ""),
+        encoder=text("TENC"),
+        guid=text(f"TXXX:{GUID_DESC}"),
+    )
 
 
 class _ChapteredID3(ID3):
