@@ -289,12 +289,14 @@ def _render_batch(
             else:
                 run_local(sources, job, jobs or default_jobs(), on_done)
         except KeyboardInterrupt:
-            # What finished is in place: publish it, then stop. Unfinished articles wrote nothing.
-            if any(o.ok for o in finished):
+            # What finished is in place — also an episode whose worker was stopped between
+            # placing it and reporting it: publish them all, then stop. Unfinished articles wrote
+            # nothing.
+            if out.is_dir():
                 publish_feed(out, config)
             err.print(
-                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles rendered "
-                "and in the feed; the unfinished ones left nothing behind."
+                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles reported "
+                "done; every finished episode is in the feed, the unfinished ones left nothing."
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
     if any(o.ok for o in finished):
