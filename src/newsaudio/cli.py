@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from newsaudio import __version__
@@ -117,8 +116,8 @@ def _errors(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Interrupted; the output folder is unchanged.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except (typer.Exit, typer.Abort, click.ClickException):
-        raise  # click's own exits and usage errors: not bugs
+    except (typer.Exit, typer.Abort, typer.BadParameter):
+        raise  # the command line's own exits and usage errors: not bugs
     except Exception as exc:  # a bug: still one line, never a traceback without --debug
         if debug:
             raise
