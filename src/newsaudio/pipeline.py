@@ -33,7 +33,7 @@ from newsaudio.feed import (
     episode_path,
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
-from newsaudio.files import atomic_path, folder_lock
+from newsaudio.files import atomic_path
 from newsaudio.page import EpisodeMedia
 from newsaudio.publish import stage_feed
 from newsaudio.script import build_script
@@ -129,8 +129,7 @@ def render_article(
             mastered = _master(spoken(), prepared, cast, cache, mp3)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            with folder_lock(out_dir):
-                return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
+            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
