@@ -30,6 +30,6 @@ encoder.set_bit_rate(96)
 encoder.set_in_sample_rate(rate)
 encoder.set_out_sample_rate(rate if "--native" in sys.argv else 44100)
 encoder.set_channels(1)
-encoder.set_quality(2)
+encoder.set_quality(3)
 with open(sys.argv[2], "wb") as out:
     out.write(encoder.encode(bytes(pcm)) + encoder.flush())

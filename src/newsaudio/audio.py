@@ -358,7 +358,9 @@ def write_mp3(chunks: Iterable[FloatArray], path: Path) -> int:
         encoder.set_bit_rate(BITRATE_KBPS)
         encoder.set_in_sample_rate(SAMPLE_RATE)
         encoder.set_channels(1)
-        encoder.set_quality(2)  # LAME -q2: near-best quality, still fast for speech
+        # LAME -q3 (its default): the same error as -q2 on our speech (25.3 vs 25.2 dB SNR,
+        # measured on the sample) in 60 % of the time; the encoder was half of a render.
+        encoder.set_quality(3)
         total = 0
         with path.open("wb") as out:
             for chunk in chunks:
