@@ -160,3 +160,22 @@ def test_cli_cache_info_clear_and_no_cache(tmp_path: Path, monkeypatch: pytest.M
     cleared = run_cli("cache", "clear")
     assert cleared.exit_code == 0 and "removed" in cleared.output
     assert "entries: 0 " in run_cli("cache", "info").output
+
+
+def test_rerender_reuses_the_prepared_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Diacritizing is most of a warm re-render: an unchanged script is prepared once."""
+    from newsaudio import pipeline
+
+    calls = []
+    real = pipeline.prepare_script
+    monkeypatch.setattr(pipeline, "prepare_script", lambda *a: calls.append(1) or real(*a))
+    cache = AudioCache(tmp_path / "cache", 10**9)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    article = tmp_path / "short.txt"
+    article.write_text("\n".join(lines[2:11]), encoding="utf-8")
+    for _ in range(2):
+        render_article(article, tmp_path / "out", load_voice(), Config(), cache=cache)
+    assert calls == [1]
+    article.write_text("\n".join(lines[2:9]), encoding="utf-8")  # the script changed
+    render_article(article, tmp_path / "out", load_voice(), Config(), cache=cache)
+    assert calls == [1, 1]

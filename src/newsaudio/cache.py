@@ -39,7 +39,8 @@ from newsaudio.files import atomic_path
 from newsaudio.voices import VoiceProfile
 
 if TYPE_CHECKING:
-    from newsaudio.textprep import PreparedScript
+    from newsaudio.script import Script
+    from newsaudio.textprep import PreparedScript, TextOptions
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ _HEADER = struct.Struct("<4sI")
 _SUFFIX = ".pcm"
 _EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
 _EPISODE_SUFFIX = ".episode"
+_PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
 _NOT_SOUND = ("name", "description", "pauses")
@@ -135,6 +137,69 @@ class AudioCache:
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
+    @staticmethod
+    def prepared_key(script: Script, options: TextOptions) -> str:
+        """The content key of ``script`` prepared with ``options``: its segments, the case-ending
+        policy, every lexicon entry, and the text-preparation code, data and model."""
+        identity = {
+            "segments": [[s.kind, s.title, list(s.blocks)] for s in script.segments],
+            "case_endings": options.case_endings,
+            "lexicon": [
+                sorted(options.lexicon.arabic.items()),
+                sorted(options.lexicon.latin.items()),
+            ],
+            "text": _text_version(),
+        }
+        return hashlib.sha256(_canonical(identity)).hexdigest()
+
+    def get_prepared(self, key: str, script: Script) -> PreparedScript | None:
+        """``script``'s prepared segments stored under ``key``, or None."""
+        from newsaudio.textprep import PreparedScript, PreparedSegment
+        from newsaudio.textprep.trace import Change
+
+        path = self._path(key, _PREPARED_SUFFIX)
+        try:
+            rows = json.loads(path.read_text(encoding="utf-8"))
+            segments = tuple(
+                PreparedSegment(
+                    row["kind"],
+                    row["title"],
+                    tuple(tuple(block) for block in row["blocks"]),
+                    tuple(Change(*change) for change in row["changes"]),
+                    tuple(tuple(block) for block in row["written"]),
+                )
+                for row in rows
+            )
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("audio cache: %s cannot be used (%s); preparing again", path, exc)
+            path.unlink(missing_ok=True)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)
+        return PreparedScript(script, segments)
+
+    def put_prepared(self, key: str, prepared: PreparedScript) -> None:
+        """Keep ``prepared``'s segments under ``key``; a failure is only logged."""
+        rows = [
+            {
+                "kind": s.kind,
+                "title": s.title,
+                "blocks": s.blocks,
+                "changes": [[c.rule, c.before, c.after] for c in s.changes],
+                "written": s.written,
+            }
+            for s in prepared.segments
+        ]
+        data = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        try:
+            with atomic_path(self._path(key, _PREPARED_SUFFIX)) as tmp:
+                tmp.write_bytes(data)
+            self._added(len(data))
+        except OSError as exc:
+            log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
+
     def episode_key(self, prepared: PreparedScript, profile: VoiceProfile, engine: Engine) -> str:
         """The content key of ``prepared`` spoken by ``engine`` and mastered."""
         segments = [
@@ -211,7 +276,7 @@ class AudioCache:
         """(modification time, size, path) of every entry."""
         entries = []
         for path in self.folder.glob("*/*"):
-            if path.suffix not in (_SUFFIX, _EPISODE_SUFFIX):
+            if path.suffix not in (_SUFFIX, _EPISODE_SUFFIX, Path(_PREPARED_SUFFIX).suffix):
                 continue  # a write in progress
             try:
                 stat = path.stat()
@@ -259,6 +324,17 @@ def _mastering_version() -> str:
     digest = hashlib.sha256(metadata.version("lameenc").encode())
     for module in (synthesis, audio, loudness):
         digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def _text_version() -> str:
+    """What decides a script's prepared text besides the script: the text-preparation code and
+    language data, and the diacritization model's package."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(metadata.version("text2tashkeel").encode())
+    for path in sorted([*(package / "textprep").glob("*.py"), *(package / "data").iterdir()]):
+        digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 

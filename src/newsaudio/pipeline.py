@@ -37,7 +37,7 @@ from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import atomic_path
 from newsaudio.page import EpisodeMedia
 from newsaudio.publish import stage_feed
-from newsaudio.script import build_script
+from newsaudio.script import Script, build_script
 from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
@@ -109,7 +109,7 @@ def render_article(
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)
     report("text", 0, 1, article.headline)
-    prepared = prepare_script(build_script(article), text_options(profile, config), diacritizer)
+    prepared = _prepare(build_script(article), text_options(profile, config), diacritizer, cache)
     report("text", 1, 1, article.headline)
 
     total = len(prepared.segments)
@@ -135,6 +135,24 @@ def render_article(
             mp3.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
+
+
+def _prepare(
+    script: Script,
+    options: TextOptions,
+    diacritizer: Diacritizer | None,
+    cache: AudioCache | None,
+) -> PreparedScript:
+    """The script's prepared text; from the cache when the same script was prepared before with
+    the same options, code and model (diacritizing is most of a warm re-render's time)."""
+    if cache is None:
+        return prepare_script(script, options, diacritizer)
+    key = cache.prepared_key(script, options)
+    prepared = cache.get_prepared(key, script)
+    if prepared is None:
+        prepared = prepare_script(script, options, diacritizer)
+        cache.put_prepared(key, prepared)
+    return prepared
 
 
 def _master(

@@ -70,9 +70,7 @@ def project_path(name: str) -> Path:
     raise ConfigError(f"cannot find {name!r} in {Path.cwd()} or in the installed package")
 
 
-def template_environment(
-    template: Path, finalize: Any | None = None
-) -> jinja2.Environment:
+def template_environment(template: Path, finalize: Any | None = None) -> jinja2.Environment:
     """The Jinja2 environment for a project template (the feed, the listening page): values
     autoescaped, undefined names an error, ``finalize`` applied to every printed value."""
     import jinja2  # only the commands that write the feed or the page need it
