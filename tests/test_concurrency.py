@@ -29,7 +29,7 @@ VOICE = "ar-espeak-screenreader"
 ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "3"))
 KILL_AT = Path(__file__).with_name("kill_at.py")
 # A render's renames, in order: the MP3 to its temporary name (the first), the side files
-# (captions, chapters, transcript, record), the MP3 into place, the page, the feed; then the
+# (captions, chapters, transcript), the MP3 into place, its record, the page, the feed; then the
 # catalog commits. Killing at these reaches every distinct state of the folder.
 KILL_POINTS = ["before:1", "after:next.srt", "after:next.mp3", "after:feed.xml"]
 # And at moments in between (start-up, text preparation, synthesis), in seconds after the start.

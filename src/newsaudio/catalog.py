@@ -37,9 +37,11 @@ from newsaudio.feed import (
     EpisodeChapter,
     as_utc,
     episode_guid,
+    episode_json,
     newest_first,
     read_episode,
 )
+from newsaudio.files import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +242,11 @@ class Catalog:
             if episode is not None:
                 log.info("%s: recorded in the catalog from the folder", name)
                 self.upsert(episode)
+                if _matching_record(path) is None:
+                    # The MP3 is in place without its record (lost, or a render was killed
+                    # between the two renames): write the backup again.
+                    with atomic_path(path.with_name(f"{episode.slug}{EPISODE_SUFFIX}")) as tmp:
+                        tmp.write_text(episode_json(episode), encoding="utf-8")
             elif known:
                 self._db.execute("DELETE FROM episodes WHERE slug = ?", (known[0],))
 
@@ -249,14 +256,12 @@ def episode_from_files(mp3: Path) -> Episode | None:
     else its ID3 tags. None for MP3s newsaudio did not write, or cannot read."""
     stat = mp3.stat()
     slug = mp3.stem
-    record_path = mp3.with_name(f"{slug}{EPISODE_SUFFIX}")
     rendered = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(microsecond=0)
-    with contextlib.suppress(OSError, FeedError):
-        record = read_episode(record_path)
-        if record.audio_file == mp3.name and record.audio_bytes == stat.st_size:
-            # Records from before the catalog lack the chapters; their JSON chapters have them.
-            chapters = record.chapters or _json_chapters(mp3.parent, record.chapters_file)
-            return replace(record, rendered=record.rendered or rendered, chapters=chapters)
+    record = _matching_record(mp3)
+    if record is not None:
+        # Records from before the catalog lack the chapters; their JSON chapters have them.
+        chapters = record.chapters or _json_chapters(mp3.parent, record.chapters_file)
+        return replace(record, rendered=record.rendered or rendered, chapters=chapters)
     from newsaudio.tags import mp3_duration_ms, read_tags
 
     try:
@@ -293,6 +298,16 @@ def episode_from_files(mp3: Path) -> Episode | None:
         vtt_file=beside(".vtt"),
         srt_file=beside(".srt"),
     )
+
+
+def _matching_record(mp3: Path) -> Episode | None:
+    """The MP3's ``.episode.json`` record, if it is readable and describes this very file."""
+    try:
+        record = read_episode(mp3.with_name(f"{mp3.stem}{EPISODE_SUFFIX}"))
+        size = mp3.stat().st_size
+    except (OSError, FeedError):
+        return None
+    return record if record.audio_file == mp3.name and record.audio_bytes == size else None
 
 
 def _json_chapters(folder: Path, name: str | None) -> tuple[EpisodeChapter, ...]:
