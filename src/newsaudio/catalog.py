@@ -331,6 +331,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode = WAL")
+        # Safe against a killed process, not a power cut; the folder's files are the truth the
+        # catalog is reconciled with anyway, and publishing stays quick.
+        db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise damaged(path, exc) from exc
     return db

@@ -290,7 +290,8 @@ def _render_batch(
                 run_local(sources, job, jobs or default_jobs(), on_done)
         except KeyboardInterrupt:
             # What finished is in place: publish it, then stop. Unfinished articles wrote nothing.
-            if any(o.ok for o in finished):
+            # An episode whose outcome had not reached us yet is in the catalog all the same.
+            if any(o.ok for o in finished) or any(out.glob("*.mp3")):
                 publish_feed(out, config)
             err.print(
                 f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles rendered "
