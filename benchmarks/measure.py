@@ -18,6 +18,7 @@ SAMPLE = ROOT / "examples" / "kursk-ar.txt"
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu_seconds: float  # user + system: steadier than wall time on a busy machine
     peak_mb: float
     stderr: str
 
@@ -37,4 +38,5 @@ def run(command: Sequence[str | os.PathLike[str]], env: dict[str, str] | None = 
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise SystemExit(f"{command[0]} failed ({child.returncode}):\n{stderr}")
-    return Run(seconds, usage.ru_maxrss / 1024, stderr)  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, stderr)  # ru_maxrss is in KiB on Linux

@@ -20,8 +20,13 @@ from pathlib import Path
 from measure import NEWSAUDIO, PYTHON, ROOT, SAMPLE, Run, run
 
 
-def median(runs: list[Run]) -> tuple[float, float]:
-    return statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs)
+def median(runs: list[Run]) -> tuple[float, float, float]:
+    """Median wall and CPU seconds, highest peak RSS."""
+    return (
+        statistics.median(r.seconds for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+        max(r.peak_mb for r in runs),
+    )
 
 
 def main() -> None:
@@ -34,16 +39,26 @@ def main() -> None:
         bare_cmd = [PYTHON, ROOT / "benchmarks" / "bare_espeak.py", args.article, out / "bare.mp3"]
         ours_cmd = [NEWSAUDIO, "render", args.article, "--out", out, "--quiet", "--no-cache"]
         bare = [run(bare_cmd) for _ in range(args.repeat)]
+        native = [run([*bare_cmd, "--native"]) for _ in range(args.repeat)]
         ours = [run(ours_cmd) for _ in range(args.repeat)]
         quick = {
             " ".join(cmd): statistics.median(run([NEWSAUDIO, *cmd]).seconds for _ in range(10))
             for cmd in (["--help"], ["--version"], ["voices"])
         }
-    (b, b_mb), (o, o_mb) = median(bare), median(ours)
+    (b, b_cpu, b_mb), (n, n_cpu, n_mb), (o, o_cpu, o_mb) = map(median, (bare, native, ours))
     print(f"article: {args.article} (median of {args.repeat} fresh processes each)")
-    print(f"bare eSpeak NG + LAME:  {b:5.2f} s  peak RSS {b_mb:4.0f} MB")
-    print(f"newsaudio render:       {o:5.2f} s  peak RSS {o_mb:4.0f} MB (goal <= 300)")
-    print(f"ratio: {o / b:.2f} (goal <= 2.5)")
+    rows = [
+        ("bare eSpeak NG + LAME, 44.1 kHz (our format)", b, b_cpu, b_mb),
+        ("bare eSpeak NG + LAME, 22.05 kHz (eSpeak's)", n, n_cpu, n_mb),
+        ("newsaudio render", o, o_cpu, o_mb),
+    ]
+    for label, wall, cpu, mb in rows:
+        print(f"{label:45} {wall:5.2f} s  (CPU {cpu:5.2f} s)  {mb:3.0f} MB")
+    print(f"peak RSS: {o_mb:.0f} MB (goal <= 300)")
+    print(
+        f"ratio: {o / b:.2f} against the 44.1 kHz baseline, {o / n:.2f} against 22.05 kHz"
+        f" (goal <= 2.5); CPU time {o_cpu / b_cpu:.2f} and {o_cpu / n_cpu:.2f}"
+    )
     for name, seconds in quick.items():
         print(f"newsaudio {name}: {seconds:.2f} s (median of 10; goal < 0.3)")
 

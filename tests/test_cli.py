@@ -24,7 +24,7 @@ from newsaudio.cli import app
 from newsaudio.textprep.diacritize import strip_marks
 
 from .conftest import BRIEF, SAMPLE, run_cli, snapshot
-from .httpserver import local_server, reply
+from .local_server import local_server, reply
 
 
 def test_render_writes_mp3_transcript_feed(rendered_sample: Path) -> None:

@@ -1,4 +1,4 @@
-"""Fetching article URLs, against a real HTTP server on 127.0.0.1 (tests/httpserver.py)."""
+"""Fetching article URLs, against a real HTTP server on 127.0.0.1 (tests/local_server.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,7 +24,7 @@ from newsaudio.fetch import (
     url_scheme_problem,
 )
 
-from .httpserver import LocalServer, in_turn, local_server, reply
+from .local_server import Handler, LocalServer, in_turn, local_server, reply
 
 HEADLINE = "بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك"
 PAGE = f"<!doctype html><html><head><title>{HEADLINE}</title></head><body><p>{HEADLINE}</p>"
@@ -71,7 +70,7 @@ def test_fetches_html_page(server: LocalServer) -> None:
 
 def test_user_agent_names_newsaudio(server: LocalServer) -> None:
     fetch(serve_page(server), FAST)
-    assert server.headers_seen["/page"]["User-Agent"].startswith("newsaudio/")
+    assert server.requests[-1].headers["User-Agent"].startswith("newsaudio/")
 
 
 def test_arabic_url_path_is_percent_encoded(server: LocalServer) -> None:
@@ -85,7 +84,7 @@ def test_gzip_page(server: LocalServer) -> None:
     headers = {**HTML, "Content-Encoding": "gzip"}
     server.routes["/gz"] = reply(200, gzip.compress(PAGE.encode()), headers)
     assert fetch(server.url("/gz"), FAST).text == PAGE
-    assert "gzip" in server.headers_seen["/gz"]["Accept-Encoding"]
+    assert "gzip" in server.requests[-1].headers["Accept-Encoding"]
 
 
 @pytest.mark.parametrize("ctype", ["text/plain", "application/xhtml+xml", "text/markdown"])
@@ -190,7 +189,7 @@ def test_long_retry_after_is_an_error(server: LocalServer, sleeps: list[float]) 
 
 
 def test_slow_server_times_out(server: LocalServer) -> None:
-    def slow(handler: BaseHTTPRequestHandler) -> None:
+    def slow(handler: Handler) -> None:
         time.sleep(1.0)
         reply(200, PAGE.encode(), HTML)(handler)
 
@@ -201,7 +200,7 @@ def test_slow_server_times_out(server: LocalServer) -> None:
 
 
 def test_trickling_server_stopped(server: LocalServer) -> None:
-    def trickle(handler: BaseHTTPRequestHandler) -> None:
+    def trickle(handler: Handler) -> None:
         """Never silent long enough for the read timeout, never done."""
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html")
@@ -268,7 +267,7 @@ def test_only_http_and_https(url: str, scheme: str) -> None:
 
 
 def test_body_over_the_cap_stops_the_download(server: LocalServer) -> None:
-    def endless(handler: BaseHTTPRequestHandler) -> None:
+    def endless(handler: Handler) -> None:
         """No Content-Length, a body that never ends: only the cap can stop the client."""
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html")
@@ -289,7 +288,7 @@ def test_cap_counts_unpacked_bytes(server: LocalServer) -> None:
 
 
 def test_content_length_over_the_cap_refused_before_download(server: LocalServer) -> None:
-    def huge(handler: BaseHTTPRequestHandler) -> None:
+    def huge(handler: Handler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html")
         handler.send_header("Content-Length", "50000000")

@@ -53,7 +53,7 @@ def engine_for(url: str, **options: object) -> object:
 
 def test_speaks_through_the_endpoint() -> None:
     with local_server(ok) as server:
-        chunk = engine_for(server.url).synthesize("مَرْحَبًا بِكُمْ.")
+        chunk = engine_for(server.url()).synthesize("مَرْحَبًا بِكُمْ.")
     assert chunk.sample_rate == RATE
     assert chunk.samples.dtype == np.int16
     assert 0.3 < chunk.duration_s < 0.6
@@ -67,7 +67,7 @@ def test_speaks_through_the_endpoint() -> None:
 def test_long_sentence_is_split_and_joined() -> None:
     sentence = "، ".join(["جُمْلَةٌ طَوِيلَةٌ جِدًّا فِي نَشْرَةِ الْأَخْبَارِ"] * 6) + "."
     with local_server(ok) as server:
-        chunk = engine_for(server.url).synthesize(sentence)
+        chunk = engine_for(server.url()).synthesize(sentence)
     pieces = len(server.requests)
     assert pieces > 1  # gTTS's limit is 100 characters per request
     # Every piece's audio is there, end to end (each MP3 is 0.4 s plus codec padding).
@@ -87,7 +87,7 @@ def test_429_then_success() -> None:
         return Reply(status=429) if number == 0 else ok(_, number)
 
     with local_server(respond) as server:
-        chunk = engine_for(server.url).synthesize("نَصٌّ.")
+        chunk = engine_for(server.url()).synthesize("نَصٌّ.")
     assert len(server.requests) == 2
     assert chunk.duration_s > 0.3
 
@@ -97,7 +97,7 @@ def test_connection_reset_is_retried() -> None:
         return Reply(reset=True) if number == 0 else ok(_, number)
 
     with local_server(respond) as server:
-        chunk = engine_for(server.url).synthesize("نَصٌّ.")
+        chunk = engine_for(server.url()).synthesize("نَصٌّ.")
     assert len(server.requests) == 2
     assert chunk.duration_s > 0.3
 
@@ -107,7 +107,7 @@ def test_timeout_fails_after_bounded_tries() -> None:
         return Reply(body=batchexecute(mp3()), delay_s=2.0)
 
     with local_server(slow) as server:
-        engine = engine_for(server.url, timeout_s=0.2, tries=2)
+        engine = engine_for(server.url(), timeout_s=0.2, tries=2)
         with pytest.raises(EngineError, match=r"failed 2 times .*no answer within 0.2 s"):
             engine.synthesize("نَصٌّ.")
     assert len(server.requests) == 2
@@ -115,7 +115,7 @@ def test_timeout_fails_after_bounded_tries() -> None:
 
 def test_server_errors_fail_with_one_line() -> None:
     with local_server(lambda *_: Reply(status=503)) as server, pytest.raises(EngineError) as caught:
-        engine_for(server.url).synthesize("نَصٌّ.")
+        engine_for(server.url()).synthesize("نَصٌّ.")
     assert len(server.requests) == 3
     assert "\n" not in str(caught.value) and "HTTP 503" in str(caught.value)
 
@@ -130,12 +130,12 @@ def test_garbage_is_an_error_not_a_retry(body: bytes) -> None:
         local_server(lambda *_: Reply(body=body)) as server,
         pytest.raises(EngineError, match=r"gtts: .*(MP3|empty|no audio)"),
     ):
-        engine_for(server.url).synthesize("نَصٌّ.")
+        engine_for(server.url()).synthesize("نَصٌّ.")
     assert len(server.requests) == 1
 
 
 def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     with local_server(ok) as server:
-        monkeypatch.setenv("NEWSAUDIO_GTTS_URL", server.url)
+        monkeypatch.setenv("NEWSAUDIO_GTTS_URL", server.url())
         profile = VoiceProfile(name="g", engine="gtts", voice="ar")
         assert get_engine(profile).synthesize("نَصٌّ.").duration_s > 0.3

@@ -79,7 +79,8 @@ def test_each_chapter_starts_at_its_chime(rendered: Path) -> None:
 def test_loudness(rendered: Path) -> None:
     decoded, rate = soundfile.read(rendered)
     loudness = pyloudnorm.Meter(rate).integrated_loudness(np.stack([decoded, decoded], axis=1))
-    # Measured -16.24 here: LAME's level loss is compensated as measured on eSpeak NG speech, and
-    # Piper's brighter voice loses a little more. The issue allows ±1 LU.
-    assert loudness == pytest.approx(-16, abs=0.5)
+    # Measured -16.02 to -16.59 over runs: the mastered PCM is at target every time (-15.55 before
+    # LAME), but LAME's level loss on Piper's stochastic voice varies more than the 0.45 dB
+    # compensated as measured on eSpeak NG speech. Apple's norm is -16 ±1 LU.
+    assert loudness == pytest.approx(-16, abs=1.0)
     assert 20 * np.log10(np.max(np.abs(resample_poly(decoded, 4, 1)))) <= -1.0

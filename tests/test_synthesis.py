@@ -34,7 +34,7 @@ def test_default_voice_speaks_everything() -> None:
 
 def test_online_voice_falls_back_for_the_segment_and_after() -> None:
     with local_server(lambda *_: Reply(status=503)) as server:
-        cast = Cast(gtts_profile(server.url, fallback="ar-espeak"))
+        cast = Cast(gtts_profile(server.url(), fallback="ar-espeak"))
         first = speak_segment(cast, SECTION)
         asked = len(server.requests)
         speak_segment(cast, SECTION)
@@ -46,14 +46,14 @@ def test_online_voice_falls_back_for_the_segment_and_after() -> None:
 
 def test_without_fallback_the_failure_is_one_line() -> None:
     with local_server(lambda *_: Reply(status=429)) as server:
-        cast = Cast(gtts_profile(server.url))
+        cast = Cast(gtts_profile(server.url()))
         with pytest.raises(EngineError, match=r"failed 2 times .*HTTP 429"):
             speak_segment(cast, SECTION)
 
 
 def test_online_voice_that_answers_is_recorded() -> None:
     with local_server(ok) as server:
-        cast = Cast(gtts_profile(server.url, fallback="ar-espeak"))
+        cast = Cast(gtts_profile(server.url(), fallback="ar-espeak"))
         audio = speak_segment(cast, SECTION)
     assert audio.sample_rate == GTTS_RATE
     assert cast.voices_used == ["online"]
@@ -65,7 +65,7 @@ def test_roles_mix_voices_at_one_rate(tmp_path: Path) -> None:
     rate — the first voice's — with every sentence in it."""
     with local_server(ok) as server:
         (tmp_path / "online.toml").write_text(
-            f'engine = "gtts"\nvoice = "ar"\n[gtts]\nurl = "{server.url}"\n', encoding="utf-8"
+            f'engine = "gtts"\nvoice = "ar"\n[gtts]\nurl = "{server.url()}"\n', encoding="utf-8"
         )
         profile = VoiceProfile(
             name="mixed",
@@ -121,7 +121,7 @@ def test_failure_mid_segment_respeaks_the_whole_segment() -> None:
         return ok(request, number) if number == 0 else Reply(status=503)  # type: ignore[arg-type]
 
     with local_server(respond) as server:
-        cast = Cast(gtts_profile(server.url, fallback="ar-espeak"))
+        cast = Cast(gtts_profile(server.url(), fallback="ar-espeak"))
         audio = speak_segment(cast, SECTION)
     assert audio.sample_rate == 22050
     assert cast.voices_used == ["ar-espeak"]

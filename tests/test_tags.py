@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -106,3 +107,13 @@ def test_not_an_mp3(tmp_path: Path) -> None:
     bad.write_bytes(b"not audio")
     with pytest.raises(TagError, match=r"bad\.mp3"):
         mp3_duration_ms(bad)
+
+
+def test_more_chapters_than_an_id3_table_holds(mp3: Path) -> None:
+    """A long article can have more sections than CTOC's one-byte count: they are grouped."""
+    marks = tuple(ChapterMark(f"فصل {i}", i * 1000, i * 1000 + 1000) for i in range(600))
+    write_tags(mp3, replace(_tags(2000), chapters=marks))
+    path = mp3
+    chapters = sorted(ID3(path).getall("CHAP"), key=lambda c: c.start_time)
+    assert len(chapters) == 200
+    assert chapters[0].start_time == 0 and chapters[-1].end_time == 600_000

@@ -70,7 +70,7 @@ def install(url: str, monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> Path
 def test_install_places_both_files(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, int, int | None]] = []
     with local_server(repository({MODEL_PATH: MODEL, CONFIG_PATH: CONFIG})) as server:
-        path = install(server.url, monkeypatch, progress=lambda *a: seen.append(a))
+        path = install(server.url(), monkeypatch, progress=lambda *a: seen.append(a))
     assert path == data_dir / "voices" / f"{NAME}.onnx"
     assert path.read_bytes() == MODEL
     assert voice_store.installed_voice(NAME) == (path, path.with_name(f"{NAME}.onnx.json"))
@@ -83,7 +83,7 @@ def test_dropped_connection_resumes(data_dir: Path, monkeypatch: pytest.MonkeyPa
     starts: list[int] = []
     files = {MODEL_PATH: MODEL, CONFIG_PATH: CONFIG}
     with local_server(repository(files, drop_first_model=True, model_requests=starts)) as server:
-        path = install(server.url, monkeypatch)
+        path = install(server.url(), monkeypatch)
     assert path.read_bytes() == MODEL
     first, second = starts
     assert first == 0 and second == len(MODEL) // 3  # the second asked only for the rest
@@ -95,7 +95,7 @@ def test_corrupt_file_is_refused(data_dir: Path, monkeypatch: pytest.MonkeyPatch
         local_server(repository({MODEL_PATH: corrupt, CONFIG_PATH: CONFIG})) as server,
         pytest.raises(EngineError, match=r"\.onnx: corrupt download \(MD5"),
     ):
-        install(server.url, monkeypatch)
+        install(server.url(), monkeypatch)
     assert voice_store.installed_voice(NAME) is None
     assert not list((data_dir / "voices").iterdir())  # nothing half-written left behind
 
@@ -105,7 +105,7 @@ def test_wrong_size_is_refused(data_dir: Path, monkeypatch: pytest.MonkeyPatch) 
         local_server(repository({MODEL_PATH: MODEL[:-10], CONFIG_PATH: CONFIG})) as server,
         pytest.raises(EngineError, match=r"wrong size \(102390 bytes, expected 102400\)"),
     ):
-        install(server.url, monkeypatch)
+        install(server.url(), monkeypatch)
     assert voice_store.installed_voice(NAME) is None
 
 
@@ -117,7 +117,7 @@ def test_without_catalog_the_shipped_size_is_checked(
         local_server(repository(files, with_catalog=False)) as server,
         pytest.raises(EngineError, match="expected 63201294"),
     ):
-        install(server.url, monkeypatch)
+        install(server.url(), monkeypatch)
 
 
 def test_config_that_is_not_json_is_refused(
@@ -129,7 +129,7 @@ def test_config_that_is_not_json_is_refused(
         local_server(respond) as server,
         pytest.raises(EngineError, match=r"\.onnx\.json: not a Piper voice config"),
     ):
-        install(server.url, monkeypatch)
+        install(server.url(), monkeypatch)
     assert voice_store.installed_voice(NAME) is None
 
 
@@ -140,7 +140,7 @@ def test_server_down_gives_up_after_bounded_tries(
         local_server(lambda *_: Reply(status=503)) as server,
         pytest.raises(EngineError, match=r"download failed after 2 tries \(HTTP 503\)"),
     ):
-        install(server.url, monkeypatch, tries=2)
+        install(server.url(), monkeypatch, tries=2)
 
 
 def test_bad_name() -> None:

@@ -50,7 +50,7 @@ def test_voices_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setenv("NEWSAUDIO_DATA_DIR", str(tmp_path))
     with local_server(respond) as server:
-        monkeypatch.setenv("NEWSAUDIO_PIPER_VOICES_URL", server.url)
+        monkeypatch.setenv("NEWSAUDIO_PIPER_VOICES_URL", server.url())
         result = run_cli("voices", "install", "ar_JO-kareem-medium")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "voices" / "ar_JO-kareem-medium.onnx").read_bytes() == model
@@ -61,7 +61,7 @@ def test_voices_install_failure_is_one_line(
 ) -> None:
     monkeypatch.setenv("NEWSAUDIO_DATA_DIR", str(tmp_path))
     with local_server(lambda *_: Reply(status=404)) as server:
-        monkeypatch.setenv("NEWSAUDIO_PIPER_VOICES_URL", server.url)
+        monkeypatch.setenv("NEWSAUDIO_PIPER_VOICES_URL", server.url())
         result = run_cli("voices", "install", "ar_JO-kareem-medium")
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and "HTTP 404" in result.stderr
@@ -111,7 +111,7 @@ def test_render_falls_back_when_the_online_voice_is_down(tmp_path: Path) -> None
         profile = tmp_path / "online.toml"
         profile.write_text(
             f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
-            f'[gtts]\nurl = "{server.url}"\ntries = 1\n',
+            f'[gtts]\nurl = "{server.url()}"\ntries = 1\n',
             encoding="utf-8",
         )
         result = run_cli("render", story, "--voice", profile, "--out", tmp_path / "out", "-q")

@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 
 from newsaudio import __version__
@@ -117,8 +116,8 @@ def _errors(debug: bool) -> Iterator[None]:
     except KeyboardInterrupt:
         err.print("Interrupted; the output folder is unchanged.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except (typer.Exit, typer.Abort, click.ClickException):
-        raise  # click's own exits and usage errors: not bugs
+    except (typer.Exit, typer.Abort, typer.BadParameter):
+        raise  # the command line's own exits and usage errors: not bugs
     except Exception as exc:  # a bug: still one line, never a traceback without --debug
         if debug:
             raise
@@ -289,13 +288,14 @@ def _render_batch(
             else:
                 run_local(sources, job, jobs or default_jobs(), on_done)
         except KeyboardInterrupt:
-            # What finished is in place: publish it, then stop. Unfinished articles wrote nothing.
-            # An episode whose outcome had not reached us yet is in the catalog all the same.
-            if any(o.ok for o in finished) or any(out.glob("*.mp3")):
+            # What finished is in place — also an episode whose worker was stopped between
+            # placing it and reporting it: publish them all, then stop. Unfinished articles wrote
+            # nothing.
+            if out.is_dir():
                 publish_feed(out, config)
             err.print(
-                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles rendered "
-                "and in the feed; the unfinished ones left nothing behind."
+                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles reported "
+                "done; every finished episode is in the feed, the unfinished ones left nothing."
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
     if any(o.ok for o in finished):

@@ -24,7 +24,7 @@ import jinja2
 
 from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
-from newsaudio.resources import project_path
+from newsaudio.resources import project_path, template_environment
 from newsaudio.sanitize import clean_text
 
 FEED_FILE = "feed.xml"
@@ -263,14 +263,7 @@ def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
 def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | None = None) -> str:
     """The feed XML for ``episodes``: sorted newest first, the newest ``max_episodes`` if set."""
     template = template or project_path(TEMPLATE_FILE)
-    # select_autoescape() looks only at the last extension (.j2), so turn escaping on explicitly.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template.parent),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        finalize=_xml_safe,
-    )
+    env = template_environment(template, finalize=_xml_safe)
     ordered = newest_first(episodes)
     if config.max_episodes:
         ordered = ordered[: config.max_episodes]

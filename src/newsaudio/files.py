@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,23 +27,3 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """Hold a lock on the output folder: renders in other processes (a batch's workers, a second
-    `render`) wait, so two articles never pick the same free name at once. The folder itself is
-    locked (no lock file to publish by mistake), and the system releases the lock if the process
-    dies, so a killed render cannot leave the folder locked."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if sys.platform == "win32":  # pragma: no cover - no flock on Windows
-        yield
-        return
-    import fcntl
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock

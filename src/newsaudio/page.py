@@ -27,8 +27,8 @@ from newsaudio.audio import ChapterMark
 from newsaudio.captions import VTT_SUFFIX, Cue, parse_vtt
 from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
-from newsaudio.feed import Episode
-from newsaudio.resources import project_path
+from newsaudio.feed import Episode, newest_first
+from newsaudio.resources import project_path, template_environment
 
 PAGE_FILE = "index.html"
 TEMPLATE_FILE = "listen.html.j2"
@@ -112,15 +112,9 @@ def render_page(
     episode has cues.
     """
     template = template or project_path(TEMPLATE_FILE)
-    # select_autoescape() looks only at the last extension (.j2), so turn escaping on explicitly.
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template.parent),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    env = template_environment(template)
     given = media or {}
-    ordered = sorted(episodes, key=lambda e: (e.pub_date, e.slug), reverse=True)
+    ordered = newest_first(episodes)
     items = []
     for episode in ordered:
         found = given[episode.slug] if episode.slug in given else read_media(out_dir, episode)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ from newsaudio.feed import (
     episode_path,
 )
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
-from newsaudio.files import atomic_path, folder_lock
+from newsaudio.files import atomic_path
 from newsaudio.page import EpisodeMedia
 from newsaudio.publish import stage_feed
 from newsaudio.script import build_script
@@ -129,8 +130,7 @@ def render_article(
             mastered = _master(spoken(), prepared, cast, cache, mp3)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            with folder_lock(out_dir):
-                return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
+            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
         finally:
             mp3.unlink(missing_ok=True)
     except OSError as exc:
@@ -198,10 +198,9 @@ def _publish(
             vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
             srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
 
-            os.replace(mp3, audio_tmp)
             # Players measure the MP3 stream (encoder delay and padding included): the last
             # chapter ends where they think the file ends.
-            duration_ms = mp3_duration_ms(audio_tmp)
+            duration_ms = mp3_duration_ms(mp3)
             last = mastered.chapters[-1]
             chapters = (
                 *mastered.chapters[:-1],
@@ -222,6 +221,10 @@ def _publish(
                     guid=guid,
                 ),
             )
+            # The tag goes into the empty file first and the stream after it: tagging a finished
+            # MP3 would move all of it (mutagen maps the whole file; a long article's is ~1 GB).
+            with audio_tmp.open("ab") as out, mp3.open("rb") as stream:
+                shutil.copyfileobj(stream, out, 1 << 20)
             episode = Episode(
                 slug=slug,
                 guid=guid,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,6 +19,9 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 from newsaudio.errors import ConfigError
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE = "newsaudio"
 # A source checkout keeps the project files two levels above src/newsaudio/.
@@ -65,3 +68,20 @@ def project_path(name: str) -> Path:
         if candidate.exists():
             return candidate
     raise ConfigError(f"cannot find {name!r} in {Path.cwd()} or in the installed package")
+
+
+def template_environment(
+    template: Path, finalize: Any | None = None
+) -> jinja2.Environment:
+    """The Jinja2 environment for a project template (the feed, the listening page): values
+    autoescaped, undefined names an error, ``finalize`` applied to every printed value."""
+    import jinja2  # only the commands that write the feed or the page need it
+
+    # select_autoescape() looks only at the last extension (.j2), so turn escaping on explicitly.
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template.parent),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=finalize,
+    )

@@ -48,6 +48,7 @@ from newsaudio.errors import TagError
 ID3_VERSION = 3
 LANGUAGE = "ara"  # ISO 639-2, as ID3 language fields require
 TOC_TITLE = "الفصول"
+MAX_ID3_CHAPTERS = 255  # CTOC's entry count is one byte
 GUID_DESC = "GUID"
 
 
@@ -105,7 +106,8 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     if tags.guid:
         id3.add(TXXX(encoding=1, desc=GUID_DESC, text=[tags.guid]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
-    ids = [f"chp{i:02d}" for i in range(1, len(tags.chapters) + 1)]
+    chapters = fit_chapters(tags.chapters)
+    ids = [f"chp{i:02d}" for i in range(1, len(chapters) + 1)]
     id3.add(
         CTOC(
             element_id="toc",
@@ -114,7 +116,7 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
             sub_frames=[TIT2(encoding=1, text=[TOC_TITLE])],
         )
     )
-    for element_id, chapter in zip(ids, tags.chapters, strict=True):
+    for element_id, chapter in zip(ids, chapters, strict=True):
         id3.add(
             CHAP(
                 element_id=element_id,
@@ -173,6 +175,24 @@ def read_tags(path: Path) -> EpisodeTags:
         encoder=text("TENC"),
         guid=text(f"TXXX:{GUID_DESC}"),
     )
+
+
+def fit_chapters(
+    chapters: tuple[ChapterMark, ...], limit: int = MAX_ID3_CHAPTERS
+) -> tuple[ChapterMark, ...]:
+    """At most ``limit`` chapters: an ID3 table of contents counts its entries in one byte. A
+    longer list is grouped into runs of consecutive chapters, each named after its first; the JSON
+    chapters keep every one.
+
+    >>> marks = tuple(ChapterMark(str(i), i * 10, i * 10 + 10) for i in range(5))
+    >>> [(c.title, c.start_ms, c.end_ms) for c in fit_chapters(marks, 2)]
+    [('0', 0, 30), ('3', 30, 50)]
+    """
+    if len(chapters) <= limit:
+        return chapters
+    size = -(-len(chapters) // limit)
+    runs = [chapters[i : i + size] for i in range(0, len(chapters), size)]
+    return tuple(ChapterMark(run[0].title, run[0].start_ms, run[-1].end_ms) for run in runs)
 
 
 class _ChapteredID3(ID3):
