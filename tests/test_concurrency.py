@@ -28,9 +28,9 @@ VOICE = "ar-espeak-screenreader"
 # More with NEWSAUDIO_STRESS_ROUNDS=20 (minutes, not for every run of the suite).
 ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "3"))
 KILL_AT = Path(__file__).with_name("kill_at.py")
-# A render's renames, in order: the MP3 to its temporary name (the first), the side files
-# (captions, chapters, transcript, record), the MP3 into place, the page, the feed; then the
-# catalog commits. Killing at these reaches every distinct state of the folder.
+# A render's renames, in order: the side files (captions first, chapters, transcript), the MP3,
+# its record, the page, the feed; then the catalog commits. Killing before the first and after
+# these reaches every distinct state of the folder.
 KILL_POINTS = ["before:1", "after:next.srt", "after:next.mp3", "after:feed.xml"]
 # And at moments in between (start-up, text preparation, synthesis), in seconds after the start.
 # NEWSAUDIO_KILL_AFTER_S="0.3,0.6,0.9,..." tries more moments.

@@ -37,16 +37,19 @@ from newsaudio.feed import (
     EpisodeChapter,
     as_utc,
     episode_guid,
+    episode_json,
     newest_first,
     read_episode,
 )
+from newsaudio.files import atomic_path
 
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
 SCHEMA_VERSION = 1
-# How long a writer waits for another process's transaction; publishing holds it for milliseconds.
-LOCK_TIMEOUT_S = 60.0
+# How long a writer waits for another process's transaction. Publishing holds it while the MP3
+# is copied behind its tag: milliseconds for a news item, a few seconds for a book-length one.
+LOCK_TIMEOUT_S = 300.0
 # What newsaudio writes into TENC: MP3s without it (a jingle dropped into the folder) are not
 # adopted as episodes.
 ENCODER = "newsaudio"
@@ -240,6 +243,11 @@ class Catalog:
             if episode is not None:
                 log.info("%s: recorded in the catalog from the folder", name)
                 self.upsert(episode)
+                if _matching_record(path) is None:
+                    # The MP3 is in place without its record (lost, or a render was killed
+                    # between the two renames): write the backup again.
+                    with atomic_path(path.with_name(f"{episode.slug}{EPISODE_SUFFIX}")) as tmp:
+                        tmp.write_text(episode_json(episode), encoding="utf-8")
             elif known:
                 self._db.execute("DELETE FROM episodes WHERE slug = ?", (known[0],))
 
@@ -249,14 +257,12 @@ def episode_from_files(mp3: Path) -> Episode | None:
     else its ID3 tags. None for MP3s newsaudio did not write, or cannot read."""
     stat = mp3.stat()
     slug = mp3.stem
-    record_path = mp3.with_name(f"{slug}{EPISODE_SUFFIX}")
     rendered = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(microsecond=0)
-    with contextlib.suppress(OSError, FeedError):
-        record = read_episode(record_path)
-        if record.audio_file == mp3.name and record.audio_bytes == stat.st_size:
-            # Records from before the catalog lack the chapters; their JSON chapters have them.
-            chapters = record.chapters or _json_chapters(mp3.parent, record.chapters_file)
-            return replace(record, rendered=record.rendered or rendered, chapters=chapters)
+    record = _matching_record(mp3)
+    if record is not None:
+        # Records from before the catalog lack the chapters; their JSON chapters have them.
+        chapters = record.chapters or _json_chapters(mp3.parent, record.chapters_file)
+        return replace(record, rendered=record.rendered or rendered, chapters=chapters)
     from newsaudio.tags import mp3_duration_ms, read_tags
 
     try:
@@ -295,6 +301,16 @@ def episode_from_files(mp3: Path) -> Episode | None:
     )
 
 
+def _matching_record(mp3: Path) -> Episode | None:
+    """The MP3's ``.episode.json`` record, if it is readable and describes this very file."""
+    try:
+        record = read_episode(mp3.with_name(f"{mp3.stem}{EPISODE_SUFFIX}"))
+        size = mp3.stat().st_size
+    except (OSError, FeedError):
+        return None
+    return record if record.audio_file == mp3.name and record.audio_bytes == size else None
+
+
 def _json_chapters(folder: Path, name: str | None) -> tuple[EpisodeChapter, ...]:
     """The chapters of a Podcasting 2.0 JSON chapters file; none if it is missing or unreadable."""
     if not name:
@@ -316,6 +332,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode = WAL")
+        # Safe against a killed process, not a power cut; the folder's files are the truth the
+        # catalog is reconciled with anyway, and publishing stays quick.
+        db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
         raise damaged(path, exc) from exc
     return db

@@ -207,10 +207,10 @@ def _publish(
         with contextlib.ExitStack() as stack:
             # Each atomic_path renames on exit, and only if nothing failed; ExitStack exits in
             # reverse order, so the side files go first, then the MP3 (an MP3 in place means its
-            # side files are too), then the feed (entered first).
+            # side files are too), then its record (the episode is complete), then the feed.
             published = stack.enter_context(contextlib.ExitStack())
-            audio_tmp = stack.enter_context(atomic_path(audio_path))
             record_tmp = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
+            audio_tmp = stack.enter_context(atomic_path(audio_path))
             transcript_tmp = stack.enter_context(atomic_path(transcript_path))
             chapters_tmp = stack.enter_context(atomic_path(chapters_path))
             vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
