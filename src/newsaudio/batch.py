@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+import signal
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsaudio.config import Config
 from newsaudio.errors import NewsaudioError, internal_error
+from newsaudio.files import remove_temporaries
 from newsaudio.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
@@ -69,12 +71,20 @@ def render_one(source: str, job: Job) -> Outcome:
 
 
 def warm_up() -> None:
-    """Load the engine library and the diacritization model once, when a worker starts."""
+    """Start a worker: Ctrl-C is the parent's to handle (a worker interrupted inside the engine's
+    C callback would print a traceback and go on), and the engine library and the diacritization
+    model are loaded once, before the first article."""
     from newsaudio.engines.espeak import load_library
     from newsaudio.textprep.diacritize import default_diacritizer
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     default_diacritizer()
     load_library()
+
+
+def _render_indexed(task: tuple[int, str, Job]) -> tuple[int, Outcome]:
+    index, source, job = task
+    return index, render_one(source, job)
 
 
 def default_jobs() -> int:
@@ -102,26 +112,22 @@ def run_local(
         return outcomes
     # spawn, not fork: a forked child would inherit the progress bar's thread and locks.
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(min(jobs, len(sources)), mp_context=context, initializer=warm_up)
-    try:
-        futures = {pool.submit(render_one, s, job): i for i, s in enumerate(sources)}
-        results: dict[int, Outcome] = {}
-        for future in _as_done(futures):
-            results[futures[future]] = future.result()
-            on_done(results[futures[future]])
-        return [results[i] for i in range(len(sources))]
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    finally:
-        pool.shutdown(wait=True)
-
-
-def _as_done(futures: dict[Future[Outcome], int]) -> Iterator[Future[Outcome]]:
-    pending = set(futures)
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        yield from done
+    started = time.time()
+    results: dict[int, Outcome] = {}
+    with context.Pool(min(jobs, len(sources)), initializer=warm_up) as pool:
+        tasks = [(i, source, job) for i, source in enumerate(sources)]
+        try:
+            for index, outcome in pool.imap_unordered(_render_indexed, tasks):
+                results[index] = outcome
+                on_done(outcome)
+        except KeyboardInterrupt:
+            # Stop now: the workers die mid-article (their files are temporaries, never renamed
+            # into place), and the temporaries they were writing go too.
+            pool.terminate()
+            pool.join()
+            remove_temporaries(job.out_dir, newer_than=started)
+            raise
+    return [results[i] for i in range(len(sources))]
 
 
 def run_cluster(

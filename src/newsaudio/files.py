@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,3 +28,29 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# What the atomic writes and the audio scratch file are called while they are being written.
+TEMPORARY_PATTERNS = (".*.part", ".*.f32")
+
+
+def remove_temporaries(
+    folder: Path, older_than: float | None = None, newer_than: float | None = None
+) -> list[Path]:
+    """Delete the temporary files of renders that were killed: those not modified for
+    ``older_than`` seconds, or modified since the time ``newer_than`` (a batch's own, after its
+    workers were stopped). They are never in the feed, but they take space."""
+    now = time.time()
+    removed = []
+    for pattern in TEMPORARY_PATTERNS:
+        for path in folder.glob(pattern):
+            try:
+                modified = path.stat().st_mtime
+                if (older_than is not None and now - modified > older_than) or (
+                    newer_than is not None and modified >= newer_than
+                ):
+                    path.unlink()
+                    removed.append(path)
+            except FileNotFoundError:
+                continue  # another process finished or removed it meanwhile
+    return removed

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.feed import FEED_FILE, Episode, render_feed
-from newsaudio.files import atomic_path
+from newsaudio.files import atomic_path, remove_temporaries
 from newsaudio.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.resources import data_bytes
 
@@ -83,17 +82,8 @@ def stage_feed(
 
 
 def remove_stale_parts(out_dir: Path, max_age_s: float = STALE_PART_S) -> list[Path]:
-    """Delete temporary files that killed renders left behind (never listed in the feed, but they
-    take space); returns what was removed."""
-    now = time.time()
-    removed = []
-    for path in out_dir.glob(".*.part"):
-        try:
-            if now - path.stat().st_mtime > max_age_s:
-                path.unlink()
-                removed.append(path)
-        except FileNotFoundError:
-            continue  # another process finished or removed it meanwhile
+    """Delete temporary files that killed renders left behind; returns what was removed."""
+    removed = remove_temporaries(out_dir, older_than=max_age_s)
     for path in removed:
         log.info("%s: removed a stale temporary file", path)
     return removed
