@@ -1,10 +1,10 @@
 """A batch of articles with --jobs 1 and --jobs N: articles per minute and the speed-up.
 
 Each run is the whole process, as a user runs it (`newsaudio render FOLDER --jobs N --no-cache`),
-into a fresh output folder. The articles are the sample's headline and first sections, each with
+into a fresh output folder. The articles are the sample (headline and its first sections), each with
 its own headline so no two are the same episode. Goal (issue 9): speed-up >= 1.8 with 2 jobs.
 
-    uv run python benchmarks/batch.py [--articles 40] [--jobs 2] [--sections 2]
+    uv run python benchmarks/batch.py [--articles 40] [--jobs 2] [--sections 7]
 """
 
 from __future__ import annotations
