@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
-        "--sections", type=int, default=2, help="sections of the sample per article"
+        "--sections", type=int, default=7, help="sections of the sample per article"
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
