@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
+import podcastparser
 import pytest
+from lxml import etree
 from typer.testing import CliRunner, Result
 
 from newsaudio.cache import ENV_DIR
@@ -49,6 +53,19 @@ def check_golden(name: str, actual: str) -> None:
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with NEWSAUDIO_UPDATE_GOLDEN=1"
     assert actual == path.read_text(encoding="utf-8")
+
+
+def read_feed(path: Path) -> feedparser.FeedParserDict:
+    """The feed at ``path``, checked as podcast apps would read it: strict XML 1.0 (lxml, no
+    recovery), feedparser without bozo, and podcastparser reading every item feedparser sees (it
+    silently drops items it cannot read)."""
+    raw = path.read_bytes()
+    etree.fromstring(raw, etree.XMLParser(recover=False))
+    parsed = feedparser.parse(raw)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    podcast = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(raw))
+    assert len(podcast["episodes"]) == len(parsed.entries)
+    return parsed
 
 
 def snapshot(folder: Path) -> dict[str, str]:

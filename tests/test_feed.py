@@ -26,7 +26,7 @@ from newsaudio.feed import (
     truncate_bytes,
 )
 
-from .conftest import BRIEF, check_golden, run_cli
+from .conftest import BRIEF, check_golden, read_feed, run_cli
 
 BASE = datetime(2025, 5, 7, 8, 0, tzinfo=timezone.utc)
 
@@ -231,12 +231,8 @@ def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_hostile_text_and_section_titles_make_a_strict_feed(hostile_folder: Path) -> None:
     raw = (hostile_folder / "feed.xml").read_bytes()
-    etree.fromstring(raw, etree.XMLParser(recover=False))
-    parsed = feedparser.parse(raw)
-    assert not parsed.bozo, parsed.get("bozo_exception")
+    parsed = read_feed(hostile_folder / "feed.xml")
     assert len(parsed.entries) == 2
-    podcast = podcastparser.parse(CONFIG.feed_url, io.BytesIO(raw))
-    assert len(podcast["episodes"]) == 2
     text = raw.decode("utf-8")
     assert "\u202e" not in text and "<script>" not in text  # escaped, never markup
     # The item text as XML holds it (feedparser would strip the script as HTML sanitizing).
