@@ -13,6 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+import newsaudio.pipeline
 import newsaudio.publish
 from newsaudio.batch import Job, run_cluster
 from newsaudio.config import Config
@@ -126,3 +127,17 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
     result = run_cli("render", *articles, "--scheduler", "tcp://127.0.0.1:9", "--out", tmp_path)
     assert result.exit_code == 2
     assert result.stderr.strip().startswith("Error: tcp://127.0.0.1:9: cannot reach the Dask")
+
+
+def test_debug_renders_in_this_process_and_shows_the_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--debug is for finding a bug: no pool, and the bug's traceback comes through."""
+    articles = write_articles(tmp_path / "in", 2)
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(newsaudio.pipeline, "build_script", broken)
+    with pytest.raises(RuntimeError, match="injected"):
+        run_cli("render", *articles, "--out", tmp_path / "out", "--debug")

@@ -207,25 +207,29 @@ def render(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = _sources(articles or [], from_list or [])
-        if len(sources) > 1 or scheduler:
+        if (len(sources) > 1 or scheduler) and not debug:
             done = _render_batch(
                 sources, out, profile, config, jobs, scheduler, not no_cache, quiet
             )
             failed = sum(not outcome.ok for outcome in done)
             _warn_base_url(config, quiet, failed < len(sources))
         else:
+            # One article, or --debug: in this process, one at a time, so a traceback shows.
             cache = None if no_cache else AudioCache.from_env()
-            try:
-                with _progress(not quiet) as progress:
-                    result = render_article(sources[0], out, profile, config, progress, cache=cache)
-            except NewsaudioError:
-                raise
-            except Exception as exc:
-                if debug:
-                    raise
-                raise _Failed(internal_error(sources[0], exc)) from exc
-            if not quiet:
-                typer.echo(_rendered_line(result.audio, result.chapters, result.episode.duration_s))
+            for source in sources:
+                try:
+                    with _progress(not quiet) as progress:
+                        result = render_article(source, out, profile, config, progress, cache=cache)
+                except NewsaudioError:
+                    raise  # _errors makes it one line, or a traceback with --debug
+                except Exception as exc:
+                    if debug:
+                        raise
+                    raise _Failed(internal_error(source, exc)) from exc
+                if not quiet:
+                    typer.echo(
+                        _rendered_line(result.audio, result.chapters, result.episode.duration_s)
+                    )
             _warn_base_url(config, quiet, True)
     if failed:
         raise typer.Exit(EXIT_ERROR)
