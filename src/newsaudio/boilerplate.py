@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from newsaudio.resources import data_toml
 
@@ -39,8 +40,14 @@ class _Boilerplate:
 
 
 @cache
+def boilerplate_data() -> dict[str, Any]:
+    """``data/boilerplate.toml``, read once: the lists here and the page-metadata cues."""
+    return data_toml("boilerplate.toml")
+
+
+@cache
 def _boilerplate() -> _Boilerplate:
-    data = data_toml("boilerplate.toml")
+    data = boilerplate_data()
 
     def keys(name: str) -> frozenset[str]:
         return frozenset(match_key(p) for p in data[name])

@@ -55,8 +55,6 @@ _MAX_CAPTION_WORDS = 30
 _MIN_RECOVERED_WORDS = 15
 # Characters between a dropped subheading and the kept paragraph after it (spaces, a date).
 _MAX_HEADING_GAP = 40
-# Words of paragraphs an extraction must find before a more permissive one is not tried.
-_ENOUGH_WORDS = 60
 
 
 @dataclass

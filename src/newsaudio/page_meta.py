@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from newsaudio.resources import data_toml
+from newsaudio.boilerplate import boilerplate_data, match_key
 
 # A title's parts: "headline | site", "headline - site", "site :: headline".
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
@@ -135,7 +135,7 @@ def _visible_date(tree: Any) -> str | None:
     """A publish date written in the page after a cue such as "تاريخ النشر:" (old sites mark it up
     nowhere else), as YYYY-MM-DD."""
     text = " ".join(tree.text_content().split())
-    for cue in data_toml("boilerplate.toml")["published_cues"]:
+    for cue in boilerplate_data()["published_cues"]:
         at = text.find(cue)
         match = _DATE_IN_TEXT.search(text, at + len(cue), at + len(cue) + 20) if at >= 0 else None
         if match:
@@ -205,13 +205,12 @@ def page_lang(tree: Any) -> str | None:
 @cache
 def _site_words() -> frozenset[str]:
     """Words that mark a title part as the site's name rather than the story's."""
-    return frozenset(title_key(w) for w in data_toml("boilerplate.toml")["site_name_words"])
+    return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
 
 
 def title_key(text: str) -> str:
-    text = re.sub("[\u064b-\u0652\u0640]", "", text.casefold())
-    text = re.sub("[أإآٱ]", "ا", text).replace("ى", "ي").replace("ة", "ه")
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    """A title reduced for comparing: the boilerplate key, lower case, no punctuation."""
+    return " ".join(re.sub(r"[^\w\s]", " ", match_key(text.casefold())).split())
 
 
 def same_title(a: str | None, b: str | None) -> bool:
