@@ -149,13 +149,12 @@ def _prepare(tree: Any) -> None:
         if element.getparent() is None:
             continue  # already removed with an ancestor
         names = " ".join(element.get(a, "") for a in ("class", "id", "data-component"))
-        text = element.text_content()
-        widget = _CHROME.search(names) and len(text) < total * _MAX_WIDGET_SHARE
-        if widget and not element.xpath(".//h1"):
-            element.drop_tree()
-            continue
-        picture = _FIGURE.search(names) or element.tag == "figure"
-        if picture and element.xpath(".//img") and len(text.split()) <= _MAX_CAPTION_WORDS:
+        # Only named elements are measured: text_content() on every element would be quadratic.
+        if _CHROME.search(names):
+            small = len(element.text_content()) < total * _MAX_WIDGET_SHARE
+            if small and not element.xpath(".//h1"):
+                element.drop_tree()
+        elif _FIGURE.search(names) and element.xpath(".//img") and _is_caption(element):
             element.drop_tree()
     for heading in list(tree.iter("h2", "h3", "h4")):
         # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
@@ -264,6 +263,11 @@ def _restore_headings(
 
 _HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HTML_PARAGRAPHS = {"p", "li", "blockquote", "dd", "dt", "pre", "quote", "item"}
+
+
+def _is_caption(element: Any) -> bool:
+    """A picture's box holds a caption at most, not a paragraph."""
+    return len(element.text_content().split()) <= _MAX_CAPTION_WORDS
 
 
 def _has_prose(element: Any) -> bool:
