@@ -16,7 +16,9 @@ import pytest
 import newsaudio.pipeline
 import newsaudio.publish
 from newsaudio.batch import Job, run_cluster
+from newsaudio.catalog import Catalog
 from newsaudio.config import Config
+from newsaudio.tags import mp3_duration_ms, read_tags
 from newsaudio.voices import load_voice
 
 from .conftest import BRIEF, run_cli
@@ -105,21 +107,59 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_finished(tmp_path: Path) -> Non
     assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == len(done)
 
 
-def test_a_dask_cluster_renders_the_batch(tmp_path: Path) -> None:
+def test_a_dask_cluster_renders_the_batch_and_only_the_client_writes_the_catalog(
+    tmp_path: Path,
+) -> None:
     distributed = pytest.importorskip("distributed")
-    articles = write_articles(tmp_path / "in", 2)
+
+    class NoSqlite(distributed.WorkerPlugin):  # type: ignore[name-defined,misc]
+        """Opening any SQLite database in a worker fails. Workers may be other machines sharing
+        the output folder over a network, where SQLite's locks cannot be trusted: only the client
+        may write the catalog."""
+
+        def setup(self, worker: object) -> None:
+            import sqlite3
+
+            def refuse(*args: object, **kwargs: object) -> None:
+                raise AssertionError("a cluster worker opened an SQLite database")
+
+            sqlite3.connect = refuse  # type: ignore[assignment]
+
     out = tmp_path / "out"
+    # An episode already in the folder, re-rendered by the cluster: it keeps its GUID and date.
+    earlier = write_articles(tmp_path / "earlier", 1)[0]
+    first = newsaudio.pipeline.render_article(earlier, out, load_voice(), Config()).episode
+    # Two other articles whose names give the same slug: workers both stage them as "story-0".
+    same_name = [write_articles(tmp_path / folder, 3)[2] for folder in ("a", "b")]
+    for path, title in zip(same_name, ("خبر من القسم الأول", "خبر من القسم الثاني"), strict=True):
+        path.write_text(f"# {title}\n\n{BRIEF}\n", encoding="utf-8")
+    sources = [str(earlier), *map(str, same_name)]
     job = Job(out, load_voice(), Config(), use_cache=False)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        outcomes = run_cluster([str(a) for a in articles], job, cluster.scheduler_address, print)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        client.register_plugin(NoSqlite())
+        outcomes = run_cluster(sources, job, cluster.scheduler_address, print)
         result = run_cli(
-            "render", *articles, "--out", out, "--scheduler", cluster.scheduler_address, "-q"
+            "render", *same_name, "--out", out, "--scheduler", cluster.scheduler_address, "-q"
         )
-    assert [o.ok for o in outcomes] == [True, True]
-    assert result.exit_code == 0, result.stderr
-    assert feed_titles(out) == sorted(TITLES[:2])
+    assert [o.error for o in outcomes] == [None, None, None]
+    assert [o.slug for o in outcomes] == [first.slug, "story-2", "story-2-2"]
+    assert result.exit_code == 0, result.stderr  # the same articles again: replaced in place
+    with Catalog.open(out) as catalog:
+        episodes = {e.slug: e for e in catalog.episodes()}
+    assert sorted(episodes) == sorted([first.slug, "story-2", "story-2-2"])
+    again = episodes[first.slug]
+    assert (again.guid, again.pub_date) == (first.guid, first.pub_date)
+    assert again.rendered != first.rendered or again.audio_bytes == first.audio_bytes
+    tags = read_tags(out / again.audio_file)
+    assert tags.guid == first.guid and len(tags.chapters) == len(first.chapters)
+    assert mp3_duration_ms(out / again.audio_file) == round(again.duration_s * 1000)
+    assert feed_titles(out) == sorted(["الخبر الأول", "خبر من القسم الأول", "خبر من القسم الثاني"])
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:

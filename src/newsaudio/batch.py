@@ -9,6 +9,7 @@ diacritization model once and keeping them for every article it renders.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -17,11 +18,17 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from newsaudio.config import Config
 from newsaudio.errors import NewsaudioError, internal_error
 from newsaudio.files import remove_temporaries
 from newsaudio.voices import VoiceProfile
+
+if TYPE_CHECKING:  # imported where used: a worker process starts without them
+    from newsaudio.cache import AudioCache
+    from newsaudio.catalog import Catalog
+    from newsaudio.publish import StagedEpisode
 
 log = logging.getLogger(__name__)
 
@@ -52,22 +59,43 @@ class Outcome:
 
 
 def render_one(source: str, job: Job) -> Outcome:
-    """Render one article of a batch (in a worker); never raises for the article's own faults."""
-    from newsaudio.cache import AudioCache
+    """Render one article of a batch and place it (in a worker on the folder's machine); never
+    raises for the article's own faults."""
     from newsaudio.pipeline import render_article
 
-    cache = AudioCache.from_env() if job.use_cache else None
     try:
         result = render_article(
-            source, job.out_dir, job.profile, job.config, cache=cache, feed=False
+            source, job.out_dir, job.profile, job.config, cache=_cache(job), feed=False
         )
-    except NewsaudioError as exc:
-        return Outcome(source, error=str(exc))
-    except Exception as exc:  # one article's bug must not stop the batch
-        log.debug("internal error rendering %s", source, exc_info=True)
-        return Outcome(source, error=internal_error(source, exc))
+    except Exception as exc:
+        return _failed(source, exc)
     episode = result.episode
     return Outcome(source, episode.slug, result.chapters, episode.duration_s)
+
+
+def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
+    """Render one article of a batch into temporary files in the shared folder, without touching
+    its catalog (on a cluster worker: the client places it); a failure is its :class:`Outcome`."""
+    from newsaudio.pipeline import stage_article
+
+    try:
+        return stage_article(source, job.out_dir, job.profile, job.config, cache=_cache(job))
+    except Exception as exc:
+        return _failed(source, exc)
+
+
+def _cache(job: Job) -> AudioCache | None:
+    from newsaudio.cache import AudioCache
+
+    return AudioCache.from_env() if job.use_cache else None
+
+
+def _failed(source: str, exc: Exception) -> Outcome:
+    """The one line a failed article reports; a bug's traceback goes to the debug log."""
+    if isinstance(exc, NewsaudioError):
+        return Outcome(source, error=str(exc))
+    log.debug("internal error rendering %s", source, exc_info=True)
+    return Outcome(source, error=internal_error(source, exc))
 
 
 def warm_up() -> None:
@@ -133,29 +161,66 @@ def run_local(
 def run_cluster(
     sources: Sequence[str], job: Job, scheduler: str, on_done: Callable[[Outcome], None]
 ) -> list[Outcome]:
-    """Render ``sources`` on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``). Workers must
-    see ``job.out_dir`` at the same path (a shared folder); they write episodes with the same
-    atomic renames."""
+    """Render ``sources`` on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
+
+    Workers must see ``job.out_dir`` at the same path (a shared folder). They only stage episodes
+    there (temporary files); this process places each one as it arrives — names, renames, catalog
+    — so the catalog has one writer however many machines render (SQLite's locks cannot be trusted
+    over a network share). Run it on the machine whose disk holds the folder.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError as exc:
         raise NewsaudioError(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
+    from newsaudio.catalog import Catalog
+
     try:
         client = Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise NewsaudioError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from exc
-    with client:
-        futures = client.map(render_one, list(sources), job=job, pure=False)
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    results: dict[int, Outcome] = {}
+    with client, Catalog.open(job.out_dir) as catalog:
+        futures = client.map(stage_one, list(sources), job=job, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
-        results: dict[int, Outcome] = {}
         try:
             for future in as_completed(futures):
-                outcome: Outcome = future.result()
-                results[index[future.key]] = outcome
-                on_done(outcome)
+                i = index[future.key]
+                staged: StagedEpisode | Outcome = future.result()
+                results[i] = _place(catalog, sources[i], staged, job)
+                on_done(results[i])
         except BaseException:
+            _discard_finished(futures)
             client.cancel(futures)
             raise
     return [results[i] for i in range(len(sources))]
+
+
+def _discard_finished(futures: list[Any]) -> None:
+    """Remove what finished workers staged but this process did not place. (Articles still
+    rendering leave theirs to the stale-file sweep of the next publish: Dask cannot stop them.)"""
+    from newsaudio.publish import StagedEpisode
+
+    for future in futures:
+        if future.status == "finished":
+            with contextlib.suppress(Exception):
+                staged = future.result(timeout=5)
+                if isinstance(staged, StagedEpisode):
+                    staged.discard()
+
+
+def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: Job) -> Outcome:
+    """Put a worker's staged episode in place (the feed is written at the end of the batch)."""
+    from newsaudio.publish import StagedEpisode, place_episode
+
+    if not isinstance(staged, StagedEpisode):
+        return staged
+    try:
+        episode = place_episode(catalog, staged, job.config)
+    except Exception as exc:
+        return _failed(source, exc)
+    finally:
+        staged.discard()
+    return Outcome(source, episode.slug, len(episode.chapters), episode.duration_s)

@@ -47,8 +47,8 @@ log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
 SCHEMA_VERSION = 1
-# How long a writer waits for another process's transaction. Publishing holds it while the MP3
-# is copied behind its tag: milliseconds for a news item, a few seconds for a book-length one.
+# How long a writer waits for another process's transaction. Placing an episode holds it for a
+# few renames and the feed's rewrite (the files are complete before): milliseconds to seconds.
 LOCK_TIMEOUT_S = 300.0
 # What newsaudio writes into TENC: MP3s without it (a jingle dropped into the folder) are not
 # adopted as episodes.

@@ -10,24 +10,39 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-@contextlib.contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it replaces ``target``.
-
-    The temporary file lives in the same folder so that the final ``os.replace`` is a rename on one
-    file system. On any exception (including KeyboardInterrupt) the temporary file is removed and
-    ``target`` is left as it was.
-    """
+def temporary_path(target: Path) -> Path:
+    """A new empty file beside ``target``, named like the temporaries :func:`remove_temporaries`
+    clears (``.<name>.<random>.part``), so a killed process's leftovers are found."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
-    tmp = Path(name)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def moved_into_place(tmp: Path, target: Path) -> Iterator[None]:
+    """Rename ``tmp`` to ``target`` when the block succeeds; remove ``tmp`` whatever happens.
+
+    ``tmp`` must be in ``target``'s folder, so that the rename is atomic on one file system.
+    """
     try:
-        yield tmp
+        yield
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    On any exception (including KeyboardInterrupt) the temporary file is removed and ``target`` is
+    left as it was.
+    """
+    tmp = temporary_path(target)
+    with moved_into_place(tmp, target):
+        yield tmp
 
 
 # What the atomic writes and the audio scratch file are called while they are being written.

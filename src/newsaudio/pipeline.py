@@ -1,17 +1,15 @@
 """The whole render of one article: article → script → text → speech → MP3 → tags → feed.
 
 Nothing is written until the audio is ready. Every file is written to a temporary name in the output
-folder and renamed into place together at the end, so a failed or interrupted render leaves the
-folder — earlier episodes and the feed included — exactly as it was.
+folder (the episode is *staged*) and renamed into place together at the end (it is *placed*, see
+publish.py), so a failed or interrupted render leaves the folder — earlier episodes and the feed
+included — exactly as it was.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -21,22 +19,13 @@ from newsaudio.article import Article, load_article, parse_article
 from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
 from newsaudio.cache import AudioCache
 from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
-from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
-from newsaudio.feed import (
-    FEED_FILE,
-    Episode,
-    EpisodeChapter,
-    as_utc,
-    episode_guid,
-    episode_json,
-    episode_path,
-)
+from newsaudio.feed import FEED_FILE, Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
-from newsaudio.files import atomic_path
+from newsaudio.files import temporary_path
 from newsaudio.page import EpisodeMedia
-from newsaudio.publish import stage_feed
+from newsaudio.publish import StagedEpisode, publish_episode
 from newsaudio.script import Script, build_script
 from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
@@ -105,6 +94,25 @@ def render_article(
     an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
     feed is left alone: a batch publishes it once, at the end.
     """
+    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache)
+    episode = publish_episode(staged, config, feed=feed)
+    audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
+    log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
+    transcript = out_dir / episode.transcript_file
+    return RenderResult(episode, audio, transcript, out_dir / FEED_FILE, chapters)
+
+
+def stage_article(
+    source: str | Path,
+    out_dir: Path,
+    profile: VoiceProfile,
+    config: Config,
+    progress: ProgressCallback | None = None,
+    diacritizer: Diacritizer | None = None,
+    cache: AudioCache | None = None,
+) -> StagedEpisode:
+    """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
+    catalog (see :func:`newsaudio.publish.place_episode`); nothing is left behind if it fails."""
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)
@@ -123,16 +131,14 @@ def render_article(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
-        fd, name = tempfile.mkstemp(prefix=f".{article.slug}.", suffix=".mp3.part", dir=out_dir)
-        os.close(fd)
-        mp3 = Path(name)
+        stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
-            mastered = _master(spoken(), prepared, cast, cache, mp3)
+            mastered = _master(spoken(), prepared, cast, cache, stream)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            return _publish(article, prepared, mastered, mp3, out_dir, config, voice, feed)
+            return _stage(article, prepared, mastered, stream, out_dir, config, voice)
         finally:
-            mp3.unlink(missing_ok=True)
+            stream.unlink(missing_ok=True)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
 
@@ -181,112 +187,87 @@ def _master(
     return mastered
 
 
-def _publish(
+def _stage(
     article: Article,
     prepared: PreparedScript,
     mastered: MasteredAudio,
-    mp3: Path,
+    stream: Path,
     out_dir: Path,
     config: Config,
     voice: str,
-    feed: bool,
-) -> RenderResult:
-    """Put the episode's files in place, record it in the catalog and (with ``feed``) rewrite the
-    feed, all in one catalog transaction: another render into the folder waits, so it can neither
-    take the same slug nor write a feed without this episode. A failure before the commit leaves
-    the catalog and the folder as they were (a kill while renaming: see catalog.py)."""
+) -> StagedEpisode:
+    """Write the episode's files under temporary names beside their places, named and dated as a
+    new article's (placing settles both against the catalog)."""
+    slug = article.slug
     transcript = format_transcript(prepared)
     source = article.meta.source or config.feed.author
-    with Catalog.open(out_dir) as catalog, catalog.transaction():
-        slug, previous = catalog.reserve_slot(article.slug, article.identity)
-        audio_path = out_dir / f"{slug}.mp3"
-        transcript_path = out_dir / f"{slug}.txt"
-        chapters_path = out_dir / f"{slug}.chapters.json"
-        pub_date = _pub_date(article, previous)
-        guid = previous.guid if previous else episode_guid(slug, article.meta.url)
-        with contextlib.ExitStack() as stack:
-            # Each atomic_path renames on exit, and only if nothing failed; ExitStack exits in
-            # reverse order, so the side files go first, then the MP3 (an MP3 in place means its
-            # side files are too), then its record (the episode is complete), then the feed.
-            published = stack.enter_context(contextlib.ExitStack())
-            record_tmp = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
-            audio_tmp = stack.enter_context(atomic_path(audio_path))
-            transcript_tmp = stack.enter_context(atomic_path(transcript_path))
-            chapters_tmp = stack.enter_context(atomic_path(chapters_path))
-            vtt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{VTT_SUFFIX}"))
-            srt_tmp = stack.enter_context(atomic_path(out_dir / f"{slug}{SRT_SUFFIX}"))
-
-            # Players measure the MP3 stream (encoder delay and padding included): the last
-            # chapter ends where they think the file ends.
-            duration_ms = mp3_duration_ms(mp3)
-            last = mastered.chapters[-1]
-            chapters = (
-                *mastered.chapters[:-1],
-                replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
-            )
-            write_tags(
-                audio_tmp,
-                EpisodeTags(
-                    title=article.headline,
-                    artist=source,
-                    album=config.feed.title,
-                    date=pub_date,
-                    transcript=transcript,
-                    chapters=chapters,
-                    description=_description(article),
-                    url=article.meta.url,
-                    voice=voice,
-                    guid=guid,
-                ),
-            )
-            # The tag goes into the empty file first and the stream after it: tagging a finished
-            # MP3 would move all of it (mutagen maps the whole file; a long article's is ~1 GB).
-            with audio_tmp.open("ab") as out, mp3.open("rb") as stream:
-                shutil.copyfileobj(stream, out, 1 << 20)
-            episode = Episode(
-                slug=slug,
-                guid=guid,
-                title=article.headline,
-                description=_description(article),
-                audio_file=audio_path.name,
-                audio_bytes=audio_tmp.stat().st_size,
-                duration_s=duration_ms / 1000,
-                pub_date=pub_date,
-                transcript_file=transcript_path.name,
-                chapters_file=chapters_path.name,
-                source_url=article.meta.url,
-                author=article.meta.author or source,
-                identity=article.identity,
-                image=article.meta.image,
-                voice=voice,
-                chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in chapters),
-                rendered=datetime.now(timezone.utc).replace(microsecond=0),
-                vtt_file=f"{slug}{VTT_SUFFIX}",
-                srt_file=f"{slug}{SRT_SUFFIX}",
-            )
-            # Captions and chapters come from the same sample counts (one timing source).
-            cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
-            transcript_tmp.write_text(transcript, encoding="utf-8")
-            chapters_tmp.write_text(format_json_chapters(chapters), encoding="utf-8")
-            vtt_tmp.write_text(format_vtt(cues), encoding="utf-8")
-            srt_tmp.write_text(format_srt(cues), encoding="utf-8")
-            record_tmp.write_text(episode_json(episode), encoding="utf-8")
-            catalog.upsert(episode, audio_tmp)
-            if feed:
-                # The new episode's side files still have temporary names: hand the page its media.
-                media = {slug: EpisodeMedia(chapters, tuple(cues))}
-                stage_feed(catalog, config, published, media)
-    log.info("rendered %s: %d chapters, %.1f s", audio_path, len(chapters), duration_ms / 1000)
-    return RenderResult(episode, audio_path, transcript_path, out_dir / FEED_FILE, len(chapters))
+    pub_date = as_utc(article.meta.date) if article.meta.date else _now()
+    files: dict[str, Path] = {}
+    try:
+        for suffix in (".mp3", ".txt", ".chapters.json", VTT_SUFFIX, SRT_SUFFIX):
+            files[suffix] = temporary_path(out_dir / f"{slug}{suffix}")
+        # Players measure the MP3 stream (encoder delay and padding included): the last chapter
+        # ends where they think the file ends.
+        duration_ms = mp3_duration_ms(stream)
+        last = mastered.chapters[-1]
+        chapters = (
+            *mastered.chapters[:-1],
+            replace(last, end_ms=max(duration_ms, last.start_ms + 1)),
+        )
+        tags = EpisodeTags(
+            title=article.headline,
+            artist=source,
+            album=config.feed.title,
+            date=pub_date,
+            transcript=transcript,
+            chapters=chapters,
+            description=_description(article),
+            url=article.meta.url,
+            voice=voice,
+            guid=episode_guid(slug, article.meta.url),
+        )
+        audio = files[".mp3"]
+        write_tags(audio, tags)
+        # The tag goes into the empty file first and the stream after it: tagging a finished MP3
+        # would move all of it (mutagen maps the whole file; a long article's is ~1 GB).
+        with audio.open("ab") as out, stream.open("rb") as encoded:
+            shutil.copyfileobj(encoded, out, 1 << 20)
+        episode = Episode(
+            slug=slug,
+            guid=tags.guid,
+            title=article.headline,
+            description=_description(article),
+            audio_file=f"{slug}.mp3",
+            audio_bytes=audio.stat().st_size,
+            duration_s=duration_ms / 1000,
+            pub_date=pub_date,
+            transcript_file=f"{slug}.txt",
+            chapters_file=f"{slug}.chapters.json",
+            source_url=article.meta.url,
+            author=article.meta.author or source,
+            identity=article.identity,
+            image=article.meta.image,
+            voice=voice,
+            chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in chapters),
+            rendered=_now(),
+            vtt_file=f"{slug}{VTT_SUFFIX}",
+            srt_file=f"{slug}{SRT_SUFFIX}",
+        )
+        # Captions and chapters come from the same sample counts (one timing source).
+        cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
+        files[".txt"].write_text(transcript, encoding="utf-8")
+        files[".chapters.json"].write_text(format_json_chapters(chapters), encoding="utf-8")
+        files[VTT_SUFFIX].write_text(format_vtt(cues), encoding="utf-8")
+        files[SRT_SUFFIX].write_text(format_srt(cues), encoding="utf-8")
+    except BaseException:
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        raise
+    media = EpisodeMedia(chapters, tuple(cues))
+    return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
 
 
-def _pub_date(article: Article, previous: Episode | None) -> datetime:
-    """The article's own date; else, on a re-render, the first render's date (so podcast apps do
-    not announce it as new); else now."""
-    if article.meta.date:
-        return as_utc(article.meta.date)
-    if previous:
-        return previous.pub_date
+def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
