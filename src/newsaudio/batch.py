@@ -10,6 +10,8 @@ diacritization model once and keeping them for every article it renders.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import logging
 import multiprocessing
 import os
@@ -78,10 +80,31 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
     its catalog (on a cluster worker: the client places it); a failure is its :class:`Outcome`."""
     from newsaudio.pipeline import stage_article
 
+    _restore_malloc_thresholds()
     try:
         return stage_article(source, job.out_dir, job.profile, job.config, cache=_cache(job))
     except Exception as exc:
         return _failed(source, exc)
+
+
+# mallopt(3) parameters, from glibc's malloc.h.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+@functools.cache
+def _restore_malloc_thresholds() -> None:
+    """Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536`` (to hand memory back
+    eagerly). Setting it pins glibc's mmap threshold at 128 kB, so every audio buffer is mapped
+    and zeroed afresh: a render took 1.4 times as long (3.3 s against 2.3 s for the sample). Give
+    glibc the limits its own sliding threshold would reach (32 MB maps, trimming above 64 MB)."""
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc: nothing was pinned
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    mallopt(_M_TRIM_THRESHOLD, 64 << 20)
 
 
 def _cache(job: Job) -> AudioCache | None:

@@ -109,6 +109,7 @@ def place_episode(
         if (episode.guid, episode.pub_date) != (provisional.guid, provisional.pub_date):
             # Rewritten in place: the tag keeps its padding, the audio behind it does not move.
             write_tags(mp3, replace(staged.tags, guid=episode.guid, date=episode.pub_date))
+            episode = replace(episode, audio_bytes=mp3.stat().st_size)
         with contextlib.ExitStack() as stack:
             # Renames happen as the stack exits, in reverse order and only if nothing failed: the
             # side files first, then the MP3 (an MP3 in place means its side files are too), then
