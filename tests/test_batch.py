@@ -107,6 +107,39 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_finished(tmp_path: Path) -> Non
     assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == len(done)
 
 
+def test_a_worker_killed_by_the_system_does_not_hang_the_batch(tmp_path: Path) -> None:
+    """The kernel's OOM killer, as a SIGKILL to one worker mid-article: the articles its pool
+    had not finished render again in a new pool, and the batch ends with every episode."""
+    articles = write_articles(tmp_path / "in", 6)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "newsaudio.cli", "render", *map(str, articles)]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--jobs", "2", "--quiet"], stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*.episode.json")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = _spawned_children(process.pid)
+    assert workers, "no worker processes found"
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "a worker process died" in stderr
+    assert feed_titles(out) == sorted(TITLES + [f"خبر رقم {n}" for n in range(len(TITLES), 6)])
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def _spawned_children(pid: int) -> list[int]:
+    """The multiprocessing workers ``pid`` spawned (not its resource tracker)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [
+        int(child)
+        for child in children
+        if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()
+    ]
+
+
 def test_a_dask_cluster_renders_the_batch_and_only_the_client_writes_the_catalog(
     tmp_path: Path,
 ) -> None:

@@ -18,6 +18,8 @@ import os
 import signal
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,11 +135,6 @@ def warm_up() -> None:
     load_library()
 
 
-def _render_indexed(task: tuple[int, str, Job]) -> tuple[int, Outcome]:
-    index, source, job = task
-    return index, render_one(source, job)
-
-
 def default_jobs() -> int:
     """One worker per core this process may use."""
     try:
@@ -152,8 +149,11 @@ def run_local(
     """Render ``sources`` with ``jobs`` worker processes (in this process when ``jobs`` is 1),
     calling ``on_done`` as each finishes. Returns the outcomes in the order of ``sources``.
 
-    On Ctrl-C the workers are stopped and KeyboardInterrupt propagates: articles not finished
-    have written nothing, finished ones are in place.
+    A worker that dies (killed by the system when memory runs out) takes its pool down: the
+    articles that pool had not finished are rendered again in a new pool, once; an article whose
+    worker dies twice fails with one line. On Ctrl-C the workers are stopped and
+    KeyboardInterrupt propagates: articles not finished have written nothing, finished ones are in
+    place.
     """
     if jobs <= 1 or len(sources) <= 1:
         outcomes = []
@@ -161,24 +161,62 @@ def run_local(
             outcomes.append(render_one(source, job))
             on_done(outcomes[-1])
         return outcomes
+    results: dict[int, Outcome] = {}
+    pending = list(range(len(sources)))
+    for _ in range(2):
+        pending = _run_pool(sources, pending, job, jobs, results, on_done)
+        if not pending:
+            break
+    for index in pending:
+        results[index] = Outcome(
+            sources[index],
+            error=f"{sources[index]}: the worker process rendering it died twice (out of "
+            "memory?); render it alone to see why",
+        )
+        on_done(results[index])
+    return [results[i] for i in range(len(sources))]
+
+
+def _run_pool(
+    sources: Sequence[str],
+    indexes: list[int],
+    job: Job,
+    jobs: int,
+    results: dict[int, Outcome],
+    on_done: Callable[[Outcome], None],
+) -> list[int]:
+    """Render ``sources[i]`` for each of ``indexes`` in a new pool, into ``results``; returns the
+    indexes left unfinished because a worker died."""
     # spawn, not fork: a forked child would inherit the progress bar's thread and locks.
     context = multiprocessing.get_context("spawn")
     started = time.time()
-    results: dict[int, Outcome] = {}
-    with context.Pool(min(jobs, len(sources)), initializer=warm_up) as pool:
-        tasks = [(i, source, job) for i, source in enumerate(sources)]
+    unfinished = []
+    with ProcessPoolExecutor(
+        min(jobs, len(indexes)), mp_context=context, initializer=warm_up
+    ) as pool:
+        futures = {pool.submit(render_one, sources[i], job): i for i in indexes}
         try:
-            for index, outcome in pool.imap_unordered(_render_indexed, tasks):
-                results[index] = outcome
-                on_done(outcome)
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    results[index] = future.result()
+                except BrokenProcessPool:
+                    unfinished.append(index)
+                    continue
+                on_done(results[index])
         except KeyboardInterrupt:
             # Stop now: the workers die mid-article (their files are temporaries, never renamed
             # into place), and the temporaries they were writing go too.
-            pool.terminate()
-            pool.join()
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            pool.shutdown(cancel_futures=True)
             remove_temporaries(job.out_dir, newer_than=started)
             raise
-    return [results[i] for i in range(len(sources))]
+    if unfinished:
+        log.warning("a worker process died; %d articles are rendered again", len(unfinished))
+        # The dead worker's scratch and partial files: every worker of the pool is gone now.
+        remove_temporaries(job.out_dir, newer_than=started)
+    return sorted(unfinished)
 
 
 def run_cluster(
@@ -192,7 +230,7 @@ def run_cluster(
     over a network share). Run it on the machine whose disk holds the folder.
     """
     try:
-        from distributed import Client, as_completed
+        import distributed
     except ImportError as exc:
         raise NewsaudioError(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
@@ -200,7 +238,7 @@ def run_cluster(
     from newsaudio.catalog import Catalog
 
     try:
-        client = Client(scheduler, timeout="5s")
+        client = distributed.Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise NewsaudioError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from exc
     job.out_dir.mkdir(parents=True, exist_ok=True)
@@ -209,7 +247,7 @@ def run_cluster(
         futures = client.map(stage_one, list(sources), job=job, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         try:
-            for future in as_completed(futures):
+            for future in distributed.as_completed(futures):
                 i = index[future.key]
                 staged: StagedEpisode | Outcome = future.result()
                 results[i] = _place(catalog, sources[i], staged, job)
