@@ -141,7 +141,7 @@ def _spawned_children(pid: int) -> list[int]:
 
 
 def test_a_dask_cluster_renders_the_batch_and_only_the_client_writes_the_catalog(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distributed = pytest.importorskip("distributed")
 
@@ -176,8 +176,11 @@ def test_a_dask_cluster_renders_the_batch_and_only_the_client_writes_the_catalog
     ):
         client.register_plugin(NoSqlite())
         outcomes = run_cluster(sources, job, cluster.scheduler_address, print)
+        # Relative paths, from another folder than the workers': the client resolves them.
+        monkeypatch.chdir(tmp_path)
+        relative = [str(p.relative_to(tmp_path)) for p in same_name]
         result = run_cli(
-            "render", *same_name, "--out", out, "--scheduler", cluster.scheduler_address, "-q"
+            "render", *relative, "--out", "out", "--scheduler", cluster.scheduler_address, "-q"
         )
     assert [o.error for o in outcomes] == [None, None, None]
     assert [o.slug for o in outcomes] == [first.slug, "story-2", "story-2-2"]

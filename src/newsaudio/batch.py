@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -236,20 +236,30 @@ def run_cluster(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
     from newsaudio.catalog import Catalog
+    from newsaudio.fetch import is_url
 
     try:
         client = distributed.Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise NewsaudioError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from exc
+    # Workers run elsewhere, in other folders: they get absolute paths.
+    job = replace(job, out_dir=job.out_dir.resolve())
+    tasks = [source if is_url(source) else str(Path(source).resolve()) for source in sources]
     job.out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, Outcome] = {}
     with client, Catalog.open(job.out_dir) as catalog:
-        futures = client.map(stage_one, list(sources), job=job, pure=False)
+        futures = client.map(stage_one, tasks, job=job, pure=False)
         index = {f.key: i for i, f in enumerate(futures)}
         try:
             for future in distributed.as_completed(futures):
                 i = index[future.key]
-                staged: StagedEpisode | Outcome = future.result()
+                staged: StagedEpisode | Outcome
+                try:
+                    staged = future.result()
+                except Exception as exc:  # the task, not the article: its workers died, …
+                    staged = Outcome(
+                        sources[i], error=f"{sources[i]}: the cluster could not render it ({exc})"
+                    )
                 results[i] = _place(catalog, sources[i], staged, job)
                 on_done(results[i])
         except BaseException:
