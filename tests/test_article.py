@@ -15,7 +15,7 @@ from newsaudio.article import (
     read_text,
     slugify,
 )
-from newsaudio.boilerplate import is_breadcrumb
+from newsaudio.boilerplate import byline_name, is_breadcrumb
 from newsaudio.errors import ArticleError
 
 from .conftest import BRIEF, SAMPLE
@@ -288,3 +288,39 @@ def test_client_rendered_page_is_read_from_json_ld(tmp_path: Path) -> None:
     article = load_article(path)
     assert article.headline == "عنوان من التطبيق"
     assert article.lead == ("الفقرة الأولى من الخبر.", BRIEF)
+
+
+def test_bylines_captions_and_tags_in_scraped_text(tmp_path: Path) -> None:
+    """A byline is the author, not a subheading; photo captions and credits are not spoken; a
+    tag list ends the article."""
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "الرئيسية > اقتصاد\nالبنك المركزي يرفع سعر الفائدة\nكتب: أحمد علي\n"
+        f"{BRIEF}\n(صورة أرشيفية)\nالصورة: رويترز\nفقرة ثانية من الخبر نفسه.\n"
+        "توقعات السوق\nكتب الوزير في تغريدة على منصة إكس أن القرار صائب.\n"
+        "الكلمات الدالة\nالبنك المركزي\nالتضخم\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.meta.author == "أحمد علي"
+    assert article.lead == (BRIEF, "فقرة ثانية من الخبر نفسه.")
+    assert [s.heading for s in article.sections] == ["توقعات السوق"]
+    assert article.sections[0].paragraphs == ("كتب الوزير في تغريدة على منصة إكس أن القرار صائب.",)
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("كتب: أحمد علي", "أحمد علي"),
+        ("كتبت - سارة محمود", "سارة محمود"),
+        ("بقلم د. خالد يوسف", "د. خالد يوسف"),
+        ("كتب: مراسلنا في القاهرة.", None),  # a sentence
+        ("بقلم خالد يوسف", "خالد يوسف"),
+        ("By John Smith", "John Smith"),
+        ("كتب الوزير في تغريدة", None),  # "كتب" needs ":" to be a byline
+        ("تقرير: منظمة الصحة تحذر من موجة جديدة من الإنفلونزا في فصل الشتاء", None),
+        ("Byron Bay", None),
+    ],
+)
+def test_byline_lines(line: str, name: str | None) -> None:
+    assert byline_name(line) == name

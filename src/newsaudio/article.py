@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from newsaudio.boilerplate import content_indexes, is_heading_like
+from newsaudio.boilerplate import byline_name, content_indexes, is_heading_like
 from newsaudio.errors import ArticleError
 from newsaudio.html_article import parse_html
 from newsaudio.language import other_language
@@ -243,7 +243,17 @@ def _structure(source: str, blocks: list[str], headings: set[int], meta: Article
     """Drop boilerplate from marked-up blocks, keeping the subheading marks aligned."""
     kept = content_indexes(blocks, headings)
     new_headings = {n for n, i in enumerate(kept) if i in headings}
+    if meta.author is None:
+        meta = replace(meta, author=_byline(blocks, kept))
     return _from_blocks(source, [blocks[i] for i in kept], new_headings, meta)
+
+
+def _byline(lines: list[str], kept: list[int]) -> str | None:
+    """The writer a byline line names ("كتب: فلان"), if one comes before the text ends. Bylines
+    are not spoken (:func:`content_indexes` leaves them out); the name goes to the feed."""
+    last = kept[-1] if kept else -1
+    names = (byline_name(line) for line in lines[1 : last + 1])
+    return _str(next((name for name in names if name), None))
 
 
 # --- plain text --------------------------------------------------------------------------------
@@ -254,7 +264,9 @@ def parse_plain(source: str, text: str) -> Article:
     paragraph starts a section."""
     lines = [" ".join(line.split()) for line in clean_text(text).splitlines()]
     lines = [line for line in lines if line]
-    return _from_blocks(source, [lines[i] for i in content_indexes(lines)])
+    kept = content_indexes(lines)
+    meta = ArticleMeta(author=_byline(lines, kept))
+    return _from_blocks(source, [lines[i] for i in kept], meta=meta)
 
 
 def _from_blocks(

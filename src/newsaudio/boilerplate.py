@@ -111,6 +111,8 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
         in_box = False
         if key in chrome.drop or (not kept and is_breadcrumb(line)):
             continue
+        if kept and byline_name(line):
+            continue
         if _EDITOR_CODE.fullmatch(key) or any(p.fullmatch(key) for p in chrome.patterns):
             continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
@@ -119,6 +121,48 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         kept.append(i)
     return kept
+
+
+@cache
+def _byline_prefix() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(loose, strict): loose takes any known prefix off what is known to be a byline; strict
+    tells a byline line in running text, where "كتب" and the like need ":" or "-" after them."""
+    data = boilerplate_data()
+
+    def alternatives(*names: str) -> str:
+        words = sorted((w for name in names for w in data[name]), key=len, reverse=True)
+        return "|".join(re.escape(w) for w in words)
+
+    every = alternatives("byline_prefix", "byline_prefix_with_colon")
+    loose = re.compile(rf"^(?:{every})(?:\s*[:：,،\-–—]\s*|\s+)", re.IGNORECASE)
+    strict = re.compile(
+        rf"^(?:(?:{alternatives('byline_prefix')})(?:\s*[:：,،\-–—]\s*|\s+)"
+        rf"|(?:{alternatives('byline_prefix_with_colon')})\s*[:：\-–—]\s*)",
+        re.IGNORECASE,
+    )
+    return loose, strict
+
+
+# A writer's name: a few words, no digits or sentence punctuation (a title such as "د." may
+# have its full stop, the name cannot end with one).
+_NAME = re.compile(r"[^\d٠-٩!?؟:;؛\"«»()]{1,59}[^\d٠-٩.!?؟:;؛\"«»()]")
+_MAX_NAME_WORDS = 6
+
+
+def strip_byline_prefix(text: str) -> str:
+    """``text`` without a leading "بقلم", "كتب:", "by"…: what a byline element names."""
+    return _byline_prefix()[0].sub("", text.strip(), count=1).strip()
+
+
+def byline_name(line: str) -> str | None:
+    """The writer's name when ``line`` is a byline ("كتب: فلان", "بقلم فلان"), else None."""
+    match = _byline_prefix()[1].match(line.strip())
+    if match is None:
+        return None
+    name = line.strip()[match.end() :].strip(" ،,-–—")
+    if len(name.split()) > _MAX_NAME_WORDS or not _NAME.fullmatch(name):
+        return None
+    return name
 
 
 def is_heading_like(line: str) -> bool:

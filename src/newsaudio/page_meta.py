@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from newsaudio.boilerplate import boilerplate_data, match_key
+from newsaudio.boilerplate import boilerplate_data, match_key, strip_byline_prefix
 
 # A title's parts: "headline | site", "headline - site", "site :: headline".
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
@@ -120,7 +120,7 @@ def page_metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
     # An author given as a profile URL (article:author on some CMSs) is not a name to read out,
     # and the site itself named as author is not a byline.
-    author = meta["author"] = _BYLINE_PREFIX.sub("", meta["author"] or "").strip() or None
+    author = meta["author"] = strip_byline_prefix(meta["author"] or "") or None
     if author and (re.match(r"https?://", author) or same_title(author, meta["source"])):
         meta["author"] = None
     return meta
@@ -170,17 +170,10 @@ def _byline(tree: Any) -> str | None:
         names = element.xpath(".//*[@itemprop='name' or @property='schema:name']")
         # A byline block may list "Author, name", "Role, title", a date: the first short one.
         for part in names[:1] or element.xpath(".//li") or [element]:
-            text = _BYLINE_PREFIX.sub("", " ".join(part.text_content().split())).strip()
+            text = strip_byline_prefix(" ".join(part.text_content().split()))
             if text and len(text.split()) <= 6:
                 return text
     return None
-
-
-# "بقلم فلان", "كتب: فلان", "بواسطة فلان": the name is what follows.
-_BYLINE_PREFIX = re.compile(
-    r"^(?:بقلم|كتبت|كتب|بواسطة|إعداد|تقرير|الكاتب|المؤلف|by|author|written by)\s*[:：,،-]?\s*",
-    re.IGNORECASE,
-)
 
 
 # A page saved from a web archive points at the archive's copy: the article's own URL is inside.
