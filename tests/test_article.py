@@ -324,3 +324,36 @@ def test_bylines_captions_and_tags_in_scraped_text(tmp_path: Path) -> None:
 )
 def test_byline_lines(line: str, name: str | None) -> None:
     assert byline_name(line) == name
+
+
+def test_a_scraped_page_header_and_footer(tmp_path: Path) -> None:
+    """Text copied from a whole page: the site's name, its sections, the date bar, the byline
+    and a photo caption sit above the headline's story; a question is a subheading, a line
+    that introduces a list is not; a "read also" title on its own line, a box that says where it
+    ends, and an untitled tag list are not spoken."""
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "تخطى إلى المحتوى\nبي بي سي نيوز عربي\nاقتصاد\n"
+        "الحكومة تبدأ تشغيل ثلاث محطات تحلية جديدة قبل الصيف\n"
+        "الثلاثاء، 14 مايو 2024 02:15 م\nكتب محمد عبد الرحمن\n"
+        "وزير الإسكان خلال جولته - أرشيفية\n"
+        f"{BRIEF}\n"
+        "اقرأ أيضا..\nوزير الإسكان يتفقد مشروعات العلمين الجديدة\n"
+        "ماذا يعني القرار للسكان؟\n"
+        "وتشمل أبرز الخطوات:\n- تشغيل محطة العلمين في مايو.\n"
+        "قصص مقترحة\nعنوان قصة أخرى\nنهاية قصص مقترحة\n"
+        "وأضاف أن الوزارة تعاقدت مع شركات مصرية لتنفيذ أعمال الصيانة والتشغيل.\n"
+        "مياه\nالساحل الشمالي\nوزارة الإسكان\n",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "الحكومة تبدأ تشغيل ثلاث محطات تحلية جديدة قبل الصيف"
+    assert article.meta.author == "محمد عبد الرحمن"
+    assert article.lead == (BRIEF,)
+    [section] = article.sections
+    assert section.heading == "ماذا يعني القرار للسكان؟"
+    assert section.paragraphs == (
+        "وتشمل أبرز الخطوات:",
+        "- تشغيل محطة العلمين في مايو.",
+        "وأضاف أن الوزارة تعاقدت مع شركات مصرية لتنفيذ أعمال الصيانة والتشغيل.",
+    )

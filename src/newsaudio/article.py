@@ -15,7 +15,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from newsaudio.boilerplate import byline_name, content_indexes, is_heading_like
+from newsaudio.boilerplate import (
+    MAX_HEADING_WORDS,
+    byline_name,
+    content_indexes,
+    is_heading_like,
+    is_site_name,
+)
 from newsaudio.errors import ArticleError
 from newsaudio.html_article import parse_html
 from newsaudio.language import other_language
@@ -252,7 +258,13 @@ def _byline(lines: list[str], kept: list[int]) -> str | None:
     """The writer a byline line names ("كتب: فلان"), if one comes before the text ends. Bylines
     are not spoken (:func:`content_indexes` leaves them out); the name goes to the feed."""
     last = kept[-1] if kept else -1
-    names = (byline_name(line) for line in lines[1 : last + 1])
+    body = next((i for i in kept if not is_heading_like(lines[i])), len(lines))
+    names = (
+        # As content_indexes judges: "كتب فلان" without ":" above the first paragraph too.
+        byline_name(line, loose=i < body)
+        for i, line in enumerate(lines[: last + 1])
+        if i not in kept[:1]
+    )
     return _str(next((name for name in names if name), None))
 
 
@@ -280,6 +292,8 @@ def _from_blocks(
     blocks = [" ".join(clean_text(b).split()) for b in blocks]
     if not blocks or not any(ARABIC_LETTER.search(b) for b in blocks):
         raise ArticleError(source, "contains only site boilerplate, no article text")
+    if headings is None:
+        blocks = _headline_first(blocks)
     headline, rest = clean_line(blocks[0]) or blocks[0], blocks[1:]
     if headings is None:
         headings = {
@@ -300,6 +314,67 @@ def _from_blocks(
         else:
             lead.append(block)
     return Article(source, headline, tuple(lead), tuple(sections), meta or ArticleMeta())
+
+
+# In scraped text, the headline is a line of at least this many words (site names, sections and
+# "skip to content" links above it are shorter); the first line when none is.
+MIN_HEADLINE_WORDS = 4
+# Under the headline, before the first paragraph, a line this long is the article's deck (spoken);
+# shorter ones are captions, credits and labels — unless a paragraph follows (a subheading).
+MIN_DECK_WORDS = 8
+
+
+def _headline_first(blocks: list[str]) -> list[str]:
+    """Scraped text from its headline on: the lines above the first paragraph are the page's
+    header, where the headline is the first line that may be one (else the first that is not the
+    site's name); of the lines between it and the first paragraph only a deck, and a subheading
+    right above the paragraph, are kept."""
+    first = next((i for i, b in enumerate(blocks) if _is_paragraph(b)), len(blocks))
+    if first == len(blocks):
+        return blocks
+    header = [i for i in range(first) if not is_site_name(blocks[i])] or [0]
+    at = next((i for i in header if _may_be_headline(blocks[i])), header[0])
+    between = [
+        b for i, b in enumerate(blocks[at + 1 : first], at + 1)
+        if not _NUMERIC_DATE.search(b)
+        and ((i == first - 1 and not _DATELINE.fullmatch(b)) or len(b.split()) >= MIN_DECK_WORDS)
+    ]  # fmt: skip
+    return [blocks[at], *between, *_without_tag_list(blocks[first:])]
+
+
+def _without_tag_list(blocks: list[str]) -> list[str]:
+    """``blocks`` without the tag list a scraped page may end with, untitled: two or more lines
+    of a few words each after the last paragraph ("العراق", "أخبار العراق")."""
+    end = len(blocks)
+    while (
+        end > 0
+        and len(blocks[end - 1].split()) <= _MAX_TAG_WORDS
+        and is_heading_like(blocks[end - 1])
+    ):
+        end -= 1
+    return blocks[:end] if len(blocks) - end >= 2 else blocks
+
+
+_MAX_TAG_WORDS = 4
+
+
+def _may_be_headline(line: str) -> bool:
+    """Long enough to be a headline, and not a sentence (a question may be one)."""
+    return len(line.split()) >= MIN_HEADLINE_WORDS and not line.rstrip().endswith((".", "!", "…"))
+
+
+def _is_paragraph(block: str) -> bool:
+    """Body text for sure: longer than a subheading, or a sentence (a question may be a
+    headline)."""
+    words = len(block.split())
+    return words > MAX_HEADING_WORDS or (words >= 6 and block.rstrip().endswith((".", "!", "…")))
+
+
+# Above the first paragraph, "دبي - العربية.نت", "أنقرة/ الأناضول", "بغداد: فلان": where the story
+# was filed and by whom.
+# A date bar's "22.05.2024" or "21-05-2024" (with a byline, a reading time…) above the text.
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+_DATELINE = re.compile(r"\S+(?: \S+)?\s*[-–—/:]\s*\S+(?: \S+){0,2}")
 
 
 # --- Markdown ----------------------------------------------------------------------------------

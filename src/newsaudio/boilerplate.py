@@ -37,6 +37,7 @@ class _Boilerplate:
     patterns: tuple[re.Pattern[str], ...]
     stop: frozenset[str]
     crumbs: frozenset[str]
+    date_words: frozenset[str]
 
 
 @cache
@@ -55,9 +56,46 @@ def _boilerplate() -> _Boilerplate:
     crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
     prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
     patterns = tuple(re.compile(p) for p in data["drop_patterns"])
+    date_words = frozenset(w.casefold() for k in keys("date_line_words") for w in k.split())
     return _Boilerplate(
-        keys("drop"), prefixes, tuple(keys("drop_containing")), patterns, keys("stop"), crumbs
+        keys("drop"),
+        prefixes,
+        tuple(keys("drop_containing")),
+        patterns,
+        keys("stop"),
+        crumbs,
+        date_words,
     )
+
+
+_DIGIT = re.compile(r"[0-9٠-٩]")
+_NOT_WORD = re.compile(r"[0-9٠-٩\W_]+")
+
+
+def is_date_line(key: str) -> bool:
+    """True for a line (its :func:`match_key`) that only gives a date or time: digits, month and
+    day names, "نشر", "م"/"هـ" and the like."""
+    if not _DIGIT.search(key):
+        return False
+    words = _NOT_WORD.sub(" ", key.casefold()).split()
+    return all(word in _boilerplate().date_words for word in words)
+
+
+def title_key(text: str) -> str:
+    """A title reduced for comparing: the boilerplate key, lower case, no punctuation."""
+    return " ".join(re.sub(r"[^\w\s]", " ", match_key(text.casefold())).split())
+
+
+@cache
+def site_words() -> frozenset[str]:
+    """Words that mark a title part as the site's name rather than the story's."""
+    return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
+
+
+def is_site_name(line: str) -> bool:
+    """True for a short line made only of words like "نيوز", "عربي", "CNN": the site's name."""
+    words = title_key(line).split()
+    return 0 < len(words) <= 5 and all(word in site_words() for word in words)
 
 
 def is_breadcrumb(line: str) -> bool:
@@ -97,30 +135,63 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     """
     structured = headings is not None
     chrome = _boilerplate()
+    keys = [_COUNT.sub("", match_key(line)).strip(" :.-–—،") for line in lines]
     kept: list[int] = []
-    in_box = False
-    for i, line in enumerate(lines):
-        key = match_key(line).strip(" :.-–—،")
-        if key in chrome.stop and len(kept) >= 2 and not structured:
-            break
+    in_box = pointer = in_body = False
+    resume = -1
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
+        if i < resume:
+            continue
+        if key in chrome.stop and not structured:
+            # A box inside the article that says where it ends ("نهاية قصص مقترحة") is skipped;
+            # any other such line ends scraped text (once the article has begun).
+            end = _box_end(keys, i)
+            if end is not None:
+                resume = end + 1
+                continue
+            if len(kept) >= 2:
+                break
         if key in chrome.stop:
             in_box = structured
             continue
         if in_box and (len(line.split()) <= MAX_HEADING_WORDS or i in (headings or ())):
             continue  # a headline in the box, question marks and all
         in_box = False
+        if pointer and is_heading_like(line):
+            pointer = False
+            continue  # the headline a bare "اقرأ أيضاً" line points to
+        pointer = False
         if key in chrome.drop or (not kept and is_breadcrumb(line)):
+            pointer = key in chrome.drop_prefix
             continue
-        if kept and byline_name(line):
+        if kept and byline_name(line, loose=not in_body):
             continue
-        if _EDITOR_CODE.fullmatch(key) or any(p.fullmatch(key) for p in chrome.patterns):
+        if is_date_line(key) or _EDITOR_CODE.fullmatch(key):
+            continue
+        if any(p.fullmatch(key) for p in chrome.patterns):
             continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
             key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)
         ):
+            pointer = key in chrome.drop_prefix
             continue
         kept.append(i)
+        in_body = in_body or not is_heading_like(line)
     return kept
+
+
+# A count after a widget's title: "التعليقات (3)".
+_COUNT = re.compile(r"\s*[(\[]\d+[)\]]\s*$")
+
+
+def _box_end(keys: list[str], start: int) -> int | None:
+    """Where the box titled ``keys[start]`` says it ends ("نهاية قصص مقترحة", "قصص مقترحة
+    نهاية"), if it does within a few dozen lines."""
+    title = keys[start]
+    for i in range(start + 1, min(len(keys), start + 40)):
+        if title in keys[i] and "نهايه" in keys[i].split():
+            return i
+    return None
 
 
 @cache
@@ -154,20 +225,44 @@ def strip_byline_prefix(text: str) -> str:
     return _byline_prefix()[0].sub("", text.strip(), count=1).strip()
 
 
-def byline_name(line: str) -> str | None:
-    """The writer's name when ``line`` is a byline ("كتب: فلان", "بقلم فلان"), else None."""
-    match = _byline_prefix()[1].match(line.strip())
+def byline_name(line: str, *, loose: bool = False) -> str | None:
+    """The writer's name when ``line`` is a byline ("كتب: فلان", "بقلم فلان"), else None.
+    ``loose``: just under the headline, where "كتب فلان" without ":" is a byline too (at most
+    four words of name, then)."""
+    loose_prefix, strict_prefix = _byline_prefix()
+    line = line.strip()
+    match = strict_prefix.match(line)
+    longest = _MAX_NAME_WORDS
+    if match is None and loose:
+        match, longest = loose_prefix.match(line), 4
     if match is None:
         return None
-    name = line.strip()[match.end() :].strip(" ،,-–—")
-    if len(name.split()) > _MAX_NAME_WORDS or not _NAME.fullmatch(name):
+    name = line[match.end() :].strip(" ،,-–—:")
+    if len(name.split()) > longest or not _NAME.fullmatch(name):
         return None
     return name
 
 
 def is_heading_like(line: str) -> bool:
-    """Short and not ending a sentence: how scraped subheadings look."""
-    return len(line.split()) <= MAX_HEADING_WORDS and not _SENTENCE_END.search(line)
+    """Short and not ending a sentence: how scraped subheadings look. A short question is a
+    subheading too ("ماذا يعني القرار للمودعين؟"); a line ending with ":" only when very short
+    (longer ones introduce a list or a quote)."""
+    words = len(line.split())
+    if words > MAX_HEADING_WORDS or line.lstrip().startswith(_BULLETS):
+        return False
+    if line.rstrip().endswith((":", "：")):
+        # "وتشمل أبرز القواعد:" introduces a list: a sentence begun with "و".
+        return words <= _MAX_COLON_HEADING_WORDS and not line.lstrip().startswith("و")
+    if _QUESTION_END.search(line):
+        return words <= _MAX_QUESTION_HEADING_WORDS
+    return not _SENTENCE_END.search(line)
+
+
+# A list item is not a subheading, however short.
+_BULLETS = ("-", "–", "—", "•", "*", "·", "▪", "◾", "●")
+_QUESTION_END = re.compile(r"[?؟][\s\"'”’»)\]]*$")
+_MAX_QUESTION_HEADING_WORDS = 10
+_MAX_COLON_HEADING_WORDS = 4
 
 
 def is_widget_title(line: str) -> bool:

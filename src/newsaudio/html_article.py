@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsaudio.boilerplate import is_widget_title
+from newsaudio.boilerplate import is_widget_title, title_key
 from newsaudio.page_meta import (
     json_ld,
     page_headline,
     page_lang,
     page_metadata,
     same_title,
-    title_key,
 )
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
-from newsaudio.boilerplate import boilerplate_data, match_key, strip_byline_prefix
+from newsaudio.boilerplate import (
+    boilerplate_data,
+    site_words,
+    strip_byline_prefix,
+    title_key,
+)
 
 # A title's parts: "headline | site", "headline - site", "site :: headline".
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
@@ -195,17 +199,6 @@ def page_lang(tree: Any) -> str | None:
     return lang.strip().lower() if lang and lang.strip() else None
 
 
-@cache
-def _site_words() -> frozenset[str]:
-    """Words that mark a title part as the site's name rather than the story's."""
-    return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
-
-
-def title_key(text: str) -> str:
-    """A title reduced for comparing: the boilerplate key, lower case, no punctuation."""
-    return " ".join(re.sub(r"[^\w\s]", " ", match_key(text.casefold())).split())
-
-
 def same_title(a: str | None, b: str | None) -> bool:
     return bool(a and b) and title_key(a or "") == title_key(b or "")
 
@@ -256,7 +249,7 @@ def _is_site_part(part: str, site: str | None) -> bool:
     if site and (key in title_key(site) or title_key(site) in key):
         return True
     words = key.split()
-    return len(words) <= 4 and any(w in _site_words() for w in words)
+    return len(words) <= 4 and any(w in site_words() for w in words)
 
 
 def page_headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) -> str | None:

@@ -53,7 +53,9 @@ def _governed(text: str, start: int, default: Case) -> tuple[Case, bool]:
                 return Case.ACC, False
             if not subject and candidate in data.object_direct:
                 return Case.ACC, True
-        if not subject and _NUMBERISH.fullmatch(word):
+        # The number coordinated with this one, scale words included ("12 مليونا و360 ألفا"):
+        # both take the case of what governs the first.
+        if not subject and (_NUMBERISH.fullmatch(word) or word in data.scale_words or word == "و"):
             continue
         if subject < 2 and _may_be_subject(word):
             subject += 1
