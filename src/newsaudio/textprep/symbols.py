@@ -125,8 +125,13 @@ def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:
     text = trace.sub("symbol", symbol, lambda m: f" {words[m[0]]} ", text)
     text = trace.sub("quote", _QUOTED, _unquote_term, text)
     text = trace.sub("pause", _PAUSE_MARKS, f"{_COMMA} ", text)
+    # "العربية.نت": a dot between letters joins a name, it does not end a sentence.
+    text = trace.sub("dot in a name", _INNER_DOT, " ", text)
     text = _PAUSE_RUN.sub(_strongest, text)
     return " ".join(text.split()).strip(" ،,")
+
+
+_INNER_DOT = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 
 
 def _unquote_term(match: re.Match[str]) -> str:
