@@ -177,7 +177,13 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         kept.append(i)
         in_body = in_body or not is_heading_like(line)
-    return kept
+    # A picture's alt text is often copied just above its caption: "وزير الإسكان خلال جولته",
+    # then "وزير الإسكان خلال جولته - أرشيفية", which was dropped.
+    dropped = set(range(len(lines))) - set(kept)
+    return [
+        i for i in kept
+        if not (i + 1 in dropped and len(keys[i]) >= 10 and keys[i + 1].startswith(keys[i]))
+    ]  # fmt: skip
 
 
 # A count after a widget's title: "التعليقات (3)".
