@@ -357,3 +357,28 @@ def test_a_scraped_page_header_and_footer(tmp_path: Path) -> None:
         "- تشغيل محطة العلمين في مايو.",
         "وأضاف أن الوزارة تعاقدت مع شركات مصرية لتنفيذ أعمال الصيانة والتشغيل.",
     )
+
+
+def test_saved_page_bold_subheadings_deck_and_byline(tmp_path: Path) -> None:
+    """A page saved in Windows-1256 (as it declares), its scripts outweighing its Arabic: read.
+    Short bold-only lines are subheadings, a long h2 between the headline and the text is the
+    deck, and the site's name as JSON-LD author gives way to the byline."""
+    script = "<script>var config = {" + "trackingEnabled: true, " * 200 + "};</script>"
+    html = (
+        '<html lang="ar"><head><meta http-equiv="Content-Type" content="text/html; '
+        'charset=windows-1256"><meta property="og:site_name" content="هسبريس">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": '
+        '"Person", "name": "هسبريس"}}</script>'
+        f"{script}</head><body><article><h1>الحكومة تخصص دعما جديدا لمربي الماشية</h1>"
+        "<h2>دعم مباشر لتخفيف أثر الجفاف على القطيع الوطني قبل عيد الأضحى المقبل</h2>"
+        '<span class="author"><a href="/author/1">كتب: عبد الرحيم العسري</a></span>'
+        f"<p>{BRIEF}</p><p><strong>إعفاءات جمركية</strong></p><p>{BRIEF}</p>"
+        f"<p>فقرة<br><b>مهنيون متحفظون</b><br>{BRIEF}</p></article></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_bytes(html.encode("cp1256"))
+    article = load_article(path)
+    assert article.headline == "الحكومة تخصص دعما جديدا لمربي الماشية"
+    assert article.lead[0].startswith("دعم مباشر لتخفيف أثر الجفاف")
+    assert [s.heading for s in article.sections] == ["إعفاءات جمركية", "مهنيون متحفظون"]
+    assert article.meta.author == "عبد الرحيم العسري"

@@ -9,6 +9,7 @@ raises :class:`ArticleError` naming the file and the problem.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -17,6 +18,7 @@ from typing import Any
 
 from newsaudio.boilerplate import (
     MAX_HEADING_WORDS,
+    MIN_DECK_WORDS,
     byline_name,
     content_indexes,
     is_heading_like,
@@ -219,13 +221,24 @@ def decode(raw: bytes) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    declared = _DECLARED_CHARSET.search(raw[:4096])
+    if declared:
+        # A saved page says how it is encoded: "<meta charset=windows-1256>".
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            return raw.decode(declared[1].decode("ascii"))
     try:
         text = raw.decode("cp1256")
     except UnicodeDecodeError:
         return None
-    letters = [c for c in text if c.isalpha()]
+    # Judged on the text, not the markup around it (a page's scripts are Latin letters).
+    visible = _MARKUP.sub(" ", text)
+    letters = [c for c in visible if c.isalpha()]
     arabic = sum(1 for c in letters if ARABIC_LETTER.match(c))
     return text if letters and arabic / len(letters) > 0.6 else None
+
+
+_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]{3,20})""", re.IGNORECASE)
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)
 
 
 def detect_format(kind: str, text: str) -> str:
@@ -292,13 +305,14 @@ def _from_blocks(
     blocks = [" ".join(clean_text(b).split()) for b in blocks]
     if not blocks or not any(ARABIC_LETTER.search(b) for b in blocks):
         raise ArticleError(source, "contains only site boilerplate, no article text")
+    deck = 0
     if headings is None:
-        blocks = _headline_first(blocks)
+        blocks, deck = _headline_first(blocks)
     headline, rest = clean_line(blocks[0]) or blocks[0], blocks[1:]
     if headings is None:
         headings = {
             i
-            for i, line in enumerate(rest)
+            for i, line in enumerate(rest[deck:], deck)
             if is_heading_like(line) and i + 1 < len(rest) and not is_heading_like(rest[i + 1])
         }
     else:
@@ -319,27 +333,52 @@ def _from_blocks(
 # In scraped text, the headline is a line of at least this many words (site names, sections and
 # "skip to content" links above it are shorter); the first line when none is.
 MIN_HEADLINE_WORDS = 4
-# Under the headline, before the first paragraph, a line this long is the article's deck (spoken);
-# shorter ones are captions, credits and labels — unless a paragraph follows (a subheading).
-MIN_DECK_WORDS = 8
 
 
-def _headline_first(blocks: list[str]) -> list[str]:
-    """Scraped text from its headline on: the lines above the first paragraph are the page's
-    header, where the headline is the first line that may be one (else the first that is not the
-    site's name); of the lines between it and the first paragraph only a deck, and a subheading
-    right above the paragraph, are kept."""
+def _headline_first(blocks: list[str]) -> tuple[list[str], int]:
+    """Scraped text from its headline on, and how many lines under the headline are its deck.
+
+    The lines above the first paragraph are the page's header, where the headline is the first
+    line that may be one (else the first that is not the site's name or a breadcrumb); of the
+    lines between it and the first paragraph only a deck (spoken as lead, never a subheading)
+    and a subheading right above the paragraph are kept."""
     first = next((i for i, b in enumerate(blocks) if _is_paragraph(b)), len(blocks))
     if first == len(blocks):
-        return blocks
-    header = [i for i in range(first) if not is_site_name(blocks[i])] or [0]
+        return blocks, 0
+    header = [i for i in range(first) if not _is_page_chrome(blocks[i])] or [0]
     at = next((i for i in header if _may_be_headline(blocks[i])), header[0])
-    between = [
+    if (
+        at + 1 in header
+        and _may_be_headline(blocks[at + 1])
+        and len(blocks[at].split()) <= _MAX_KICKER_WORDS < len(blocks[at + 1].split())
+    ):
+        at += 1  # a kicker above the headline ("بداية من أفريل المقبل")
+    subheading = first - 1 > at and _heads_first_paragraph(blocks, first)
+    deck = [
         b for i, b in enumerate(blocks[at + 1 : first], at + 1)
-        if not _NUMERIC_DATE.search(b)
-        and ((i == first - 1 and not _DATELINE.fullmatch(b)) or len(b.split()) >= MIN_DECK_WORDS)
+        if (i < first - 1 or not subheading) and _is_deck(b)
     ]  # fmt: skip
-    return [blocks[at], *between, *_without_tag_list(blocks[first:])]
+    above = [blocks[first - 1]] if subheading else []
+    return [blocks[at], *deck, *above, *_without_tag_list(blocks[first:])], len(deck)
+
+
+def _heads_first_paragraph(blocks: list[str], first: int) -> bool:
+    """Whether the line above the first paragraph is a subheading: it is shaped like one, not
+    like a dateline or a captioned credit, and the article has more subheadings further on."""
+    line = blocks[first - 1]
+    if _DATELINE.fullmatch(line) or len(line.split()) < 2 or line.rstrip().endswith(")"):
+        return False
+    later = zip(blocks[first + 1 :], blocks[first + 2 :], strict=False)
+    return any(is_heading_like(b) and not is_heading_like(n) for b, n in later)
+
+
+def _is_deck(line: str) -> bool:
+    """A standfirst under the headline: long enough, no date, no photo credit at its end."""
+    return (
+        len(line.split()) >= MIN_DECK_WORDS
+        and not _NUMERIC_DATE.search(line)
+        and not line.rstrip().endswith(")")
+    )
 
 
 def _without_tag_list(blocks: list[str]) -> list[str]:
@@ -356,6 +395,20 @@ def _without_tag_list(blocks: list[str]) -> list[str]:
 
 
 _MAX_TAG_WORDS = 4
+
+
+# A kicker (a few words over the headline) is this short; the headline under it is longer.
+_MAX_KICKER_WORDS = 5
+
+
+def _is_page_chrome(line: str) -> bool:
+    """The site's name, or a breadcrumb of sections not in our list: "الرئيسية > الاقتصاد >
+    عقارات"."""
+    parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
+    return is_site_name(line) or (len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts))
+
+
+_CRUMB_SEPARATOR = re.compile(r"\s[>»›/|]\s")
 
 
 def _may_be_headline(line: str) -> bool:

@@ -19,6 +19,10 @@ _MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*$")
 # Subheadings are short; a longer line without a full stop is a paragraph missing its punctuation.
 MAX_HEADING_WORDS = 16
+# Under the headline, before the first paragraph, a line this long is the article's deck (spoken
+# as lead); shorter ones are captions, credits and labels — unless a paragraph follows (a
+# subheading).
+MIN_DECK_WORDS = 8
 
 
 def match_key(line: str) -> str:
@@ -36,6 +40,7 @@ class _Boilerplate:
     drop_containing: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     stop: frozenset[str]
+    end: frozenset[str]
     crumbs: frozenset[str]
     date_words: frozenset[str]
 
@@ -63,6 +68,7 @@ def _boilerplate() -> _Boilerplate:
         tuple(keys("drop_containing")),
         patterns,
         keys("stop"),
+        keys("end"),
         crumbs,
         date_words,
     )
@@ -74,11 +80,14 @@ _NOT_WORD = re.compile(r"[0-9٠-٩\W_]+")
 
 def is_date_line(key: str) -> bool:
     """True for a line (its :func:`match_key`) that only gives a date or time: digits, month and
-    day names, "نشر", "م"/"هـ" and the like."""
+    day names, "نشر", "م"/"هـ" and the like, with at most two other words."""
     if not _DIGIT.search(key):
         return False
     words = _NOT_WORD.sub(" ", key.casefold()).split()
-    return all(word in _boilerplate().date_words for word in words)
+    known = sum(word in _boilerplate().date_words for word in words)
+    unknown = len(words) - known
+    # A place or a verb form the list lacks may be there: "… بتوقيت أبوظبي", "تم نشره في …".
+    return unknown == 0 or (unknown <= 2 and known >= unknown + 2)
 
 
 def title_key(text: str) -> str:
@@ -128,10 +137,9 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     """Indexes of the lines that are article text: breadcrumbs above the headline, known chrome
     lines, "read also" pointers, page details and wire codes are left out.
 
-    A "related articles" style line ends scraped text: everything after it is chrome. In a
-    structured page (HTML, Markdown: ``headings`` given) such a box can sit between paragraphs, so
-    only the line and the headlines under it (headings, short lines) are left out; the article
-    resumes at the next paragraph.
+    A box's title ("أخبار ذات صلة") and the headlines under it (headings, short lines) are left
+    out, and the article resumes at the next paragraph: boxes sit between paragraphs too. In
+    scraped text (no ``headings``) a comments or tags title ends the article.
     """
     structured = headings is not None
     chrome = _boilerplate()
@@ -142,17 +150,14 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i < resume:
             continue
-        if key in chrome.stop and not structured:
-            # A box inside the article that says where it ends ("نهاية قصص مقترحة") is skipped;
-            # any other such line ends scraped text (once the article has begun).
+        if key in chrome.end and not structured and len(kept) >= 2:
+            break  # comments or tags follow in scraped text
+        if key in chrome.stop or key in chrome.end:
+            # A box that says where it ends ("نهاية قصص مقترحة") is skipped to there; otherwise
+            # its headlines are, up to the next paragraph.
             end = _box_end(keys, i)
-            if end is not None:
-                resume = end + 1
-                continue
-            if len(kept) >= 2:
-                break
-        if key in chrome.stop:
-            in_box = structured
+            resume = end + 1 if end is not None else resume
+            in_box = end is None and (structured or in_body)  # above the text: a menu item
             continue
         if in_box and (len(line.split()) <= MAX_HEADING_WORDS or i in (headings or ())):
             continue  # a headline in the box, question marks and all
@@ -168,6 +173,8 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if is_date_line(key) or _EDITOR_CODE.fullmatch(key):
             continue
+        if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not _ARABIC_LETTER.search(key):
+            continue  # "Telegram", "A A", "A+ A-": buttons, in an Arabic article
         if any(p.fullmatch(key) for p in chrome.patterns):
             continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
@@ -186,6 +193,8 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     ]  # fmt: skip
 
 
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
+_MAX_LATIN_CHROME_WORDS = 4
 # A count after a widget's title: "التعليقات (3)".
 _COUNT = re.compile(r"\s*[(\[]\d+[)\]]\s*$")
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsaudio.boilerplate import is_widget_title, title_key
+from newsaudio.boilerplate import MIN_DECK_WORDS, is_heading_like, is_widget_title, title_key
 from newsaudio.page_meta import (
     json_ld,
     page_headline,
@@ -120,13 +120,17 @@ def parse_html(html: str) -> HtmlPage:
         # What comes before the headline in the extract (kicker, date, section name) is chrome.
         at = next((i for i, (_, text) in enumerate(body) if same_title(text, headline)), -1)
         body = body[at + 1 :]
+    in_text = False
     for kind, text in body:
         if not page.blocks and kind != "p":
             continue
         if kind == "h1" or same_title(text, headline):
             continue  # the article's own title, already the headline
-        if kind != "p":
+        # A long heading between the headline and the first paragraph is the deck (standfirst),
+        # spoken as the lead: "<h2 class=sub-title>".
+        if kind != "p" and (in_text or len(text.split()) < MIN_DECK_WORDS):
             page.headings.add(len(page.blocks))
+        in_text = in_text or kind == "p"
         page.blocks.append(text)
     return page
 
@@ -179,13 +183,43 @@ def _prepare(tree: Any) -> None:
 
 
 def _subheadings(tree: Any) -> list[str]:
-    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars, in page order.
-    A heading that links elsewhere is another story's headline, not a subheading."""
+    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars, in page order,
+    then its bold-only lines. A heading that links elsewhere is another story's headline, not a
+    subheading."""
     found = tree.xpath(
         "//*[self::h2 or self::h3 or self::h4][not(.//a)]"
         "[not(ancestor::header or ancestor::footer or ancestor::aside or ancestor::nav)]"
     )
-    return [text for h in found if (text := _text(h))]
+    headings = [text for h in found if (text := _text(h))]
+    # Paragraphs that are all bold and short are subheadings on many CMSs: "<p><strong>…</strong>
+    # </p>", or a bold line between <br>s in a <br>-separated body.
+    for bold in tree.xpath("//strong | //b"):
+        text = _text(bold)
+        if not text or bold.xpath("ancestor::a or .//a") or not is_heading_like(text):
+            continue
+        if len(text.split()) > _MAX_BOLD_HEADING_WORDS or is_widget_title(text):
+            continue
+        parent = bold.getparent()
+        alone = parent is not None and parent.tag == "p" and _text(parent) == text
+        between_breaks = (not (bold.tail or "").strip()) and _after_break(bold)
+        if alone or between_breaks:
+            headings.append(text)
+    return headings
+
+
+_MAX_BOLD_HEADING_WORDS = 10
+
+
+def _after_break(element: Any) -> bool:
+    """Whether ``element`` starts a line and a <br> ends it: a line of its own in a <br> body."""
+    following = element.getnext()
+    if following is None or following.tag != "br":
+        return False
+    previous = element.getprevious()
+    if previous is None:
+        parent = element.getparent()
+        return parent is not None and not (parent.text or "").strip()
+    return previous.tag == "br" and not (previous.tail or "").strip()
 
 
 def _recover_paragraphs(tree: Any, body: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from newsaudio.boilerplate import (
     boilerplate_data,
+    is_site_name,
     site_words,
     strip_byline_prefix,
     title_key,
@@ -104,10 +105,7 @@ def page_metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         or (times[0].strip() if times else None)
         or (getattr(doc, "date", None) if doc is not None else None)
         or _visible_date(tree),
-        "author": _ld_author(ld.get("author"))
-        or _meta_tag(tree, "author", "article:author", "dc.creator")
-        or _byline(tree)
-        or (getattr(doc, "author", None) if doc is not None else None),
+        "author": None,  # below, once the site's name is known
         "url": _unarchived(canonical[0] if canonical else None)
         or _unarchived(_meta_tag(tree, "og:url"))
         or _first_url(ld.get("mainEntityOfPage"))
@@ -122,12 +120,31 @@ def page_metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
     if not meta["source"]:
         titles = (meta["page_title"], meta["og_title"])
         meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
-    # An author given as a profile URL (article:author on some CMSs) is not a name to read out,
-    # and the site itself named as author is not a byline.
-    author = meta["author"] = strip_byline_prefix(meta["author"] or "") or None
-    if author and (re.match(r"https?://", author) or same_title(author, meta["source"])):
-        meta["author"] = None
+    authors = (
+        lambda: _ld_author(ld.get("author")),
+        lambda: _meta_tag(tree, "author", "article:author", "dc.creator"),
+        lambda: _byline(tree),
+        lambda: getattr(doc, "author", None) if doc is not None else None,
+    )
+    meta["author"] = next(
+        (name for find in authors if (name := _person(find(), meta["source"]))), None
+    )
     return meta
+
+
+_DATELINE = re.compile(r"^[^\s:/]{2,15}\s*[:/]\s*(?=\S)")
+
+
+def _person(author: str | None, source: str | None) -> str | None:
+    """``author`` when it names a writer: not a profile URL (article:author on some CMSs), not
+    the site itself ("هسبريس", "العربية.نت" on العربية): then the next source is asked."""
+    # "بيروت: سامر الحلبي": the dateline is not part of the name.
+    name = _DATELINE.sub("", strip_byline_prefix(author or ""), count=1)
+    if not name or re.match(r"https?://", name) or is_site_name(name):
+        return None
+    if source and (same_title(name, source) or title_key(name).startswith(title_key(source))):
+        return None
+    return name
 
 
 _DATE_IN_TEXT = re.compile(
@@ -167,7 +184,8 @@ def _byline(tree: Any) -> str | None:
     )
     found += tree.xpath(
         "//*[contains(@class,'byline') or contains(@class,'author-name') or @class='writer'"
-        " or contains(@class,'credits') or contains(@data-component,'byline')]"
+        " or contains(@class,'credits') or contains(@data-component,'byline')"
+        " or contains(@class,'writeBy') or contains(@id,'Writer') or contains(@class,'author')]"
         "[not(ancestor::*[contains(@class,'comment')])]"
     )
     for element in found:

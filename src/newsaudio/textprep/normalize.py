@@ -37,17 +37,24 @@ def normalize(text: str) -> str:
     'وصفهم “بالأبطال” الذين'
     >>> normalize("قال لـ«الشرق الأوسط»")
     'قال «للشرق الأوسط»'
+    >>> normalize('و"المشرف" ل«الشرق»')
+    '"والمشرف" «للشرق»'
     """
     text = unicodedata.normalize("NFC", text)
     text = _arabic_letters(text)
     text = _INVISIBLE.sub("", text)
     text = _DETACHED_PREFIX.sub(_attach, text)
+    text = _PREFIX_BEFORE_QUOTE.sub(_attach, text)
     text = araby.strip_tatweel(text)
     text = araby.normalize_ligature(text)
     text = _STRAY_MARKS.sub("", text)
     text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
     text = _SPACE_AFTER_PUNCT.sub(r"\1 ", text)
     return " ".join(text.split())
+
+
+# A proclitic written before a quote: و"المشرف" → "والمشرف" (the quote would become a pause).
+_PREFIX_BEFORE_QUOTE = re.compile(r"(?<![\w\u0640])([بلكوف])([\"“”«»'‘’])(ال(?=\w))?(?=\w)")
 
 
 def _attach(match: re.Match[str]) -> str:

@@ -353,7 +353,9 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
     scale = rf"(?:\s+(?P<scale>(?:{scales})(?!\w)))?"
     # A unit symbol may follow the number without a space ("5كم", "40°م").
     units = rf"(?:{fuzzy(data.unit_symbols)})(?![\w²³])"
-    noun = rf"(?:(?:\s*(?={units})|\s+)(?P<noun>{units}|{WORD}))?"
+    # A unit written with its accusative ending ("80 كيلوغرامًا"): the ending is ours to say.
+    tanween = "(?:\u064b\u0627|\u0627\u064b)?"
+    noun = rf"(?:(?:\s*(?={units})|\s+)(?P<noun>{units}|{WORD}){tanween})?"
     symbols = "|".join(re.escape(s) for s in data.symbols)
     ordinal_nouns = fuzzy(data.words["ordinal"]["nouns"])
     # Not part of a longer number, percentage, date or range; a full stop or comma that ends the
@@ -412,7 +414,7 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
             rf"(?:(?=\s+(?P<next>{WORD})))?",  # "3/4 الأصوات": of what follows, construct state
             _fraction,
         ),
-        ("unit", rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s*(?P<noun>{units})", _number),
+        ("unit", rf"{PRE}{_MINUS}(?P<num>{NUM}){scale}\s*(?P<noun>{units}){tanween}", _number),
         ("number", rf"(?:{_ART}|{PRE}){_MINUS}(?P<num>{NUM}){scale}{noun}", _number),
         ("symbol", rf"[%٪]|{symbols}", _symbol),
     ]
