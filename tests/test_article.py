@@ -382,3 +382,34 @@ def test_saved_page_bold_subheadings_deck_and_byline(tmp_path: Path) -> None:
     assert article.lead[0].startswith("دعم مباشر لتخفيف أثر الجفاف")
     assert [s.heading for s in article.sections] == ["إعفاءات جمركية", "مهنيون متحفظون"]
     assert article.meta.author == "عبد الرحيم العسري"
+
+
+def test_client_rendered_page_is_read_from_its_json_blocks(tmp_path: Path) -> None:
+    """A Next.js page with no articleBody: the text is the JSON list of blocks with the most
+    Arabic words; a block whose type says heading is a subheading."""
+    data = {
+        "props": {
+            "pageProps": {
+                "article": {
+                    "body": [
+                        {"type": "paragraph", "html": f"<p>{BRIEF}</p>"},
+                        {"type": "heading", "level": 2, "text": "زيادة الخطر"},
+                        {"type": "paragraph", "html": BRIEF},
+                    ],
+                    "related": [{"title": "خبر آخر"}, {"title": "خبر ثالث"}],
+                }
+            }
+        }
+    }
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="ar"><head><meta property="og:title" content="دراسة: النوم القليل يرفع '
+        'ضغط الدم"></head><body><div id="__next"><h1>دراسة: النوم القليل يرفع ضغط الدم</h1>'
+        '</div><script id="__NEXT_DATA__" type="application/json">'
+        f"{json.dumps(data, ensure_ascii=False)}</script></body></html>",
+        encoding="utf-8",
+    )
+    article = load_article(path)
+    assert article.headline == "دراسة: النوم القليل يرفع ضغط الدم"
+    assert article.lead == (BRIEF,)
+    assert [(s.heading, s.paragraphs) for s in article.sections] == [("زيادة الخطر", (BRIEF,))]

@@ -21,6 +21,7 @@ from newsaudio.boilerplate import (
     MIN_DECK_WORDS,
     byline_name,
     content_indexes,
+    is_dateline,
     is_heading_like,
     is_site_name,
 )
@@ -366,7 +367,7 @@ def _heads_first_paragraph(blocks: list[str], first: int) -> bool:
     """Whether the line above the first paragraph is a subheading: it is shaped like one, not
     like a dateline or a captioned credit, and the article has more subheadings further on."""
     line = blocks[first - 1]
-    if _DATELINE.fullmatch(line) or len(line.split()) < 2 or line.rstrip().endswith(")"):
+    if is_dateline(line) or len(line.split()) < 2 or line.rstrip().endswith(")"):
         return False
     later = zip(blocks[first + 1 :], blocks[first + 2 :], strict=False)
     return any(is_heading_like(b) and not is_heading_like(n) for b, n in later)
@@ -423,11 +424,8 @@ def _is_paragraph(block: str) -> bool:
     return words > MAX_HEADING_WORDS or (words >= 6 and block.rstrip().endswith((".", "!", "…")))
 
 
-# Above the first paragraph, "دبي - العربية.نت", "أنقرة/ الأناضول", "بغداد: فلان": where the story
-# was filed and by whom.
 # A date bar's "22.05.2024" or "21-05-2024" (with a byline, a reading time…) above the text.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
-_DATELINE = re.compile(r"\S+(?: \S+)?\s*[-–—/:]\s*\S+(?: \S+){0,2}")
 
 
 # --- Markdown ----------------------------------------------------------------------------------

@@ -258,6 +258,16 @@ def byline_name(line: str, *, loose: bool = False) -> str | None:
     return name
 
 
+# "دبي - العربية.نت", "أنقرة/ الأناضول", "بغداد: فلان", "عنب بلدي – الحسكة": where the story was
+# filed and by whom.
+_DATELINE = re.compile(r"\S+(?: \S+)?\s*[-–—/:]\s*\S+(?: \S+){0,2}")
+
+
+def is_dateline(line: str) -> bool:
+    """True for a short "place - agency" or "site - place" line above a story's text."""
+    return _DATELINE.fullmatch(line.strip()) is not None
+
+
 def is_heading_like(line: str) -> bool:
     """Short and not ending a sentence: how scraped subheadings look. A short question is a
     subheading too ("ماذا يعني القرار للمودعين؟"); a line ending with ":" only when very short

@@ -10,13 +10,21 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 
 from __future__ import annotations
 
+import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from typing import Any
 
-from newsaudio.boilerplate import MIN_DECK_WORDS, is_heading_like, is_widget_title, title_key
+from newsaudio.boilerplate import (
+    MIN_DECK_WORDS,
+    is_dateline,
+    is_heading_like,
+    is_widget_title,
+    title_key,
+)
 from newsaudio.page_meta import (
     json_ld,
     page_headline,
@@ -81,6 +89,7 @@ def parse_html(html: str) -> HtmlPage:
     except (ValueError, lxml.etree.ParserError):
         return HtmlPage()
     ld = json_ld(tree)
+    json_body = _json_body(tree)  # before extraction, which removes scripts
     # Metadata first: the byline and date markup go with the page chrome in _prepare.
     # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
     # publish date; a date must be marked up as one.
@@ -111,6 +120,8 @@ def parse_html(html: str) -> HtmlPage:
         paragraphs = " ".join(text for kind, text in body if kind == "p")
         if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
+    if _arabic_words(text for kind, text in body if kind == "p") < _MIN_JSON_BODY_WORDS:
+        body = json_body or body
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
@@ -133,6 +144,65 @@ def parse_html(html: str) -> HtmlPage:
         in_text = in_text or kind == "p"
         page.blocks.append(text)
     return page
+
+
+def _json_body(tree: Any) -> list[tuple[str, str]]:
+    """The article's blocks from the JSON a client-rendered page ships its text in (Next.js'
+    ``__NEXT_DATA__``, a headless CMS's ``content_elements``): the list of blocks with the most
+    Arabic words, each block's longest text, a heading where its type says so."""
+    best: list[tuple[str, str]] = []
+    best_words = _MIN_JSON_BODY_WORDS - 1
+    for script in tree.xpath("//script[@type='application/json' or @id='__NEXT_DATA__']"):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        for blocks in _block_lists(data):
+            words = _arabic_words(text for _, text in blocks)
+            if words > best_words:
+                best, best_words = blocks, words
+    return best
+
+
+_MIN_JSON_BODY_WORDS = 30
+
+
+def _arabic_words(texts: Iterable[str]) -> int:
+    return sum(len(_ARABIC_WORD.findall(text)) for text in texts)
+
+
+_JSON_HEADING = re.compile(r"head|title|h[2-4]\b", re.IGNORECASE)
+
+
+def _block_lists(data: Any) -> Iterator[list[tuple[str, str]]]:
+    """Every JSON list of objects that read as text blocks, as (kind, text)."""
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _block_lists(value)
+    elif isinstance(data, list):
+        blocks = [block for item in data if (block := _json_block(item))]
+        if len(blocks) >= 2:
+            yield blocks
+        for value in data:
+            yield from _block_lists(value)
+
+
+def _json_block(item: Any) -> tuple[str, str] | None:
+    """(kind, text) of one JSON block: its longest string, markup removed."""
+    if not isinstance(item, dict):
+        return None
+    strings = [v for v in item.values() if isinstance(v, str)]
+    longest = max(strings, key=len, default="")
+    text = " ".join(_TAGS.sub(" ", html_unescape(longest)).split())
+    if not _ARABIC_WORD.search(text):
+        return None
+    kind = str(item.get("type") or item.get("_type") or item.get("kind") or "")
+    heading = _JSON_HEADING.search(kind) or longest.lstrip().startswith(("<h2", "<h3", "<h4"))
+    return ("h2" if heading else "p"), text
+
+
+_TAGS = re.compile(r"<[^>]+>")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 
 
 def _prepare(tree: Any) -> None:
@@ -199,6 +269,8 @@ def _subheadings(tree: Any) -> list[str]:
             continue
         if len(text.split()) > _MAX_BOLD_HEADING_WORDS or is_widget_title(text):
             continue
+        if is_dateline(text):
+            continue  # "عنب بلدي – الحسكة": who filed the story, and where
         parent = bold.getparent()
         alone = parent is not None and parent.tag == "p" and _text(parent) == text
         between_breaks = (not (bold.tail or "").strip()) and _after_break(bold)
