@@ -314,7 +314,10 @@ def _from_blocks(
         headings = {
             i
             for i, line in enumerate(rest[deck:], deck)
-            if is_heading_like(line) and i + 1 < len(rest) and not is_heading_like(rest[i + 1])
+            if is_heading_like(line)
+            and i + 1 < len(rest)
+            and not is_heading_like(rest[i + 1])
+            and not (i > 0 and _in_list(rest[i - 1], line))
         }
     else:
         headings = {i - 1 for i in headings if i > 0}
@@ -380,6 +383,17 @@ def _is_deck(line: str) -> bool:
         and not _NUMERIC_DATE.search(line)
         and not line.rstrip().endswith(")")
     )
+
+
+def _in_list(previous: str, line: str) -> bool:
+    """Whether ``line`` is the last item of a list ("إيران: 0.76 مليون" after "روسيا: 1.73
+    مليون", or after "على النحو التالي:"), not a subheading over the next paragraph."""
+    if previous.rstrip().endswith(":"):
+        return True
+    return all(_LIST_ITEM.match(x) for x in (previous, line))
+
+
+_LIST_ITEM = re.compile(r"^\S+(?: \S+)?\s*:\s*\S")
 
 
 def _without_tag_list(blocks: list[str]) -> list[str]:
