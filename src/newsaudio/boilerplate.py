@@ -263,9 +263,13 @@ def byline_name(line: str, *, loose: bool = False) -> str | None:
 _DATELINE = re.compile(r"\S+(?: \S+)?\s*[-–—/:]\s*\S+(?: \S+){0,2}")
 
 
-def is_dateline(line: str) -> bool:
-    """True for a short "place - agency" or "site - place" line above a story's text."""
-    return _DATELINE.fullmatch(line.strip()) is not None
+def is_dateline(line: str, *, colon: bool = True) -> bool:
+    """True for a short "place - agency" or "site - place" line above a story's text. Without
+    ``colon``, "X: Y" does not count (a bold "الوزارة: باب الحوار مفتوح" is a subheading)."""
+    line = line.strip()
+    if not colon and ":" in line:
+        return False
+    return _DATELINE.fullmatch(line) is not None
 
 
 def is_heading_like(line: str) -> bool:

@@ -269,7 +269,7 @@ def _subheadings(tree: Any) -> list[str]:
             continue
         if len(text.split()) > _MAX_BOLD_HEADING_WORDS or is_widget_title(text):
             continue
-        if is_dateline(text):
+        if is_dateline(text, colon=False):
             continue  # "عنب بلدي – الحسكة": who filed the story, and where
         parent = bold.getparent()
         alone = parent is not None and parent.tag == "p" and _text(parent) == text
