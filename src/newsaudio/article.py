@@ -20,6 +20,7 @@ from newsaudio.boilerplate import (
     MAX_HEADING_WORDS,
     MIN_DECK_WORDS,
     byline_name,
+    caption_words,
     content_indexes,
     is_dateline,
     is_heading_like,
@@ -372,6 +373,8 @@ def _heads_first_paragraph(blocks: list[str], first: int) -> bool:
     line = blocks[first - 1]
     if is_dateline(line) or len(line.split()) < 2 or line.rstrip().endswith(")"):
         return False
+    if set(line.split()) & caption_words():
+        return False  # "وزير الزراعة خلال جولته": a photo's caption
     later = zip(blocks[first + 1 :], blocks[first + 2 :], strict=False)
     return any(is_heading_like(b) and not is_heading_like(n) for b, n in later)
 

@@ -101,6 +101,12 @@ def site_words() -> frozenset[str]:
     return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
 
 
+@cache
+def caption_words() -> frozenset[str]:
+    """Words that mark a short line under a headline as a photo's caption, not a subheading."""
+    return frozenset(boilerplate_data()["caption_words"])
+
+
 def is_site_name(line: str) -> bool:
     """True for a short line made only of words like "نيوز", "عربي", "CNN": the site's name."""
     words = title_key(line).split()
@@ -260,7 +266,7 @@ def byline_name(line: str, *, loose: bool = False) -> str | None:
 
 # "دبي - العربية.نت", "أنقرة/ الأناضول", "بغداد: فلان", "عنب بلدي – الحسكة": where the story was
 # filed and by whom.
-_DATELINE = re.compile(r"\S+(?: \S+)?\s*[-–—/:]\s*\S+(?: \S+){0,2}")
+_DATELINE = re.compile(r"\S+(?: \S+)?(?:\s*[-–—/:]|\sـ)\s*\S+(?: \S+){0,2}")
 
 
 def is_dateline(line: str, *, colon: bool = True) -> bool:
