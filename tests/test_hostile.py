@@ -111,3 +111,23 @@ def test_page_metadata_is_cleaned(tmp_path: Path) -> None:
     assert article.meta.image is None
     assert article.meta.url == clean_url(ARABIC_URL)
     assert article.meta.author == "كاتب"
+
+
+def test_json_nested_beyond_reason_is_one_line(tmp_path: Path) -> None:
+    """A page whose JSON scripts nest thousands of levels deep: searched no deeper than an
+    article's blocks sit, and refused for what it is (no body), not with a traceback."""
+    page = tmp_path / "deep.html"
+    lists = "[" * 5000 + "]" * 5000
+    objects = '{"a":' * 900 + "1" + "}" * 900
+    page.write_text(
+        '<html lang="ar"><body><h1>عنوان الخبر هنا اليوم</h1>'
+        f'<script id="__NEXT_DATA__" type="application/json">{lists}</script>'
+        f'<script type="application/json">{objects}</script></body></html>',
+        encoding="utf-8",
+    )
+
+    result = run_cli("text", page)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"Error: {page}: no article body (only a headline; at least 30 words of text are needed)"
+    )

@@ -155,7 +155,7 @@ def _json_body(tree: Any) -> list[tuple[str, str]]:
     for script in tree.xpath("//script[@type='application/json' or @id='__NEXT_DATA__']"):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
             continue
         for blocks in _block_lists(data):
             words = _arabic_words(text for _, text in blocks)
@@ -174,17 +174,23 @@ def _arabic_words(texts: Iterable[str]) -> int:
 _JSON_HEADING = re.compile(r"head|title|h[2-4]\b", re.IGNORECASE)
 
 
-def _block_lists(data: Any) -> Iterator[list[tuple[str, str]]]:
-    """Every JSON list of objects that read as text blocks, as (kind, text)."""
+def _block_lists(data: Any, depth: int = 0) -> Iterator[list[tuple[str, str]]]:
+    """Every JSON list of objects that read as text blocks, as (kind, text); an article's blocks
+    sit a few levels deep, so the search stops at ``_MAX_JSON_DEPTH``."""
+    if depth > _MAX_JSON_DEPTH:
+        return
     if isinstance(data, dict):
         for value in data.values():
-            yield from _block_lists(value)
+            yield from _block_lists(value, depth + 1)
     elif isinstance(data, list):
         blocks = [block for item in data if (block := _json_block(item))]
         if len(blocks) >= 2:
             yield blocks
         for value in data:
-            yield from _block_lists(value)
+            yield from _block_lists(value, depth + 1)
+
+
+_MAX_JSON_DEPTH = 30
 
 
 def _json_block(item: Any) -> tuple[str, str] | None:
