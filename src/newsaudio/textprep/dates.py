@@ -157,11 +157,14 @@ def _time(match: re.Match[str]) -> str:
         return match[0]
     time = calendar().words["time"]
     case = context_case(match.string, match.start(), Case.ACC)
+    part = time["dayparts"][bare(match["part"])] if match["part"] else ""
+    if hour == 12 and bare(match["part"] or "") == "م":
+        part = time["noon"]
     parts = [
         time["hour_word"][case] if match["hw"] else "",
         _hour(hour, case),
         _minutes(minutes, case),
-        time["dayparts"][bare(match["part"])] if match["part"] else "",
+        part,
     ]
     return " ".join(p for p in parts if p)
 

@@ -127,10 +127,13 @@ def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:
     text = trace.sub("pause", _PAUSE_MARKS, f"{_COMMA} ", text)
     # "العربية.نت": a dot between letters joins a name, it does not end a sentence.
     text = trace.sub("dot in a name", _INNER_DOT, " ", text)
+    # "مايو/أيار", "و/أو": a slash between words is not said; the words are.
+    text = trace.sub("slash between words", _WORD_SLASH, " ", text)
     text = _PAUSE_RUN.sub(_strongest, text)
     return " ".join(text.split()).strip(" ،,")
 
 
+_WORD_SLASH = re.compile(r"(?<=[^\W\d_])\s*/\s*(?=[^\W\d_])")
 _INNER_DOT = re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])")
 
 
