@@ -39,7 +39,7 @@ class _Boilerplate:
     drop_prefix: tuple[str, ...]
     drop_containing: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
-    stop: frozenset[str]
+    boxes: frozenset[str]  # every box title: the stop list and the end list
     end: frozenset[str]
     crumbs: frozenset[str]
     date_words: frozenset[str]
@@ -67,7 +67,7 @@ def _boilerplate() -> _Boilerplate:
         prefixes,
         tuple(keys("drop_containing")),
         patterns,
-        keys("stop"),
+        keys("stop") | keys("end"),
         keys("end"),
         crumbs,
         date_words,
@@ -158,7 +158,7 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if key in chrome.end and not structured and len(kept) >= 2:
             break  # comments or tags follow in scraped text
-        if key in chrome.stop or key in chrome.end:
+        if key in chrome.boxes:
             # A box that says where it ends ("نهاية قصص مقترحة") is skipped to there; otherwise
             # its headlines are, up to the next paragraph.
             end = _box_end(keys, i)
@@ -301,5 +301,6 @@ _MAX_COLON_HEADING_WORDS = 4
 
 
 def is_widget_title(line: str) -> bool:
-    """True for the title of a box that is not the article ("قصص مقترحة", "الأكثر قراءة")."""
-    return match_key(line).strip(" :.-–—،") in _boilerplate().stop
+    """True for the title of a box that is not the article ("قصص مقترحة", "الأكثر قراءة",
+    "التعليقات")."""
+    return match_key(line).strip(" :.-–—،") in _boilerplate().boxes
