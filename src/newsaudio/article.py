@@ -22,6 +22,7 @@ from newsaudio.boilerplate import (
     byline_name,
     caption_words,
     content_indexes,
+    is_breadcrumb,
     is_dateline,
     is_heading_like,
     is_site_name,
@@ -350,7 +351,8 @@ def _headline_first(blocks: list[str]) -> tuple[list[str], int]:
     first = next((i for i, b in enumerate(blocks) if _is_paragraph(b)), len(blocks))
     if first == len(blocks):
         return blocks, 0
-    header = [i for i in range(first) if not _is_page_chrome(blocks[i])] or [0]
+    chrome = [is_site_name(b) or is_breadcrumb(b) for b in blocks[:first]]
+    header = [i for i in range(first) if not chrome[i]] or [0]
     at = next((i for i in header if _may_be_headline(blocks[i])), header[0])
     if (
         at + 1 in header
@@ -417,16 +419,6 @@ _MAX_TAG_WORDS = 4
 
 # A kicker (a few words over the headline) is this short; the headline under it is longer.
 _MAX_KICKER_WORDS = 5
-
-
-def _is_page_chrome(line: str) -> bool:
-    """The site's name, or a breadcrumb of sections not in our list: "الرئيسية > الاقتصاد >
-    عقارات"."""
-    parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
-    return is_site_name(line) or (len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts))
-
-
-_CRUMB_SEPARATOR = re.compile(r"\s[>»›/|]\s")
 
 
 def _may_be_headline(line: str) -> bool:

@@ -107,6 +107,9 @@ def caption_words() -> frozenset[str]:
     return frozenset(boilerplate_data()["caption_words"])
 
 
+_CRUMB_SEPARATOR = re.compile(r"\s[>»›/|]\s")
+
+
 def is_site_name(line: str) -> bool:
     """True for a short line made only of words like "نيوز", "عربي", "CNN": the site's name."""
     words = title_key(line).split()
@@ -115,7 +118,11 @@ def is_site_name(line: str) -> bool:
 
 def is_breadcrumb(line: str) -> bool:
     """True for a navigation line made only of known section names ("الرئيسية » أخبار",
-    "أخبارسلايدر")."""
+    "أخبارسلايدر"), or of three or more short parts between separators ("الرئيسية > الاقتصاد >
+    عقارات", whatever the sections are called)."""
+    parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
+    if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
+        return True
     squeezed = re.sub(r"[\s»›>/|\\·•\-–—:]+", "", match_key(line))
     if not squeezed:
         return False
