@@ -29,14 +29,13 @@ from newsaudio.boilerplate import (
 )
 from newsaudio.errors import ArticleError
 from newsaudio.html_article import parse_html
-from newsaudio.language import other_language
+from newsaudio.language import ARABIC_LETTER, other_language
 from newsaudio.sanitize import MAX_NAME_CHARS, clean_line, clean_text, clean_url
 
 # News articles are a few kilobytes; 2 MiB is far beyond any article and keeps a mistaken
 # `render big.iso` from tying up the engine for hours.
 MAX_BYTES = 2 * 1024 * 1024
 
-ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 # A short news brief has two or three sentences, 30 words or more; less than that under a headline
 # is a teaser, a video caption or a page whose body was not saved, not something to broadcast.
 MIN_BODY_WORDS = 30

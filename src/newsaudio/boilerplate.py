@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from newsaudio.language import ARABIC_LETTER
 from newsaudio.resources import data_toml
 
 _MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -186,7 +187,7 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if is_date_line(key) or _EDITOR_CODE.fullmatch(key):
             continue
-        if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not _ARABIC_LETTER.search(key):
+        if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not ARABIC_LETTER.search(key):
             continue  # "Telegram", "A A", "A+ A-": buttons, in an Arabic article
         if any(p.fullmatch(key) for p in chrome.patterns):
             continue
@@ -206,7 +207,6 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     ]  # fmt: skip
 
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 _MAX_LATIN_CHROME_WORDS = 4
 # A count after a widget's title: "التعليقات (3)".
 _COUNT = re.compile(r"\s*[(\[]\d+[)\]]\s*$")

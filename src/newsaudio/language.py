@@ -15,6 +15,8 @@ from functools import cache
 
 from newsaudio.resources import data_toml
 
+# A letter of the Arabic script (Arabic's own and the other languages' written in it).
+ARABIC_LETTER = re.compile(r"[\u0621-\u064a\u0671-\u06d3\u06fa-\u06ff]")
 _WORD = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]+")
 _MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 # Share of words with letters Arabic lacks above which a text is not Arabic with stray names.
