@@ -89,7 +89,8 @@ def parse_html(html: str) -> HtmlPage:
     except (ValueError, lxml.etree.ParserError):
         return HtmlPage()
     ld = json_ld(tree)
-    json_body = _json_body(tree)  # before extraction, which removes scripts
+    # Kept before extraction, which removes scripts; parsed only if the page has no text.
+    json_scripts = [s.text or "" for s in tree.xpath(_JSON_SCRIPTS)]
     # Metadata first: the byline and date markup go with the page chrome in _prepare.
     # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
     # publish date; a date must be marked up as one.
@@ -121,7 +122,7 @@ def parse_html(html: str) -> HtmlPage:
         if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
     if _arabic_words(text for kind, text in body if kind == "p") < _MIN_JSON_BODY_WORDS:
-        body = json_body or body
+        body = _json_body(json_scripts) or body
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
@@ -146,15 +147,18 @@ def parse_html(html: str) -> HtmlPage:
     return page
 
 
-def _json_body(tree: Any) -> list[tuple[str, str]]:
+_JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
+
+
+def _json_body(scripts: list[str]) -> list[tuple[str, str]]:
     """The article's blocks from the JSON a client-rendered page ships its text in (Next.js'
     ``__NEXT_DATA__``, a headless CMS's ``content_elements``): the list of blocks with the most
     Arabic words, each block's longest text, a heading where its type says so."""
     best: list[tuple[str, str]] = []
     best_words = _MIN_JSON_BODY_WORDS - 1
-    for script in tree.xpath("//script[@type='application/json' or @id='__NEXT_DATA__']"):
+    for script in scripts:
         try:
-            data = json.loads(script.text or "")
+            data = json.loads(script)
         except (ValueError, RecursionError):  # not JSON, or nested beyond reason
             continue
         for blocks in _block_lists(data):
