@@ -25,7 +25,7 @@ from newsaudio.feed import FEED_FILE, Episode, EpisodeChapter, as_utc, episode_g
 from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import temporary_path
 from newsaudio.page import EpisodeMedia
-from newsaudio.publish import StagedEpisode, publish_episode
+from newsaudio.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
 from newsaudio.script import Script, build_script
 from newsaudio.synthesis import Cast, synthesize_script
 from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
@@ -204,7 +204,7 @@ def _stage(
     pub_date = as_utc(article.meta.date) if article.meta.date else _now()
     files: dict[str, Path] = {}
     try:
-        for suffix in (".mp3", ".txt", ".chapters.json", VTT_SUFFIX, SRT_SUFFIX):
+        for suffix in EPISODE_FILES.values():
             files[suffix] = temporary_path(out_dir / f"{slug}{suffix}")
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
@@ -237,12 +237,9 @@ def _stage(
             guid=tags.guid,
             title=article.headline,
             description=_description(article),
-            audio_file=f"{slug}.mp3",
             audio_bytes=audio.stat().st_size,
             duration_s=duration_ms / 1000,
             pub_date=pub_date,
-            transcript_file=f"{slug}.txt",
-            chapters_file=f"{slug}.chapters.json",
             source_url=article.meta.url,
             author=article.meta.author or source,
             identity=article.identity,
@@ -250,8 +247,7 @@ def _stage(
             voice=voice,
             chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in chapters),
             rendered=_now(),
-            vtt_file=f"{slug}{VTT_SUFFIX}",
-            srt_file=f"{slug}{SRT_SUFFIX}",
+            **file_names(slug),
         )
         # Captions and chapters come from the same sample counts (one timing source).
         cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)

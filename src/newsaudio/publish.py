@@ -20,7 +20,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX
 from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
@@ -66,17 +68,22 @@ class StagedEpisode:
         episode = self.episode
         guid = previous.guid if previous else episode_guid(slug, episode.source_url)
         pub_date = previous.pub_date if previous and not self.dated else episode.pub_date
-        return replace(
-            episode,
-            slug=slug,
-            guid=guid,
-            pub_date=pub_date,
-            audio_file=f"{slug}.mp3",
-            transcript_file=f"{slug}.txt",
-            chapters_file=f"{slug}.chapters.json",
-            vtt_file=f"{slug}.vtt",
-            srt_file=f"{slug}.srt",
-        )
+        return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **file_names(slug))
+
+
+# The Episode fields that name an episode's staged files, and the suffix each name takes.
+EPISODE_FILES = {
+    "audio_file": ".mp3",
+    "transcript_file": ".txt",
+    "chapters_file": ".chapters.json",
+    "vtt_file": VTT_SUFFIX,
+    "srt_file": SRT_SUFFIX,
+}
+
+
+def file_names(slug: str) -> dict[str, Any]:
+    """The Episode fields that name its files, for an episode called ``slug``."""
+    return {field: f"{slug}{suffix}" for field, suffix in EPISODE_FILES.items()}
 
 
 def publish_episode(staged: StagedEpisode, config: Config, *, feed: bool = True) -> Episode:
