@@ -278,7 +278,7 @@ def _byline(lines: list[str], kept: list[int]) -> str | None:
         # As content_indexes judges: "كتب فلان" without ":" above the first paragraph too.
         byline_name(line, loose=i < body)
         for i, line in enumerate(lines[: last + 1])
-        if i not in kept[:1]
+        if not kept or i != kept[0]  # the headline
     )
     return _str(next((name for name in names if name), None))
 

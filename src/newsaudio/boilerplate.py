@@ -79,7 +79,7 @@ _DIGIT = re.compile(r"[0-9٠-٩]")
 _NOT_WORD = re.compile(r"[0-9٠-٩\W_]+")
 
 
-def is_date_line(key: str) -> bool:
+def is_date_bar(key: str) -> bool:
     """True for a line (its :func:`match_key`) that only gives a date or time: digits, month and
     day names, "نشر", "م"/"هـ" and the like, with at most two other words."""
     if not _DIGIT.search(key):
@@ -185,7 +185,7 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if kept and byline_name(line, loose=not in_body):
             continue
-        if is_date_line(key) or _EDITOR_CODE.fullmatch(key):
+        if is_date_bar(key) or _EDITOR_CODE.fullmatch(key):
             continue
         if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not ARABIC_LETTER.search(key):
             continue  # "Telegram", "A A", "A+ A-": buttons, in an Arabic article
@@ -200,10 +200,13 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
         in_body = in_body or not is_heading_like(line)
     # A picture's alt text is often copied just above its caption: "وزير الإسكان خلال جولته",
     # then "وزير الإسكان خلال جولته - أرشيفية", which was dropped.
-    dropped = set(range(len(lines))) - set(kept)
+    kept_set = set(kept)
     return [
         i for i in kept
-        if not (i + 1 in dropped and len(keys[i]) >= 10 and keys[i + 1].startswith(keys[i]))
+        if not (
+            i + 1 < len(lines) and i + 1 not in kept_set
+            and len(keys[i]) >= 10 and keys[i + 1].startswith(keys[i])
+        )
     ]  # fmt: skip
 
 
