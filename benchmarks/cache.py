@@ -16,7 +16,7 @@ from pathlib import Path
 
 from measure import NEWSAUDIO, SAMPLE, run
 
-ENV_DIR = "NEWSAUDIO_CACHE_DIR"  # newsaudio.cache.ENV_DIR, without importing newsaudio here
+ENV_DIR = "NEWSAUDIO_CACHE_DIR"  # newsaudio.speech.cache.ENV_DIR, without importing newsaudio here
 
 
 def render(article: Path, out: Path, cache: Path) -> tuple[float, str]:

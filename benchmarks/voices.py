@@ -36,9 +36,9 @@ def _peak_mb() -> float:
 def measure(engine_name: str, article: Path, limit: int | None) -> dict[str, object]:
     """Run in a child process: prepare the text, load the engine, speak every sentence."""
     from newsaudio.config import Config
-    from newsaudio.engines import get_engine
     from newsaudio.pipeline import prepare_article
-    from newsaudio.voices import load_voice
+    from newsaudio.speech.engines import get_engine
+    from newsaudio.speech.voices import load_voice
 
     profile = load_voice("ar-espeak")
     prepared = prepare_article(article, profile, Config())
@@ -77,7 +77,7 @@ def main() -> None:
     if args.child:
         print(json.dumps(measure(args.child, args.article, args.sentences)))
         return
-    from newsaudio.voice_store import installed_voice
+    from newsaudio.speech.voice_store import installed_voice
 
     engines = ["espeak", "piper-joe"]
     if installed_voice("ar_JO-kareem-medium"):

@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner, Result
 
-from newsaudio.cache import ENV_DIR
 from newsaudio.cli import app
+from newsaudio.speech.cache import ENV_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "kursk-ar.txt"

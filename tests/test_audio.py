@@ -12,19 +12,7 @@ import soundfile
 from pydub import AudioSegment
 from scipy.signal import resample_poly
 
-from newsaudio.audio import (
-    SAMPLE_RATE,
-    TARGET_LUFS,
-    SegmentAudio,
-    master_mp3,
-    resample,
-    resample_chunks,
-    to_segment,
-)
-from newsaudio.config import Config
-from newsaudio.engines.base import AudioChunk
-from newsaudio.errors import AudioError
-from newsaudio.loudness import (
+from newsaudio.audio.loudness import (
     DUAL_MONO_GAIN_DB,
     LoudnessMeter,
     dual_mono_loudness,
@@ -32,9 +20,15 @@ from newsaudio.loudness import (
     limit_stream,
     true_peak_db,
 )
+from newsaudio.audio.master import TARGET_LUFS, master_mp3
+from newsaudio.audio.mp3 import SAMPLE_RATE
+from newsaudio.audio.resample import resample, resample_chunks
+from newsaudio.audio.segments import AudioChunk, SegmentAudio, to_segment
+from newsaudio.config import Config
+from newsaudio.errors import AudioError
 from newsaudio.pipeline import prepare_article
-from newsaudio.synthesis import Cast, synthesize_script
-from newsaudio.voices import load_voice
+from newsaudio.speech.synthesis import Cast, synthesize_script
+from newsaudio.speech.voices import load_voice
 
 from .conftest import SAMPLE
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsaudio.article import load_article
+from newsaudio.reading.load import load_article
 
 BLIND = Path(__file__).parent / "data" / "blind"
 EXPECTED = json.loads((BLIND / "expected.json").read_text(encoding="utf-8"))

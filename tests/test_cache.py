@@ -9,14 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsaudio import synthesis
-from newsaudio.cache import ENV_DIR, ENV_MAX_MB, AudioCache, CachedEngine
+from newsaudio.audio.segments import AudioChunk
 from newsaudio.config import Config
-from newsaudio.engines import get_engine
-from newsaudio.engines.base import AudioChunk, Engine
 from newsaudio.errors import ConfigError
 from newsaudio.pipeline import prepare_article, render_article
-from newsaudio.voices import VoiceProfile, load_voice
+from newsaudio.speech import synthesis
+from newsaudio.speech.cache import ENV_DIR, ENV_MAX_MB, AudioCache, CachedEngine
+from newsaudio.speech.engines import get_engine
+from newsaudio.speech.engines.base import Engine
+from newsaudio.speech.voices import VoiceProfile, load_voice
 
 from .conftest import SAMPLE, run_cli
 

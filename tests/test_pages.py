@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from newsaudio.article import Article, load_article
 from newsaudio.errors import ArticleError
-from newsaudio.sanitize import clean_url
+from newsaudio.reading.article import Article
+from newsaudio.reading.load import load_article
+from newsaudio.reading.sanitize import clean_url
 
 PAGES = Path(__file__).parent / "data" / "pages"
 EXPECTED = sorted(PAGES.glob("*.expected.json"))

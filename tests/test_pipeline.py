@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from mutagen.id3 import ID3
 
-from newsaudio.catalog import Catalog
 from newsaudio.config import Config
 from newsaudio.pipeline import render_article, stage_article
-from newsaudio.publish import place_episode
-from newsaudio.tags import read_tags
-from newsaudio.voices import load_voice
+from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.publish import place_episode
+from newsaudio.publishing.tags import read_tags
+from newsaudio.speech.voices import load_voice
 
 from .conftest import BRIEF, SAMPLE, snapshot
 
 
-@pytest.mark.parametrize("where", ["pipeline.write_tags", "publish.stage_feed"])
+@pytest.mark.parametrize("where", ["pipeline.write_tags", "publishing.publish.stage_feed"])
 def test_interrupted_render_changes_nothing(
     where: str, rendered_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from newsaudio.errors import ConfigError
+from newsaudio.speech.voices import VoiceProfile, load_voice
 from newsaudio.textprep import TextOptions, expand, prepare_script
 from newsaudio.textprep.latin import is_acronym, transliterate
 from newsaudio.textprep.lexicon import apply_lexicon, load_lexicon, parse_lexicon
 from newsaudio.textprep.pausal import apply_case_endings
 from newsaudio.textprep.trace import Trace
-from newsaudio.voices import VoiceProfile, load_voice
 
 from .conftest import DATA, SAMPLE, run_cli
 
@@ -55,8 +55,8 @@ def test_trace_records_rule_and_words() -> None:
 
 
 def test_case_endings_come_from_the_voice_profile() -> None:
-    from newsaudio.article import load_article
-    from newsaudio.script import build_script
+    from newsaudio.reading.load import load_article
+    from newsaudio.reading.script import build_script
 
     script = build_script(load_article(SAMPLE))
     full = prepare_script(script, TextOptions(case_endings="full"))

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from newsaudio.article import ArticleMeta, load_article
-from newsaudio.script import build_script
+from newsaudio.reading.article import ArticleMeta
+from newsaudio.reading.load import load_article
+from newsaudio.reading.script import build_script
 
 from .conftest import SAMPLE, check_golden
 

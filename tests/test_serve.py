@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from newsaudio.serve import make_server, server_url
+from newsaudio.publishing.serve import make_server, server_url
 from tests.conftest import run_cli
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes

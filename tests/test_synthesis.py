@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsaudio.earcons import chime, earcon_for
 from newsaudio.errors import EngineError
-from newsaudio.synthesis import Cast, speak_segment
+from newsaudio.speech.earcons import chime, earcon_for
+from newsaudio.speech.synthesis import Cast, speak_segment
+from newsaudio.speech.voices import GttsOptions, Pauses, Roles, VoiceProfile, load_voice
 from newsaudio.textprep import PreparedSegment
-from newsaudio.voices import GttsOptions, Pauses, Roles, VoiceProfile, load_voice
 
 from .local_server import Reply, local_server
 from .test_gtts import RATE as GTTS_RATE

@@ -13,9 +13,10 @@ import pytest
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 
-from newsaudio.audio import ChapterMark, write_mp3
+from newsaudio.audio.mp3 import write_mp3
+from newsaudio.audio.segments import ChapterMark
 from newsaudio.errors import TagError
-from newsaudio.tags import EpisodeTags, mp3_duration_ms, order_chapter_frames, write_tags
+from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, order_chapter_frames, write_tags
 
 # Titles of very different lengths: mutagen alone would sort these CHAP frames by size.
 TITLES = ["عنوان طويل جدا جدا جدا جدا جدا جدا جدا", "قصير", "متوسط الطول هنا", "الخاتمة"]

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from newsaudio.article import load_article
-from newsaudio.script import build_script
+from newsaudio.reading.load import load_article
+from newsaudio.reading.script import build_script
 from newsaudio.textprep import prepare_script
 from newsaudio.textprep.normalize import arabic_words, normalize
 from newsaudio.textprep.sentences import split_sentences

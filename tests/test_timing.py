@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 import soundfile
 
-from newsaudio.audio import MasteredAudio, master_mp3
-from newsaudio.captions import format_vtt, parse_vtt, sentence_cues
+from newsaudio.audio.master import master_mp3
+from newsaudio.audio.segments import MasteredAudio
 from newsaudio.config import Config
 from newsaudio.pipeline import prepare_article
-from newsaudio.synthesis import Cast, synthesize_script
-from newsaudio.voices import load_voice
+from newsaudio.publishing.captions import format_vtt, parse_vtt, sentence_cues
+from newsaudio.speech.synthesis import Cast, synthesize_script
+from newsaudio.speech.voices import load_voice
 
 from .conftest import SAMPLE
 

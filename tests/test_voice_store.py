@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsaudio import voice_store
 from newsaudio.errors import EngineError
+from newsaudio.speech import voice_store
 
 from .local_server import Reply, Request, Responder, local_server
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsaudio.errors import ConfigError
-from newsaudio.voices import VoiceProfile, list_voices, load_voice
+from newsaudio.speech.voices import VoiceProfile, list_voices, load_voice
 
 
 def test_default_profile() -> None:

@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 from newsaudio.config import Config
 from newsaudio.errors import NewsaudioError, internal_error
 from newsaudio.files import remove_temporaries
-from newsaudio.voices import VoiceProfile
+from newsaudio.speech.voices import VoiceProfile
 
 if TYPE_CHECKING:  # imported where used: a worker process starts without them
-    from newsaudio.cache import AudioCache
-    from newsaudio.catalog import Catalog
-    from newsaudio.publish import StagedEpisode
+    from newsaudio.publishing.catalog import Catalog
+    from newsaudio.publishing.publish import StagedEpisode
+    from newsaudio.speech.cache import AudioCache
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def _restore_malloc_thresholds() -> None:
 
 
 def _cache(job: Job) -> AudioCache | None:
-    from newsaudio.cache import AudioCache
+    from newsaudio.speech.cache import AudioCache
 
     return AudioCache.from_env() if job.use_cache else None
 
@@ -127,7 +127,7 @@ def warm_up() -> None:
     """Start a worker: Ctrl-C is the parent's to handle (a worker interrupted inside the engine's
     C callback would print a traceback and go on), and the engine library and the diacritization
     model are loaded once, before the first article."""
-    from newsaudio.engines.espeak import load_library
+    from newsaudio.libespeak import load_library
     from newsaudio.textprep.diacritize import default_diacritizer
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -235,8 +235,8 @@ def run_cluster(
         raise NewsaudioError(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
-    from newsaudio.catalog import Catalog
-    from newsaudio.fetch import is_url
+    from newsaudio.publishing.catalog import Catalog
+    from newsaudio.reading.fetch import is_url
 
     try:
         client = distributed.Client(scheduler, timeout="5s")
@@ -272,7 +272,7 @@ def run_cluster(
 def _discard_finished(futures: list[Any]) -> None:
     """Remove what finished workers staged but this process did not place. (Articles still
     rendering leave theirs to the stale-file sweep of the next publish: Dask cannot stop them.)"""
-    from newsaudio.publish import StagedEpisode
+    from newsaudio.publishing.publish import StagedEpisode
 
     for future in futures:
         if future.status == "finished":
@@ -284,7 +284,7 @@ def _discard_finished(futures: list[Any]) -> None:
 
 def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: Job) -> Outcome:
     """Put a worker's staged episode in place (the feed is written at the end of the batch)."""
-    from newsaudio.publish import StagedEpisode, place_episode
+    from newsaudio.publishing.publish import StagedEpisode, place_episode
 
     if not isinstance(staged, StagedEpisode):
         return staged

@@ -14,11 +14,12 @@ from typing import Any
 
 from newsaudio.errors import ConfigError
 from newsaudio.resources import read_toml
-from newsaudio.voices import DEFAULT_VOICE
 
 CONFIG_FILE = "newsaudio.toml"
 LEXICON_FILE = "lexicon.tsv"
 DEFAULT_BASE_URL = "http://localhost:8000/"
+# The voice profile of `render` when neither --voice nor the settings name one: offline eSpeak NG.
+DEFAULT_VOICE = "ar-espeak"
 
 
 @dataclass(frozen=True)

@@ -15,25 +15,34 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newsaudio.article import Article, load_article, parse_article
-from newsaudio.audio import MasteredAudio, SegmentAudio, master_mp3
-from newsaudio.cache import AudioCache
-from newsaudio.captions import SRT_SUFFIX, VTT_SUFFIX, format_srt, format_vtt, sentence_cues
+from newsaudio.audio.master import master_mp3
+from newsaudio.audio.segments import MasteredAudio, SegmentAudio
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
-from newsaudio.feed import FEED_FILE, Episode, EpisodeChapter, as_utc, episode_guid
-from newsaudio.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.files import temporary_path
-from newsaudio.page import EpisodeMedia
-from newsaudio.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
-from newsaudio.script import Script, build_script
-from newsaudio.synthesis import Cast, synthesize_script
-from newsaudio.tags import EpisodeTags, mp3_duration_ms, write_tags
+from newsaudio.publishing.captions import (
+    SRT_SUFFIX,
+    VTT_SUFFIX,
+    format_srt,
+    format_vtt,
+    sentence_cues,
+)
+from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
+from newsaudio.publishing.feed import FEED_FILE
+from newsaudio.publishing.page import EpisodeMedia
+from newsaudio.publishing.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
+from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
+from newsaudio.publishing.transcript import format_json_chapters, format_transcript
+from newsaudio.reading.article import Article
+from newsaudio.reading.fetch import fetch, is_url, page_name, url_scheme_problem
+from newsaudio.reading.load import load_article, parse_article
+from newsaudio.reading.script import Script, build_script
+from newsaudio.speech.cache import AudioCache
+from newsaudio.speech.synthesis import Cast, synthesize_script
+from newsaudio.speech.voices import VoiceProfile
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
 from newsaudio.textprep.diacritize import Diacritizer
 from newsaudio.textprep.lexicon import load_lexicon
-from newsaudio.transcript import format_json_chapters, format_transcript
-from newsaudio.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +121,8 @@ def stage_article(
     cache: AudioCache | None = None,
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
-    catalog (see :func:`newsaudio.publish.place_episode`); nothing is left behind if it fails."""
+    catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
+    it fails."""
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from newsaudio.script import Script, SegmentKind
+from newsaudio.reading.script import Script, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words

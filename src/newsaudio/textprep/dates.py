@@ -28,7 +28,7 @@ from typing import Any
 from newsaudio.resources import data_toml
 from newsaudio.textprep.number_case import case_at, context_case, with_proclitic
 from newsaudio.textprep.number_words import Case, bare, cardinal, counted, number_data, ordinal
-from newsaudio.textprep.numbers import PRE, Rule, fuzzy, spaced
+from newsaudio.textprep.quantity import PRE, Rule, fuzzy, spaced
 from newsaudio.textprep.trace import Trace
 
 _GREGORIAN, _HIJRI = "gregorian", "hijri"

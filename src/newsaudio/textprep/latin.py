@@ -122,8 +122,8 @@ def transliterate(word: str) -> str:
     >>> transliterate("Netflix")
     'نِيتْفْلِكْسْ'
     """
-    # Imported here: the engines import the voice profiles, which import text preparation.
-    from newsaudio.engines.espeak import english_phonemes
+    # Imported on first use: libespeak-ng and numpy would slow every command's start-up.
+    from newsaudio.libespeak import english_phonemes
 
     ipa = english_phonemes(word.capitalize() if word.isupper() else word)  # not spelled
     r_count = len(_SPELLED_R.findall(word))

@@ -22,7 +22,7 @@ from newsaudio.textprep.number_words import (
     number_data,
     ordinal,
 )
-from newsaudio.textprep.numbers import parse_number, quantity
+from newsaudio.textprep.quantity import parse_number, quantity
 
 
 def _counts_next(match: re.Match[str]) -> bool:

@@ -1,0 +1,48 @@
+"""The ``newsaudio`` command: the app and its commands, each defined in its own module."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from newsaudio import __version__
+from newsaudio.cli import cache, episodes, render, serve, text, voices
+
+app = typer.Typer(
+    help="Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    # Plain help: rich's help formatter takes 0.2 s to import, and --help must answer at once.
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"newsaudio {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.
+
+    Example: newsaudio render examples/kursk-ar.txt
+    """
+
+
+# In the order ``--help`` lists them.
+app.command()(render.render)
+app.command()(text.text)
+app.command()(serve.serve)
+app.add_typer(voices.app, name="voices")
+app.add_typer(episodes.app, name="episodes")
+app.command()(episodes.feed)
+app.add_typer(cache.app, name="cache")

@@ -1,0 +1,277 @@
+"""``newsaudio render``: articles to episodes, one at a time or as a batch, and the feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from newsaudio.cli.options import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    ConfigOption,
+    DebugOption,
+    VoiceOption,
+    err,
+    fail,
+    handled_errors,
+)
+from newsaudio.errors import NewsaudioError, internal_error
+
+# Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
+# cost seconds, and `--help`, `--version` and `voices` should answer at once.
+if TYPE_CHECKING:
+    from newsaudio.config import Config
+    from newsaudio.pipeline import ProgressCallback
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar on an interactive terminal; nothing when piped or --quiet."""
+    if not enabled or not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err.console, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(step: str, done: int, total: int, label: str) -> None:
+            verb = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}[step]
+            bar.update(task, description=f"{verb}: {label[:40]}", completed=done, total=total)
+
+        yield update
+
+
+def render(
+    articles: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Article files (scraped text, Markdown or HTML) or http(s) URLs of news pages.",
+            show_default=False,
+        ),
+    ] = None,
+    from_list: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--from-list",
+            help="A file of article paths and URLs, one a line; '#' starts a comment.",
+            dir_okay=False,
+        ),
+    ] = None,
+    voice: VoiceOption = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
+    config_path: ConfigOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Synthesize and master everything; neither read nor fill the cache."
+        ),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes for a batch (default: one per core)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Render on a Dask cluster, e.g. tcp://HOST:8786 (extra: newsaudio[dask]).",
+        ),
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Render articles (files, folders of them, or web pages) to MP3 with chapters, tags and
+    transcripts, and update the feed. Several articles render in parallel and the feed is written
+    once, at the end.
+
+    Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
+    """
+    from newsaudio.config import load_config
+    from newsaudio.pipeline import render_article
+    from newsaudio.speech.cache import AudioCache
+    from newsaudio.speech.voices import load_voice
+
+    failed = 0
+    with handled_errors(debug):
+        config = load_config(config_path)
+        profile = load_voice(voice or config.voice)
+        sources = _sources(articles or [], from_list or [])
+        if (len(sources) > 1 or scheduler) and not debug:
+            done = _render_batch(
+                sources, out, profile, config, jobs, scheduler, not no_cache, quiet
+            )
+            failed = sum(not outcome.ok for outcome in done)
+            _warn_base_url(config, quiet, failed < len(sources))
+        else:
+            # One article, or --debug: in this process, one at a time, so a traceback shows.
+            cache = None if no_cache else AudioCache.from_env()
+            for source in sources:
+                try:
+                    with _progress(not quiet) as progress:
+                        result = render_article(source, out, profile, config, progress, cache=cache)
+                except NewsaudioError:
+                    raise  # _errors makes it one line, or a traceback with --debug
+                except Exception as exc:
+                    if debug:
+                        raise
+                    raise _Failed(internal_error(source, exc)) from exc
+                if not quiet:
+                    typer.echo(
+                        _rendered_line(result.audio, result.chapters, result.episode.duration_s)
+                    )
+            _warn_base_url(config, quiet, True)
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
+
+
+class _Failed(NewsaudioError):
+    """An article's bug, already worded as its one line."""
+
+
+def _sources(articles: list[str], lists: list[Path]) -> list[str]:
+    """The articles to render: arguments (files, folders, URLs) and the entries of list files."""
+    from newsaudio.reading.fetch import is_url, read_list, url_scheme_problem
+    from newsaudio.reading.load import article_files
+
+    sources: list[str] = []
+    for entry in [*articles, *(e for f in lists for e in read_list(f))]:
+        is_folder = not (is_url(entry) or url_scheme_problem(entry)) and Path(entry).is_dir()
+        sources += [str(p) for p in article_files(Path(entry))] if is_folder else [entry]
+    if not sources:
+        raise typer.BadParameter("give article files, folders or URLs, or --from-list FILE")
+    return sources
+
+
+def _rendered_line(audio: Path, chapters: int, duration_s: float) -> str:
+    minutes, seconds = divmod(round(duration_s), 60)
+    return f"{audio} ({chapters} chapters, {minutes}:{seconds:02d})"
+
+
+def _render_batch(
+    sources: list[str],
+    out: Path,
+    profile: Any,
+    config: Config,
+    jobs: int | None,
+    scheduler: str | None,
+    use_cache: bool,
+    quiet: bool,
+) -> list[Any]:
+    """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
+    batch, the feed written once at the end; a failed article is one line and changes nothing."""
+    from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
+    from newsaudio.publishing.publish import publish_feed
+
+    job = Job(out, profile, config, use_cache)
+    finished: list[Outcome] = []
+    with _batch_progress(len(sources), not quiet) as advance:
+
+        def on_done(outcome: Outcome) -> None:
+            finished.append(outcome)
+            if not outcome.ok:
+                fail(outcome.error or "")
+            elif not quiet:
+                audio = out / f"{outcome.slug}.mp3"
+                typer.echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
+            advance(outcome.duration_s)
+
+        try:
+            if scheduler:
+                run_cluster(sources, job, scheduler, on_done)
+            else:
+                run_local(sources, job, jobs or default_jobs(), on_done)
+        except KeyboardInterrupt:
+            # What finished is in place — also an episode whose worker was stopped between
+            # placing it and reporting it: publish them all, then stop. Unfinished articles wrote
+            # nothing.
+            if out.is_dir():
+                publish_feed(out, config)
+            err.print(
+                f"Interrupted: {sum(o.ok for o in finished)} of {len(sources)} articles reported "
+                "done; every finished episode is in the feed, the unfinished ones left nothing."
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+    if any(o.ok for o in finished):
+        try:
+            publish_feed(out, config)
+        except NewsaudioError:
+            raise
+        except Exception as exc:
+            raise _Failed(internal_error(out, exc)) from exc
+    if not quiet:
+        _summary(finished, out)
+    return finished
+
+
+@contextmanager
+def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], None]]:
+    """One bar for a batch: articles done of total, minutes of audio made, elapsed and ETA."""
+    if not enabled or not err.is_terminal:
+        yield lambda _seconds: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (
+        TextColumn("Rendering"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles, {task.fields[audio]:.1f} min of audio,"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err.console, transient=True) as bar:
+        task = bar.add_task("", total=total, audio=0.0)
+        made = 0.0
+
+        def advance(seconds: float) -> None:
+            nonlocal made
+            made += seconds / 60
+            bar.update(task, advance=1, audio=made)
+
+        yield advance
+
+
+def _summary(outcomes: list[Any], out: Path) -> None:
+    """The batch at a glance, on a terminal: article, chapters, duration, result."""
+    if not err.is_terminal:
+        return
+    from rich.table import Table
+
+    table = Table("article", "chapters", "duration", "result", title=f"Rendered into {out}")
+    for outcome in outcomes:
+        minutes, seconds = divmod(round(outcome.duration_s), 60)
+        if outcome.ok:
+            table.add_row(outcome.source, str(outcome.chapters), f"{minutes}:{seconds:02d}", "ok")
+        else:
+            table.add_row(outcome.source, "", "", outcome.error or "")
+    err.print(table)
+
+
+def _warn_base_url(config: Config, quiet: bool, rendered: bool) -> None:
+    if rendered and not quiet and config.feed.is_default_base_url:
+        err.print(
+            f"Note: the feed's enclosure URLs start with {config.feed.base_url}; set [feed] "
+            "base_url in newsaudio.toml to where you publish the output folder before publishing.",
+            markup=False,
+        )

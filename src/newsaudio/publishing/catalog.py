@@ -1,0 +1,364 @@
+"""The episode catalog: every episode of an output folder, in SQLite (``catalog.sqlite``).
+
+The feed (and the listening page) are rendered from here. One rule keeps the catalog honest: **an
+episode exists when its MP3 does**. Every time the catalog is opened it is reconciled with the
+folder's MP3s — a row whose MP3 is gone is dropped, an MP3 newsaudio wrote that has no row (a
+render killed between renaming its files and committing) is adopted, and a row whose MP3 changed is
+read again. So a process killed at any moment leaves nothing the next one cannot put right.
+
+Writers are serialized by SQLite itself: :meth:`Catalog.transaction` is ``BEGIN IMMEDIATE``, which
+one process at a time holds (WAL mode lets readers go on meanwhile). Choosing a slug, renaming an
+episode's files into place, recording it and writing the feed all happen inside one transaction,
+so two renders into one folder never take the same slug and never write a feed without the other's
+episode.
+
+Each episode also keeps ``<slug>.episode.json`` beside its MP3: a portable, readable backup of its
+row. A missing catalog (a folder from before the catalog, or a deleted file) is built from those
+records and the MP3s' ID3 tags on first use; a damaged one is an error that says to run
+``newsaudio feed --rebuild``, which moves it aside and builds a new one the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import asdict, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from newsaudio.errors import FeedError, NewsaudioError
+from newsaudio.files import atomic_path
+from newsaudio.publishing.episode import (
+    EPISODE_SUFFIX,
+    Episode,
+    EpisodeChapter,
+    as_utc,
+    episode_guid,
+    episode_json,
+    newest_first,
+    read_episode,
+)
+
+log = logging.getLogger(__name__)
+
+CATALOG_FILE = "catalog.sqlite"
+SCHEMA_VERSION = 1
+# How long a writer waits for another process's transaction. Placing an episode holds it for a
+# few renames and the feed's rewrite (the files are complete before): milliseconds to seconds.
+LOCK_TIMEOUT_S = 300.0
+# What newsaudio writes into TENC: MP3s without it (a jingle dropped into the folder) are not
+# adopted as episodes.
+ENCODER = "newsaudio"
+
+_COLUMNS = (
+    "slug", "guid", "identity", "title", "description", "pub_date", "rendered", "duration_s",
+    "audio_file", "audio_bytes", "audio_mtime_ns", "transcript_file", "chapters_file", "vtt_file",
+    "srt_file", "source_url", "author", "image", "voice", "chapters",
+)  # fmt: skip
+_SCHEMA = """
+CREATE TABLE episodes (
+    slug TEXT PRIMARY KEY,
+    guid TEXT NOT NULL,
+    identity TEXT,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    pub_date TEXT NOT NULL,          -- ISO 8601, UTC
+    rendered TEXT,                   -- ISO 8601, UTC
+    duration_s REAL NOT NULL,
+    audio_file TEXT NOT NULL,
+    audio_bytes INTEGER NOT NULL,
+    audio_mtime_ns INTEGER NOT NULL, -- with audio_bytes: has the MP3 changed since it was recorded?
+    transcript_file TEXT NOT NULL,
+    chapters_file TEXT,
+    vtt_file TEXT,
+    srt_file TEXT,
+    source_url TEXT,
+    author TEXT,
+    image TEXT,
+    voice TEXT,
+    chapters TEXT NOT NULL           -- JSON: [{"title", "start_ms", "end_ms"}, ...]
+);
+CREATE INDEX episodes_identity ON episodes (identity)
+"""
+
+
+def damaged(path: Path, problem: object) -> FeedError:
+    return FeedError(
+        f"{path}: the episode catalog is damaged ({problem}); "
+        "run `newsaudio feed --rebuild` to rebuild it from the MP3s"
+    )
+
+
+class Catalog:
+    """The episodes of one output folder. Use :meth:`open`; write inside :meth:`transaction`."""
+
+    def __init__(self, out_dir: Path, connection: sqlite3.Connection) -> None:
+        self.out_dir = out_dir
+        self.path = out_dir / CATALOG_FILE
+        self._db = connection
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, out_dir: Path, *, rebuild: bool = False) -> Iterator[Catalog]:
+        """The folder's catalog, created (from the folder's episodes) when missing and reconciled
+        with the MP3s. ``rebuild`` moves a damaged catalog aside and re-reads every MP3."""
+        if not out_dir.is_dir():
+            raise FeedError(f"{out_dir}: no such output folder")
+        path = out_dir / CATALOG_FILE
+        if rebuild:
+            _set_aside_if_damaged(path)
+        catalog = cls(out_dir, _connect(path))
+        try:
+            with catalog.transaction():
+                catalog._prepare(rebuild)
+            yield catalog
+        finally:
+            catalog._db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One writer at a time across processes; rolled back on any exception (or a kill)."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise FeedError(f"{self.path}: cannot lock the episode catalog ({exc})") from exc
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from exc
+        try:
+            yield
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def episodes(self) -> list[Episode]:
+        """Every episode, newest first."""
+        return newest_first([_from_row(r) for r in self._db.execute("SELECT * FROM episodes")])
+
+    def get(self, slug: str) -> Episode | None:
+        row = self._db.execute("SELECT * FROM episodes WHERE slug = ?", (slug,)).fetchone()
+        return _from_row(row) if row else None
+
+    def by_identity(self, identity: str) -> Episode | None:
+        row = self._db.execute(
+            "SELECT * FROM episodes WHERE identity = ? ORDER BY slug LIMIT 1", (identity,)
+        ).fetchone()
+        return _from_row(row) if row else None
+
+    def reserve_slot(self, base: str, identity: str) -> tuple[str, Episode | None]:
+        """The slug for an article and the episode it replaces, if any. Call inside the
+        transaction that then puts the episode's files in place and :meth:`upsert`\\ s it.
+
+        The same article (same identity) keeps its slug, so a re-render replaces its files and
+        feed entry. A different article whose name gives the same slug gets the next free one
+        (``name-2``, ``name-3``…), so two articles never overwrite each other's files. Episodes
+        recorded without an identity (before identities were kept) count as the same article.
+        """
+        same = self.by_identity(identity)
+        if same is not None:
+            return same.slug, same
+        slug, n = base, 1
+        while True:
+            taken = self.get(slug)
+            if taken is None and not (self.out_dir / f"{slug}.mp3").exists():
+                return slug, None
+            if taken is not None and taken.identity is None:
+                return slug, taken
+            n += 1
+            slug = f"{base}-{n}"
+
+    def upsert(self, episode: Episode, audio: Path | None = None) -> None:
+        """Record ``episode``, replacing its slug's row. ``audio`` is its MP3, if not yet renamed
+        into place (a rename keeps the size and time the catalog notes)."""
+        stat = (audio or self.out_dir / episode.audio_file).stat()
+        row = episode.to_dict()
+        row["chapters"] = json.dumps([asdict(c) for c in episode.chapters], ensure_ascii=False)
+        row["audio_mtime_ns"] = stat.st_mtime_ns
+        row["audio_bytes"] = stat.st_size
+        names = ", ".join(_COLUMNS)
+        marks = ", ".join(f":{c}" for c in _COLUMNS)
+        self._db.execute(f"INSERT OR REPLACE INTO episodes ({names}) VALUES ({marks})", row)
+
+    def remove(self, slug: str) -> Episode:
+        """Delete an episode's files (the MP3 first, so a kill midway cannot bring it back) and
+        its row. Call inside a transaction."""
+        episode = self.get(slug)
+        if episode is None:
+            raise FeedError(f"{self.out_dir}: no episode {slug!r} (see `newsaudio episodes`)")
+        for name in episode.files:
+            (self.out_dir / name).unlink(missing_ok=True)
+        self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        return episode
+
+    def _prepare(self, rebuild: bool) -> None:
+        """Create the schema and import the folder if new, check it, reconcile with the MP3s."""
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if version == 0 and tables == 0:
+                # One statement at a time: executescript() would COMMIT our transaction first.
+                for statement in _SCHEMA.split(";"):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                rebuild = True
+            elif version > SCHEMA_VERSION:
+                raise FeedError(f"{self.path}: made by a newer newsaudio (schema {version})")
+            elif version != SCHEMA_VERSION:
+                raise damaged(self.path, f"unknown schema {version}")
+            columns = [r[1] for r in self._db.execute("PRAGMA table_info(episodes)")]
+            if sorted(columns) != sorted(_COLUMNS):
+                raise damaged(self.path, "unexpected table layout")
+            check = self._db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise damaged(self.path, check)
+            if rebuild:
+                self._db.execute("DELETE FROM episodes")
+            self._reconcile()
+        except sqlite3.DatabaseError as exc:
+            raise damaged(self.path, exc) from exc
+
+    def _reconcile(self) -> None:
+        recorded = {
+            audio: (slug, size, mtime)
+            for slug, audio, size, mtime in self._db.execute(
+                "SELECT slug, audio_file, audio_bytes, audio_mtime_ns FROM episodes"
+            )
+        }
+        on_disk = {p.name: p for p in self.out_dir.glob("*.mp3") if not p.name.startswith(".")}
+        for audio, (slug, _, _) in recorded.items():
+            if audio not in on_disk:
+                log.info("%s: MP3 gone, episode %s dropped from the catalog", audio, slug)
+                self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        for name, path in sorted(on_disk.items()):
+            stat = path.stat()
+            known = recorded.get(name)
+            if known and (known[1], known[2]) == (stat.st_size, stat.st_mtime_ns):
+                continue
+            episode = episode_from_files(path)
+            if episode is not None:
+                log.info("%s: recorded in the catalog from the folder", name)
+                self.upsert(episode)
+                if _matching_record(path) is None:
+                    # The MP3 is in place without its record (lost, or a render was killed
+                    # between the two renames): write the backup again.
+                    with atomic_path(path.with_name(f"{episode.slug}{EPISODE_SUFFIX}")) as tmp:
+                        tmp.write_text(episode_json(episode), encoding="utf-8")
+            elif known:
+                self._db.execute("DELETE FROM episodes WHERE slug = ?", (known[0],))
+
+
+def episode_from_files(mp3: Path) -> Episode | None:
+    """The episode an MP3 holds: its ``.episode.json`` backup when that describes this very MP3,
+    else its ID3 tags. None for MP3s newsaudio did not write, or cannot read."""
+    stat = mp3.stat()
+    slug = mp3.stem
+    rendered = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(microsecond=0)
+    record = _matching_record(mp3)
+    if record is not None:
+        # Records from before the catalog lack the chapters; their JSON chapters have them.
+        chapters = record.chapters or _json_chapters(mp3.parent, record.chapters_file)
+        return replace(record, rendered=record.rendered or rendered, chapters=chapters)
+    from newsaudio.publishing.tags import mp3_duration_ms, read_tags
+
+    try:
+        tags = read_tags(mp3)
+        duration_ms = mp3_duration_ms(mp3)
+    except NewsaudioError as exc:
+        log.warning("%s: not an episode, skipped (%s)", mp3, exc)
+        return None
+    if tags.encoder != ENCODER and not tags.guid:
+        log.warning("%s: not written by newsaudio, skipped", mp3)
+        return None
+
+    def beside(suffix: str) -> str | None:
+        name = f"{slug}{suffix}"
+        return name if (mp3.parent / name).is_file() else None
+
+    return Episode(
+        slug=slug,
+        guid=tags.guid or episode_guid(slug, tags.url),
+        title=tags.title or slug,
+        description=tags.description or tags.title,
+        audio_file=mp3.name,
+        audio_bytes=stat.st_size,
+        duration_s=duration_ms / 1000,
+        pub_date=as_utc(tags.date),
+        transcript_file=f"{slug}.txt",
+        source_url=tags.url,
+        author=tags.artist or None,
+        chapters_file=beside(".chapters.json"),
+        identity=tags.url,
+        voice=tags.voice or None,
+        chapters=tuple(EpisodeChapter(c.title, c.start_ms, c.end_ms) for c in tags.chapters),
+        rendered=rendered,
+        vtt_file=beside(".vtt"),
+        srt_file=beside(".srt"),
+    )
+
+
+def _matching_record(mp3: Path) -> Episode | None:
+    """The MP3's ``.episode.json`` record, if it is readable and describes this very file."""
+    try:
+        record = read_episode(mp3.with_name(f"{mp3.stem}{EPISODE_SUFFIX}"))
+        size = mp3.stat().st_size
+    except (OSError, FeedError):
+        return None
+    return record if record.audio_file == mp3.name and record.audio_bytes == size else None
+
+
+def _json_chapters(folder: Path, name: str | None) -> tuple[EpisodeChapter, ...]:
+    """The chapters of a Podcasting 2.0 JSON chapters file; none if it is missing or unreadable."""
+    if not name:
+        return ()
+    try:
+        document = json.loads((folder / name).read_text(encoding="utf-8"))
+        return tuple(
+            EpisodeChapter(c["title"], round(c["startTime"] * 1000), round(c["endTime"] * 1000))
+            for c in document["chapters"]
+        )
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        log.warning("%s: chapters not read (%s)", folder / name, exc)
+        return ()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        # isolation_level=None: no implicit transactions; ours are explicit BEGIN IMMEDIATE.
+        db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode = WAL")
+        # Safe against a killed process, not a power cut; the folder's files are the truth the
+        # catalog is reconciled with anyway, and publishing stays quick.
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.DatabaseError as exc:
+        raise damaged(path, exc) from exc
+    return db
+
+
+def _set_aside_if_damaged(path: Path) -> None:
+    """Move a catalog that cannot be opened to ``catalog.sqlite.damaged-<time>`` (kept for a
+    post-mortem), with its WAL files, so a new one can be built."""
+    if not path.exists():
+        return
+    try:
+        with Catalog.open(path.parent):
+            return
+    except FeedError as exc:
+        log.warning("%s", exc)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        old = path.with_name(path.name + suffix)
+        if old.exists():
+            old.replace(path.with_name(f"{path.name}.damaged-{stamp}{suffix}"))
+
+
+def _from_row(row: sqlite3.Row) -> Episode:
+    data: dict[str, Any] = dict(row)
+    del data["audio_mtime_ns"]
+    data["chapters"] = json.loads(data["chapters"])
+    return Episode.from_dict(data)

@@ -1,0 +1,162 @@
+"""Stage 7: the podcast feed — episodes rendered through ``podcast.xml.j2``.
+
+The episodes (``episode.py``) come from the folder's catalog (``catalog.py``). The feed lists them
+newest first, so re-rendering an article replaces its entry (same slug, same GUID) instead of adding
+one. Follows Apple Podcasts' RSS requirements and the Podcasting 2.0 namespace. Every value is
+cleaned of XML-illegal and bidi-override characters as it is rendered, so the feed is well-formed
+XML 1.0 whatever an article contains.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import datetime
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from newsaudio.config import FeedConfig
+from newsaudio.errors import FeedError
+from newsaudio.publishing.episode import Episode, as_utc, newest_first
+from newsaudio.reading.sanitize import clean_text
+from newsaudio.resources import project_path, template_environment
+
+FEED_FILE = "feed.xml"
+TEMPLATE_FILE = "podcast.xml.j2"
+# Apple counts the 4000 limit of <description> in bytes; Arabic letters take two bytes each.
+DESCRIPTION_MAX_BYTES = 4000
+# What is left of the lead when an episode has so many chapters that the list crowds it out.
+MIN_LEAD_BYTES = 600
+# Podcasting 2.0 <podcast:guid>: UUIDv5 of the feed URL (no scheme, no trailing slash) in this
+# namespace, as the namespace's spec prescribes.
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid(feed_url: str) -> str:
+    """The channel's Podcasting 2.0 GUID."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+def truncate_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` UTF-8 bytes, with an ellipsis if cut.
+
+    >>> truncate_bytes("كلمة كلمة كلمة", 12)
+    'كلمة…'
+    """
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    budget = limit - len("…".encode())
+    cut = text.encode("utf-8")[:budget].decode("utf-8", errors="ignore")
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip() + "…"
+
+
+def chapter_time(ms: int, hours: bool) -> str:
+    """A chapter start as podcast apps read it in show notes: MM:SS, or HH:MM:SS in long episodes.
+
+    >>> chapter_time(83_400, hours=False), chapter_time(83_400, hours=True)
+    ('01:23', '00:01:23')
+    """
+    total = ms // 1000
+    if hours:
+        return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+    return f"{total // 60:02d}:{total % 60:02d}"
+
+
+def show_notes(episode: Episode) -> tuple[str, list[str]]:
+    """The item's lead text and its ``00:00 title`` chapter lines, together within Apple's
+    4000-byte description limit: the lead is cut first, down to ``MIN_LEAD_BYTES``; then the
+    chapter list loses its last lines.
+    """
+    # Cleaned before measuring: a lone surrogate cannot even be encoded to count its bytes.
+    description = clean_text(episode.description)
+    hours = episode.duration_s >= 3600
+    lines = [f"{chapter_time(c.start_ms, hours)} {clean_text(c.title)}" for c in episode.chapters]
+    if not lines:
+        return truncate_bytes(description), []
+    budget = DESCRIPTION_MAX_BYTES - len(b"\n\n") - len("\n".join(lines).encode())
+    lead = truncate_bytes(description, max(budget, MIN_LEAD_BYTES))
+    room = DESCRIPTION_MAX_BYTES - len(lead.encode()) - len(b"\n\n")
+    kept: list[str] = []
+    for line in lines:
+        room -= len(line.encode()) + (1 if kept else 0)
+        if room < 0:
+            break
+        kept.append(line)
+    return lead, kept
+
+
+def itunes_duration(seconds: float) -> str:
+    """HH:MM:SS, as Apple recommends.
+
+    >>> itunes_duration(3725.4)
+    '01:02:05'
+    """
+    total = round(seconds)
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def rfc2822(when: datetime) -> str:
+    """RFC 2822 date in GMT. ``strftime`` would give Arabic day names under an Arabic locale."""
+    return format_datetime(as_utc(when), usegmt=True)
+
+
+def _xml_safe(value: object) -> object:
+    """Jinja's finalize hook: every rendered string loses XML-illegal and bidi-override characters
+    (U+202E would reverse a title on screen; a NUL would make the whole feed unreadable)."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _item_html(lead: str, lines: list[str]) -> str:
+    """``content:encoded``: the show notes as HTML, so apps that render HTML keep one chapter a
+    line. Plain text here; the template's autoescape makes it XML text once more."""
+    paragraphs = [f"<p>{html.escape(lead)}</p>"]
+    if lines:
+        paragraphs.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    return "".join(paragraphs)
+
+
+def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
+    """What the template needs of one episode beyond its fields: URLs, dates, show notes."""
+
+    def url(name: str | None) -> str | None:
+        return config.base_url + quote(name) if name else None
+
+    lead, lines = show_notes(episode)
+    return {
+        "episode": episode,
+        "description": "\n\n".join([lead, "\n".join(lines)]) if lines else lead,
+        "content": _item_html(lead, lines),
+        "enclosure_url": url(episode.audio_file),
+        "transcript_url": url(episode.transcript_file),
+        "chapters_url": url(episode.chapters_file),
+        "vtt_url": url(episode.vtt_file),
+        "srt_url": url(episode.srt_file),
+        "pub_date": rfc2822(episode.pub_date),
+        "duration": itunes_duration(episode.duration_s),
+    }
+
+
+def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | None = None) -> str:
+    """The feed XML for ``episodes``: sorted newest first, the newest ``max_episodes`` if set."""
+    template = template or project_path(TEMPLATE_FILE)
+    env = template_environment(template, finalize=_xml_safe)
+    ordered = newest_first(episodes)
+    if config.max_episodes:
+        ordered = ordered[: config.max_episodes]
+    items = [_item(e, config) for e in ordered]
+    try:
+        return env.get_template(template.name).render(
+            channel=config,
+            podcast_guid=podcast_guid(config.feed_url),
+            last_build_date=rfc2822(ordered[0].pub_date) if ordered else None,
+            items=items,
+        )
+    except jinja2.TemplateError as exc:
+        raise FeedError(f"{template}: cannot render the feed ({exc})") from exc

@@ -1,0 +1,38 @@
+"""Side files of an episode: the transcript (the prepared script exactly as spoken, for
+proofreading and the USLT frame) and Podcasting 2.0 JSON chapters."""
+
+from __future__ import annotations
+
+import json
+
+from newsaudio.audio.segments import ChapterMark
+from newsaudio.textprep import PreparedScript
+
+# https://github.com/Podcastindex-org/podcast-namespace (chapters/jsonChapters.md)
+JSON_CHAPTERS_VERSION = "1.2.0"
+
+
+def format_transcript(prepared: PreparedScript) -> str:
+    """One block per segment: its chapter number and title, then its spoken text.
+
+    The text is what the engine was given (normalized, numbers in words, diacritized), so a
+    proofreader sees exactly what a listener hears.
+    """
+    blocks = [
+        f"[{number}] {segment.title}\n{segment.text}"
+        for number, segment in enumerate(prepared.segments, start=1)
+    ]
+    return "\n\n".join(blocks) + "\n"
+
+
+def format_json_chapters(chapters: tuple[ChapterMark, ...]) -> str:
+    """Podcasting 2.0 JSON chapters (``application/json+chapters``), times in seconds: for apps
+    that read the feed's ``podcast:chapters`` rather than the MP3's ID3 chapter frames."""
+    document = {
+        "version": JSON_CHAPTERS_VERSION,
+        "chapters": [
+            {"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "title": c.title}
+            for c in chapters
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,84 @@
+"""The article as the reading stage gives it: headline, lead, sections and what is known about it.
+
+Every reader (plain text, Markdown, HTML) returns an :class:`Article`; the script, text
+preparation and publishing stages take it from here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+# Episode file names stay well under file-system limits (255 bytes; Arabic letters take two).
+MAX_SLUG_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Section:
+    """A subheading and the paragraphs under it."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What is known about the article beyond its text; every field is optional.
+
+    Values come from pages and front matter, so they are cleaned on the way in (see
+    :func:`safe_meta`): one-line, bounded text and absolute http(s) URIs only.
+    """
+
+    date: datetime | None = None
+    author: str | None = None
+    url: str | None = None
+    image: str | None = None
+    source: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article's structure, boilerplate removed.
+
+    ``source`` is the file path or URL it was read from (named in errors); ``name`` is the stem the
+    episode's files are named after.
+    """
+
+    source: str
+    headline: str
+    lead: tuple[str, ...] = ()
+    sections: tuple[Section, ...] = ()
+    meta: ArticleMeta = field(default_factory=ArticleMeta)
+    name: str = ""
+    # Where it was read from, absolute (resolved file path or final URL after redirects).
+    origin: str = ""
+
+    @property
+    def identity(self) -> str:
+        """What makes two renders the same article: its canonical URL, else where it came from.
+        Re-rendering the same article replaces its episode; different articles never share one."""
+        return self.meta.url or self.origin or self.source
+
+    @property
+    def slug(self) -> str:
+        """File-name stem of the episode: the article's name, made safe for URLs."""
+        return slugify(self.name or Path(self.source).stem)
+
+    @property
+    def body_words(self) -> int:
+        """Words of article text under the headline (lead and paragraphs, not subheadings)."""
+        paragraphs = [*self.lead, *(p for s in self.sections for p in s.paragraphs)]
+        return sum(len(p.split()) for p in paragraphs)
+
+
+def slugify(stem: str) -> str:
+    """A URL- and file-system-safe slug of at most 80 characters; Arabic letters are kept.
+
+    >>> slugify("Kursk Ar (final)")
+    'kursk-ar-final'
+    """
+    slug = re.sub(r"[^\w]+", "-", stem.casefold()).strip("-_")[:MAX_SLUG_CHARS].strip("-_")
+    return slug or "episode"

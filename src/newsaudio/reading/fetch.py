@@ -1,0 +1,337 @@
+"""Fetch an article's web page: the one boundary where httpx is called.
+
+``newsaudio render https://…`` hands the URL here and gets back decoded text (a
+:class:`FetchedPage`) for the HTML stage. Fetching is deliberately cautious, since the input is
+someone else's server: timeouts, a redirect limit, a size cap enforced while downloading, web-page
+content types only, and a few polite retries when the site says it is busy. Every failure becomes
+one :class:`FetchError` line naming the URL; httpx exceptions never escape.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import email.utils
+import functools
+import logging
+import re
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from http import HTTPStatus
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from newsaudio import __version__
+from newsaudio.errors import ArticleError, FetchError
+from newsaudio.reading.article import slugify
+from newsaudio.reading.decode import MAX_BYTES, decode, read_text
+
+if TYPE_CHECKING:
+    import httpx
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"newsaudio/{__version__} (+https://github.com/newsaudio/newsaudio)"
+# Arabic first: bilingual sites that negotiate language then serve the Arabic edition.
+_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9,*/*;q=0.1",
+    "Accept-Language": "ar,*;q=0.5",
+}
+WEB_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", "text/markdown"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Overloaded or briefly failing servers (and CDNs in front of them) answer with these; a second
+# try a little later usually works. 4xx other than 429 will not change on retry.
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# <meta charset="…"> and <meta http-equiv="Content-Type" content="text/html; charset=…"> alike.
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_META_SCAN_BYTES = 8192  # the charset <meta> sits at the top of <head>
+_BOMS = {codecs.BOM_UTF8: "utf-8-sig", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
+# Schemes a user might paste that look like URLs but must not be read as file paths.
+_NON_WEB_SCHEMES = re.compile(r"^([a-z][a-z0-9+.-]+)://|^(javascript|data|mailto|file):", re.I)
+_WEB_URL = re.compile(r"^https?://", re.I)
+_PAGE_SUFFIX = re.compile(r"\.(s?html?|php\d?|aspx?|jspx?|cfm)$", re.I)
+_LIST_COMMENT = re.compile(r"(^|\s)#.*$")  # '#' after whitespace only: URLs have #fragments
+MAX_NAME_CHARS = 80
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A fetched page's text and where it really came from."""
+
+    url: str  # as asked
+    final_url: str  # after redirects, as a URI: path percent-encoded, host in punycode
+    content_type: str  # "text/html", "text/plain", …
+    charset: str  # the codec used to decode, e.g. "utf-8", "cp1256"
+    text: str
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """Limits for one fetch. The defaults suit people; tests pass small ones."""
+
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 20.0  # longest silence while waiting for the next bytes
+    # read_timeout_s bounds each silence, not the whole: a server trickling a byte every few
+    # seconds would otherwise hold a batch for hours.
+    max_download_s: float = 120.0
+    max_redirects: int = 5
+    max_bytes: int = MAX_BYTES
+    retries: int = 3  # extra tries after 429/500/502/503/504; network errors are not retried
+    backoff_s: float = 1.0  # waits 1, 2, 4 … s unless the server sends Retry-After
+    max_retry_after_s: float = 60.0  # a longer Retry-After is an error saying how long
+
+
+def is_url(arg: str) -> bool:
+    """Whether ``arg`` is an http(s) URL to fetch rather than a file path.
+
+    >>> is_url("HTTPS://example.com/a"), is_url("news/a.html"), is_url("ftp://example.com/a")
+    (True, False, False)
+    """
+    return bool(_WEB_URL.match(arg))
+
+
+def url_scheme_problem(arg: str) -> str | None:
+    """Why ``arg`` is a URL that cannot be fetched (ftp:, file:, javascript: …), else None.
+
+    >>> url_scheme_problem("ftp://example.com/a")
+    'only http and https URLs can be fetched, not ftp'
+    >>> url_scheme_problem("https://example.com/a") is None, url_scheme_problem("C:/a.txt") is None
+    (True, True)
+    """
+    match = _NON_WEB_SCHEMES.match(arg)
+    if match is None or is_url(arg):
+        return None
+    scheme = (match.group(1) or match.group(2)).casefold()
+    return f"only http and https URLs can be fetched, not {scheme}"
+
+
+def fetch(
+    url: str, policy: FetchPolicy = FetchPolicy(), sleep: Callable[[float], None] = time.sleep
+) -> FetchedPage:
+    """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
+    import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
+
+    if not is_url(url):
+        raise _error(url, url_scheme_problem(url) or "is not an http or https URL")
+    timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
+    try:
+        with httpx.Client(
+            headers=_HEADERS, timeout=timeout, follow_redirects=False, verify=_ssl_context()
+        ) as client:
+            return _fetch(client, url, policy, sleep)
+    except httpx.ConnectTimeout as exc:
+        raise _error(url, f"timed out connecting ({policy.connect_timeout_s:g} s)") from exc
+    except httpx.TimeoutException as exc:
+        raise _error(
+            url, f"timed out waiting for the server ({policy.read_timeout_s:g} s)"
+        ) from exc
+    except httpx.ConnectError as exc:
+        raise _error(url, f"cannot connect ({_one_line(exc)})") from exc
+    # UnicodeError: the IDNA codec refusing a host name (empty label, too long, …).
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
+        raise _error(url, f"is not a valid URL ({_one_line(exc)})") from exc
+    except httpx.HTTPError as exc:
+        raise _error(url, f"network error ({type(exc).__name__}: {_one_line(exc)})") from exc
+
+
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    """Loading the CA bundle takes ~80 ms; a batch of URLs loads it once, and --help never."""
+    import httpx
+
+    return httpx.create_ssl_context()
+
+
+def _fetch(
+    client: httpx.Client, url: str, policy: FetchPolicy, sleep: Callable[[float], None]
+) -> FetchedPage:
+    """Follow redirects and retries by hand, so each hop's scheme and count can be checked."""
+    hops = [url]
+    tries = 0
+    while True:
+        log.info("fetching %s", hops[-1])
+        with client.stream("GET", hops[-1]) as response:
+            status = response.status_code
+            reason = response.reason_phrase or _phrase(status)
+            location = response.headers.get("location")
+            if status in _REDIRECTS and location:
+                target = str(response.url.join(location))
+                if not is_url(target):
+                    raise _error(url, f"redirects to {location}, which is not http or https")
+                # No loop check of its own: a site may set a cookie and redirect to the same
+                # URL once, legitimately; a real loop ends at the redirect limit.
+                if len(hops) > policy.max_redirects:
+                    loop = " (a redirect loop)" if target in hops else ""
+                    raise _error(url, f"more than {policy.max_redirects} redirects{loop}")
+                log.debug("%s redirects (%d) to %s", hops[-1], status, target)
+                hops.append(target)
+                continue
+            if status in _RETRY_STATUSES and tries < policy.retries:
+                wait = _retry_after(response.headers.get("retry-after"))
+                if wait is not None and wait > policy.max_retry_after_s:
+                    raise _error(
+                        url,
+                        f"HTTP {status} {reason}; the site asks to wait {wait:.0f} s"
+                        f" (more than {policy.max_retry_after_s:g} s)",
+                    )
+                wait = policy.backoff_s * 2**tries if wait is None else wait
+                log.warning("%s: HTTP %d %s; retrying in %g s", url, status, reason, wait)
+                sleep(wait)
+                tries += 1
+                continue
+            if not 200 <= status < 300:
+                after = f" (after {tries + 1} tries)" if tries else ""
+                raise _error(url, f"HTTP {status} {reason}{after}")
+            return _read_page(response, url, policy)
+
+
+def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> FetchedPage:
+    """Check type and size before and while downloading, then decode."""
+    max_bytes = policy.max_bytes
+    header = response.headers.get("content-type", "")
+    mime = header.partition(";")[0].strip().casefold()
+    if mime and mime not in WEB_PAGE_TYPES:
+        raise _error(url, f"is {mime}, not a web page")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise _error(url, f"is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})")
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + policy.max_download_s
+    for chunk in response.iter_bytes():
+        if time.monotonic() > deadline:
+            raise _error(url, f"download took longer than {policy.max_download_s:g} s")
+        size += len(chunk)
+        # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
+        if size > max_bytes:  # stop here: never download the rest of a huge body
+            raise _error(url, f"is larger than the limit of {_size(max_bytes)}")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise _error(url, "is empty")
+    header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
+    decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime)
+    if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
+        raise _error(url, "is not readable text (unknown or wrong character encoding)")
+    text, charset = decoded
+    if not mime:  # no Content-Type at all: judge by the first character
+        mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
+    final_url = str(response.url)
+    log.info("fetched %s: %s, %s, %d bytes", final_url, mime, charset, len(raw))
+    return FetchedPage(url, final_url, mime, charset, text)
+
+
+def _decode(raw: bytes, header_charset: str | None, mime: str) -> tuple[str, str] | None:
+    """Text and codec: a BOM, else the header's charset, else the page's <meta>, else UTF-8,
+    else :func:`~newsaudio.reading.decode.decode`'s Windows-1256 fallback for pages that are
+    clearly Arabic."""
+    bom = next((codec for mark, codec in _BOMS.items() if raw.startswith(mark)), None)
+    if bom:
+        candidates = [bom]
+    else:
+        meta = _META_CHARSET.search(raw[:_META_SCAN_BYTES]) if "html" in mime or not mime else None
+        candidates = [c for c in (header_charset, meta and meta.group(1).decode()) if c]
+    for name in [*candidates, "utf-8"]:
+        try:
+            codec = codecs.lookup(name).name
+            return raw.decode(codec), codec.removesuffix("-sig")
+        except LookupError:
+            log.warning("unknown charset %r declared; ignored", name)
+        except UnicodeDecodeError:
+            log.warning("page is not %s as declared; trying other encodings", name)
+    # UTF-8 and BOMs failed above, so decode() can only have succeeded with Windows-1256.
+    text = decode(raw)
+    return None if text is None else (text, "cp1256")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date).
+
+    >>> _retry_after("7"), _retry_after("soon"), _retry_after("Mon, 01 Jan 2001 00:00:00 GMT")
+    (7.0, None, 0.0)
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+def _error(url: str, problem: str) -> FetchError:
+    """The one-line error for ``url``. Control and bidi characters (from the URL or from the
+    server's headers) are shown escaped: a newline would break the line, U+202E would reverse
+    what the user reads."""
+    message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], f"{url}: {problem}")
+    return FetchError(message)
+
+
+def _phrase(status: int) -> str:
+    """The standard reason phrase, for servers that send none (HTTP/2 never does)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
+def page_name(url: str) -> str:
+    """A short, safe file-name stem for a page: host, last path segment and query.
+
+    >>> page_name("https://www.example.com/news/2024/%D8%BA%D8%B2%D8%A9-123.html")
+    'example-com-غزة-123'
+    >>> page_name("http://old.example.net/article.php?id=5521#comments")
+    'old-example-net-article-id-5521'
+    >>> page_name("https://xn--mgbh0fb.xn--kgbechtv/")  # an Arabic domain, as fetched
+    'مثال-إختبار'
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    # final_url carries the host in punycode; names should read as the user typed it.
+    with contextlib.suppress(UnicodeError):
+        host = host.encode("ascii").decode("idna")
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    last = _PAGE_SUFFIX.sub("", segments[-1]) if segments else ""
+    slug = slugify(f"{host} {last} {unquote(parts.query)}")
+    return slug[:MAX_NAME_CHARS].rstrip("-_") or "page"
+
+
+def read_list(path: Path) -> list[str]:
+    """The entries of a ``--from-list`` file: one path or URL a line.
+
+    Blank lines and comments (a line starting with '#', or '#' after whitespace) are skipped.
+    Relative paths are taken relative to the list's folder, as playlists do, so a list works
+    from any working directory. URLs (any scheme) are returned as written, for the caller to
+    fetch or refuse.
+    """
+    entries = []
+    for line in read_text(path).splitlines():
+        entry = _LIST_COMMENT.sub("", line).strip()
+        if not entry:
+            continue
+        if is_url(entry) or url_scheme_problem(entry):
+            entries.append(entry)
+        else:
+            entries.append(str(path.parent / Path(entry).expanduser()))
+    if not entries:
+        raise ArticleError(path, "lists no articles (only blank lines and comments)")
+    return entries

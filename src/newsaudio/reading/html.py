@@ -1,0 +1,431 @@
+"""Text blocks and metadata from a saved news web page, through trafilatura.
+
+trafilatura (the best-scoring open-source main-text extractor) finds the article among the page's
+menus, widgets, comment forms and related-story lists. This module is the one boundary that calls
+it: it maps trafilatura's output (an XML body with ``<head rend="hN">``, ``<p>``, ``<list>``,
+``<quote>`` and ``<lb/>``) to our text blocks, and fills in what trafilatura leaves out — the
+headline without its site-name suffix, the full publish time, the image, description and canonical
+URL from JSON-LD, and the page's declared language. Everything here runs offline.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html import unescape as html_unescape
+from typing import Any
+
+from newsaudio.reading.boilerplate import (
+    MIN_DECK_WORDS,
+    is_dateline,
+    is_heading_like,
+    is_widget_title,
+    title_key,
+)
+from newsaudio.reading.html_meta import json_ld, page_headline, page_lang, page_metadata, same_title
+
+log = logging.getLogger(__name__)
+
+# Class or id words of widgets that real Arabic sites put inside or beside the article and that
+# trafilatura sometimes keeps: comment forms, polls, newsletters, "most read", related lists.
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(?:comments?|respond|reply|related|most-?(?:read|viewed|popular)|popular|"
+    r"trending|newsletter|subscribe|poll|vote|share|sharing|social|breadcrumbs?|read-?(?:also|more)|"
+    r"see-?also|tags?|keywords|latest|ticker|marquee|author-?box|prev-?next|pagination|"
+    r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
+    # A live blog's "key points" box repeats its updates.
+    r"key-?points|highlights|side-?bar|side|widgets?|"
+    # Paywalls and subscription offers (the article's wrapper may say "premium": its share of the
+    # page keeps it).
+    r"paywall|premium|subscription|piano|tp-container|"
+    # Bylines and dates are read from the markup for the metadata, not spoken.
+    r"byline|byline-block|dateline|timestamp)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Picture captions are not read out; their containers go, the text around them stays.
+_FIGURE = re.compile(r"caption|inline-?img|image|photo|picture|figure|gallery", re.IGNORECASE)
+# A widget larger than this share of the page's text is the article's own wrapper, not a widget.
+_MAX_WIDGET_SHARE = 0.3
+# An element holding a picture and at most this many words is a picture with its caption.
+_MAX_CAPTION_WORDS = 30
+# A paragraph of the article dropped by the precise extraction is put back if it has this many
+# words (widget items — headlines, captions, prices — are shorter).
+_MIN_RECOVERED_WORDS = 15
+# Characters between a dropped subheading and the kept paragraph after it (spaces, a date).
+_MAX_HEADING_GAP = 40
+
+
+@dataclass
+class HtmlPage:
+    """Blocks in reading order, the headline first; ``headings`` holds the indexes of subheading
+    blocks; ``lang`` is the page's declared language (``<html lang>``)."""
+
+    blocks: list[str] = field(default_factory=list)
+    headings: set[int] = field(default_factory=set)
+    meta: dict[str, Any] = field(default_factory=dict)
+    lang: str | None = None
+
+
+def parse_html(html: str) -> HtmlPage:
+    """Headline, subheadings and paragraphs of a news page, plus its metadata.
+
+    An empty ``blocks`` list means nothing article-like was found.
+    """
+    # Imported here: trafilatura and lxml take a noticeable share of a second to import.
+    import lxml.html
+    import trafilatura
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return HtmlPage()
+    ld = json_ld(tree)
+    # Kept before extraction, which removes scripts; parsed only if the page has no text.
+    json_scripts = [s.text or "" for s in tree.xpath(_JSON_SCRIPTS)]
+    # Metadata first: the byline and date markup go with the page chrome in _prepare.
+    # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
+    # publish date; a date must be marked up as one.
+    meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
+    _prepare(tree)
+    subheadings = _subheadings(tree)
+    page_text = " ".join(tree.text_content().split())
+    body: list[tuple[str, str]] = []
+    # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
+    # only then the balanced and the recall-oriented settings, which let more chrome through.
+    for precision, recall in ((True, False), (False, False), (False, True)):
+        doc = trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=precision,
+            favor_recall=recall,
+        )
+        if isinstance(doc, dict) or doc is None:  # dict only with as_dict=True
+            continue
+        body = list(_blocks(doc.body, frozenset(title_key(h) for h in subheadings)))
+        if any(kind == "p" for kind, _ in body):
+            break
+    # Client-rendered pages (React, Next.js) ship the text only as JSON-LD's articleBody; where
+    # trafilatura falls back on it, it joins its paragraphs into one.
+    article_body = ld.get("articleBody")
+    if isinstance(article_body, str):
+        paragraphs = " ".join(text for kind, text in body if kind == "p")
+        if not paragraphs or title_key(paragraphs) == title_key(article_body):
+            body = [("p", line) for line in _split(article_body)]
+    if _arabic_words(text for kind, text in body if kind == "p") < _MIN_JSON_BODY_WORDS:
+        body = _json_body(json_scripts) or body
+    body = _recover_paragraphs(tree, body)
+    body = _restore_headings(page_text, body, subheadings)
+    headline = page_headline(tree, body, meta)
+    page = HtmlPage(meta=meta, lang=page_lang(tree))
+    if headline:
+        page.blocks.append(headline)
+        # What comes before the headline in the extract (kicker, date, section name) is chrome.
+        at = next((i for i, (_, text) in enumerate(body) if same_title(text, headline)), -1)
+        body = body[at + 1 :]
+    in_text = False
+    for kind, text in body:
+        if not page.blocks and kind != "p":
+            continue
+        if kind == "h1" or same_title(text, headline):
+            continue  # the article's own title, already the headline
+        # A long heading between the headline and the first paragraph is the deck (standfirst),
+        # spoken as the lead: "<h2 class=sub-title>".
+        if kind != "p" and (in_text or len(text.split()) < MIN_DECK_WORDS):
+            page.headings.add(len(page.blocks))
+        in_text = in_text or kind == "p"
+        page.blocks.append(text)
+    return page
+
+
+_JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
+
+
+def _json_body(scripts: list[str]) -> list[tuple[str, str]]:
+    """The article's blocks from the JSON a client-rendered page ships its text in (Next.js'
+    ``__NEXT_DATA__``, a headless CMS's ``content_elements``): the list of blocks with the most
+    Arabic words, each block's longest text, a heading where its type says so."""
+    best: list[tuple[str, str]] = []
+    best_words = _MIN_JSON_BODY_WORDS - 1
+    for script in scripts:
+        try:
+            data = json.loads(script)
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
+            continue
+        for blocks in _block_lists(data):
+            words = _arabic_words(text for _, text in blocks)
+            if words > best_words:
+                best, best_words = blocks, words
+    return best
+
+
+_MIN_JSON_BODY_WORDS = 30
+
+
+def _arabic_words(texts: Iterable[str]) -> int:
+    return sum(len(_ARABIC_WORD.findall(text)) for text in texts)
+
+
+_JSON_HEADING = re.compile(r"head|title|h[2-4]\b", re.IGNORECASE)
+
+
+def _block_lists(data: Any, depth: int = 0) -> Iterator[list[tuple[str, str]]]:
+    """Every JSON list of objects that read as text blocks, as (kind, text); an article's blocks
+    sit a few levels deep, so the search stops at ``_MAX_JSON_DEPTH``."""
+    if depth > _MAX_JSON_DEPTH:
+        return
+    if isinstance(data, dict):
+        for value in data.values():
+            yield from _block_lists(value, depth + 1)
+    elif isinstance(data, list):
+        blocks = [block for item in data if (block := _json_block(item))]
+        if len(blocks) >= 2:
+            yield blocks
+        for value in data:
+            yield from _block_lists(value, depth + 1)
+
+
+_MAX_JSON_DEPTH = 30
+
+
+def _json_block(item: Any) -> tuple[str, str] | None:
+    """(kind, text) of one JSON block: its longest string, markup removed."""
+    if not isinstance(item, dict):
+        return None
+    strings = [v for v in item.values() if isinstance(v, str)]
+    longest = max(strings, key=len, default="")
+    text = " ".join(_TAGS.sub(" ", html_unescape(longest)).split())
+    if not _ARABIC_WORD.search(text):
+        return None
+    kind = str(item.get("type") or item.get("_type") or item.get("kind") or "")
+    heading = _JSON_HEADING.search(kind) or longest.lstrip().startswith(("<h2", "<h3", "<h4"))
+    return ("h2" if heading else "p"), text
+
+
+_TAGS = re.compile(r"<[^>]+>")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
+
+
+def _prepare(tree: Any) -> None:
+    """Undo what hides the article from trafilatura, and remove what it tends to keep.
+
+    Old sites lay pages out with nested tables, which trafilatura skips as data tables: they become
+    plain containers. Widgets are removed by their class or id, unless they hold most of the page
+    (then the word is on the article's wrapper). Pictures with captions are removed with
+    ``drop_tree``, which keeps the text that follows them: in ``<br>``-separated bodies that text
+    is the next paragraph.
+    """
+    for table in tree.xpath("//table[.//table or .//td[string-length(normalize-space()) > 200]]"):
+        for element in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
+            element.tag = "div"
+    total = max(1, len(tree.text_content()))
+    for element in list(tree.iter("div", "section", "aside", "ul", "ol", "form", "span", "p")):
+        if element.getparent() is None:
+            continue  # already removed with an ancestor
+        names = " ".join(element.get(a, "") for a in ("class", "id", "data-component"))
+        # Only named elements are measured: text_content() on every element would be quadratic.
+        if _CHROME.search(names):
+            small = len(element.text_content()) < total * _MAX_WIDGET_SHARE
+            if small and not element.xpath(".//h1"):
+                element.drop_tree()
+        elif _FIGURE.search(names) and element.xpath(".//img") and _is_caption(element):
+            element.drop_tree()
+    for heading in list(tree.iter("h2", "h3", "h4")):
+        # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
+        # largest container around its title that holds no paragraph of prose goes with it.
+        if heading.getparent() is None or not is_widget_title(_text(heading)):
+            continue
+        box = heading
+        while (parent := box.getparent()) is not None and parent.tag != "body":
+            if len(parent.text_content()) >= total * _MAX_WIDGET_SHARE or _has_prose(parent):
+                break
+            box = parent
+        box.drop_tree()
+    for element in list(tree.iter("figure", "figcaption")):
+        if element.getparent() is not None:
+            element.drop_tree()
+    # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
+    # drops with the heading: keep only the text.
+    for heading in tree.iter("h1", "h2", "h3", "h4"):
+        text = " ".join(heading.text_content().split())
+        for child in list(heading):
+            heading.remove(child)
+        heading.text = text
+
+
+def _subheadings(tree: Any) -> list[str]:
+    """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars, in page order,
+    then its bold-only lines. A heading that links elsewhere is another story's headline, not a
+    subheading."""
+    found = tree.xpath(
+        "//*[self::h2 or self::h3 or self::h4][not(.//a)]"
+        "[not(ancestor::header or ancestor::footer or ancestor::aside or ancestor::nav)]"
+    )
+    headings = [text for h in found if (text := _text(h))]
+    # Paragraphs that are all bold and short are subheadings on many CMSs: "<p><strong>…</strong>
+    # </p>", or a bold line between <br>s in a <br>-separated body.
+    for bold in tree.xpath("//strong | //b"):
+        text = _text(bold)
+        if not text or bold.xpath("ancestor::a or .//a") or not is_heading_like(text):
+            continue
+        if len(text.split()) > _MAX_BOLD_HEADING_WORDS or is_widget_title(text):
+            continue
+        if is_dateline(text, colon=False):
+            continue  # "عنب بلدي – الحسكة": who filed the story, and where
+        parent = bold.getparent()
+        alone = parent is not None and parent.tag == "p" and _text(parent) == text
+        between_breaks = (not (bold.tail or "").strip()) and _after_break(bold)
+        if alone or between_breaks:
+            headings.append(text)
+    return headings
+
+
+_MAX_BOLD_HEADING_WORDS = 10
+
+
+def _after_break(element: Any) -> bool:
+    """Whether ``element`` starts a line and a <br> ends it: a line of its own in a <br> body."""
+    following = element.getnext()
+    if following is None or following.tag != "br":
+        return False
+    previous = element.getprevious()
+    if previous is None:
+        parent = element.getparent()
+        return parent is not None and not (parent.text or "").strip()
+    return previous.tag == "br" and not (previous.tail or "").strip()
+
+
+def _recover_paragraphs(tree: Any, body: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Put back whole paragraphs of the article that the precise extraction dropped.
+
+    Precision drops boxes inside the article (a statement's full text, a quoted document) along
+    with widgets. Paragraphs of at least ``_MIN_RECOVERED_WORDS`` words inside the element that
+    holds the kept paragraphs are returned to their place; widgets were removed by class before,
+    and their items are short.
+    """
+    kept = {title_key(text)[:80]: i for i, (kind, text) in enumerate(body) if kind == "p"}
+    paragraphs = [p for p in tree.iter("p") if _text(p)]
+    anchors = [p for p in paragraphs if title_key(_text(p))[:80] in kept]
+    if len(anchors) < 2:
+        return body
+    container = anchors[0]
+    while container is not None and not all(_within(a, container) for a in anchors):
+        container = container.getparent()
+    if container is None:
+        return body
+    after: dict[int, list[str]] = {}
+    anchor = -1
+    for p in container.iter("p"):
+        key = title_key(_text(p))[:80]
+        if key in kept:
+            anchor = kept[key]
+        elif anchor >= 0 and len(_text(p).split()) >= _MIN_RECOVERED_WORDS:
+            after.setdefault(anchor, []).append(_text(p))
+    if not after:
+        return body
+    recovered: list[tuple[str, str]] = []
+    for i, block in enumerate(body):
+        recovered.append(block)
+        recovered += [("p", text) for text in after.get(i, [])]
+    return recovered
+
+
+def _within(element: Any, ancestor: Any) -> bool:
+    while element is not None:
+        if element is ancestor:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _restore_headings(
+    page_text: str, body: list[tuple[str, str]], subheadings: list[str]
+) -> list[tuple[str, str]]:
+    """Put back the subheadings trafilatura dropped (it loses some inside word-processor markup).
+
+    A subheading is restored only where the page has it directly before a paragraph the
+    extraction kept, so headings of widgets it rightly removed stay out.
+    """
+    kept = {title_key(text) for kind, text in body if kind != "p"}
+    positions = [page_text.find(text[:60]) for _, text in body]
+    restored = list(body)
+    for heading in subheadings:
+        if title_key(heading) in kept:
+            continue
+        at = page_text.find(heading)
+        if at < 0:
+            continue
+        end = at + len(heading)
+        following = [i for i, pos in enumerate(positions) if pos >= end]
+        if not following or not any(0 <= pos < at for pos in positions):
+            continue
+        first = following[0]
+        if positions[first] - end > _MAX_HEADING_GAP or len(body[first][1].split()) < 10:
+            continue  # a widget's heading over a line or two, not a section over a paragraph
+        restored.insert(first + len(restored) - len(body), ("h2", heading))
+        kept.add(title_key(heading))
+    return restored
+
+
+_HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_PARAGRAPHS = {"p", "li", "blockquote", "dd", "dt", "pre", "quote", "item"}
+
+
+def _is_caption(element: Any) -> bool:
+    """A picture's box holds a caption at most, not a paragraph."""
+    return len(element.text_content().split()) <= _MAX_CAPTION_WORDS
+
+
+def _has_prose(element: Any) -> bool:
+    """Whether ``element`` holds a paragraph of running text (not a headline or a teaser)."""
+    return any(len(_text(p).split()) >= _MIN_RECOVERED_WORDS for p in element.iter("p"))
+
+
+def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """(kind, text) for the extracted body: kind is "h1".."h6" or "p".
+
+    trafilatura's normal output is flat (``head``, ``p``, ``list``, ``quote``); its fallback
+    extractors return nested HTML containers, which are walked the same way.
+    """
+    if body.text and body.text.strip() and body.tag not in {"body"}:
+        yield from (("p", line) for line in _split(body.text))
+    for element in body:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "head" or tag in _HTML_HEADINGS:
+            rend = (element.get("rend") or tag).lower()
+            yield (rend if rend in _HTML_HEADINGS else "h2"), _text(element)
+        elif tag in {"list", "ul", "ol", "dl"}:
+            for item in element.iter("item", "li", "dd"):
+                yield "p", _text(item)
+        elif tag in _HTML_PARAGRAPHS:
+            # <br>-separated paragraphs arrive as one <p> with <lb/> line breaks: split them.
+            for line in _lines(element):
+                yield ("h2" if title_key(line) in subheadings else "p"), line
+        elif tag and tag not in {"lb", "br", "graphic", "img", "table"}:
+            yield from _blocks(element, subheadings)
+        if element.tail and element.tail.strip():
+            yield from (("p", line) for line in _split(element.tail))
+
+
+def _split(text: str) -> Iterator[str]:
+    for line in text.split("\n"):
+        if line.strip():
+            yield " ".join(line.split())
+
+
+def _lines(element: Any) -> Iterator[str]:
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if child.tag in {"lb", "br"}:
+            parts.append("\n")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    yield from _split("".join(parts))
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())

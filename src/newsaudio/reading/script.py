@@ -1,0 +1,61 @@
+"""Stage 2: the spoken script — which blocks are spoken, in which segment, in which order.
+
+A script is a list of segments: the headline (with the lead paragraphs, if any), one segment per
+subheading section, and a closing sign-off. Each segment becomes one chapter of the episode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from newsaudio.reading.article import Article
+from newsaudio.resources import data_toml
+
+SegmentKind = Literal["headline", "section", "closing"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One chapter of speech.
+
+    ``blocks`` are spoken in order with a short pause between them: for a section the subheading is
+    the first block, so it is heard, then a pause, then its paragraphs.
+    """
+
+    kind: SegmentKind
+    title: str
+    blocks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Script:
+    """The segments of one episode, in spoken order."""
+
+    article: Article
+    segments: tuple[Segment, ...]
+
+
+@cache
+def _phrases() -> dict[str, dict[str, str]]:
+    return data_toml("phrases.toml")
+
+
+def closing_text(source: str | None) -> str:
+    """The fixed sign-off, naming the source when it is known."""
+    closing = _phrases()["closing"]
+    return closing["with_source"].format(source=source) if source else closing["without_source"]
+
+
+def build_script(article: Article) -> Script:
+    """Headline segment, one segment per section, closing segment."""
+    segments = [Segment("headline", article.headline, (article.headline, *article.lead))]
+    segments += [
+        Segment("section", section.heading, (section.heading, *section.paragraphs))
+        for section in article.sections
+    ]
+    segments.append(
+        Segment("closing", _phrases()["titles"]["closing"], (closing_text(article.meta.source),))
+    )
+    return Script(article, tuple(segments))
