@@ -1,13 +1,17 @@
 """The listening page in a real headless Chromium (Debian's ``chromium`` package), driven by
 Playwright: keyboard alone, chapter buttons, the highlighted sentence, axe-core, file:// and served.
 
-The episode is a real render of a short article (a hostile title included); its ``.vtt`` is
-written here from the transcript, timed inside each chapter by ``split_long``, until the pipeline
-writes real cues. One browser serves the whole module.
+The episode is a real render of a short article (a hostile title included): the page, its
+transcript and the ``.vtt`` it loads are the pipeline's own, and the highlight tests take their
+times from that ``.vtt``. One browser serves the whole module.
+
+Without Chromium these tests skip, saying why; with ``NEWSAUDIO_REQUIRE_BROWSER=1`` (set by
+``.ci/run``) they fail instead, so CI cannot pass without running them.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +20,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from newsaudio.captions import Cue, format_vtt, split_long
 from newsaudio.config import Config
-from newsaudio.feed import load_episodes
-from newsaudio.page import PAGE_FILE, read_media, render_page
 from newsaudio.pipeline import render_article
-from newsaudio.serve import make_server, server_url
-from newsaudio.voices import load_voice
+from newsaudio.publishing.captions import Cue, parse_vtt
+from newsaudio.publishing.episode import load_episodes
+from newsaudio.publishing.page import PAGE_FILE
+from newsaudio.publishing.serve import make_server, server_url
+from newsaudio.speech.voices import load_voice
 from tests.conftest import BRIEF
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,7 +42,8 @@ TOLERANCE_S = 0.3
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Cue]]:
-    """A folder with one real episode, its captions and the page; returns it and the cues."""
+    """A folder with one real episode, its captions and the page, as the pipeline wrote them;
+    returns it and the episode's cues."""
     out = tmp_path_factory.mktemp("site")
     article = out.parent / "article.md"
     article.write_text(
@@ -49,15 +54,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Cue]]:
     )
     render_article(article, out, load_voice(), Config())
     (episode,) = load_episodes(out)
-    chapters = read_media(out, episode).chapters
-    blocks = (out / episode.transcript_file).read_text(encoding="utf-8").strip().split("\n\n")
-    cues = [
-        cue
-        for chapter, block in zip(chapters, blocks, strict=True)
-        for cue in split_long(block.split("\n", 1)[1], chapter.start_ms, chapter.end_ms, 60)
-    ]
-    (out / f"{episode.slug}.vtt").write_text(format_vtt(cues), encoding="utf-8")
-    (out / PAGE_FILE).write_text(render_page([episode], Config().feed, out), encoding="utf-8")
+    assert episode.vtt_file and (out / PAGE_FILE).is_file()
+    cues = parse_vtt((out / episode.vtt_file).read_text(encoding="utf-8"))
+    assert len(cues) >= 6  # the highlight tests walk across several sentences
     return out, cues
 
 
@@ -73,7 +72,10 @@ def base_url(site: tuple[Path, list[Cue]]) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
-        pytest.skip(f"browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)")
+        reason = f"browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("NEWSAUDIO_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser

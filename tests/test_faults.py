@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import newsaudio.pipeline
-import newsaudio.publish
+import newsaudio.publishing.publish
 
 from .conftest import BRIEF, run_cli, snapshot
 
@@ -26,6 +26,10 @@ STAGES = [
     "write_tags",
     "format_transcript",
     "format_json_chapters",
+    "sentence_cues",
+    "format_vtt",
+    "format_srt",
+    "publish_episode",
 ]
 
 
@@ -105,7 +109,7 @@ def test_fault_in_the_batch_feed_is_one_line_and_keeps_the_old_feed(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise InjectedFault("fault injected into render_feed")
 
-    monkeypatch.setattr(newsaudio.publish, "render_feed", broken)
+    monkeypatch.setattr(newsaudio.publishing.publish, "render_feed", broken)
     out = tmp_path / "out"
     shutil.copytree(rendered_sample, out)
     feed = (out / "feed.xml").read_bytes()
