@@ -130,7 +130,7 @@ def test_damaged_catalog_is_one_line_and_rebuild_recovers_from_tags(
 
     for command in (["episodes"], ["feed"]):
         result = run_cli(*command, "--out", out)
-        assert result.exit_code == 2
+        assert result.exit_code == 4  # the folder's state
         assert len(result.stderr.splitlines()) == 1, result.stderr
         if damage != "newer schema":
             assert "newsaudio feed --rebuild" in result.stderr
@@ -139,7 +139,7 @@ def test_damaged_catalog_is_one_line_and_rebuild_recovers_from_tags(
         story = tmp_path / "third.md"
         story.write_text(f"# الخبر الثالث\n\n{BRIEF}\n", encoding="utf-8")
         result = run_cli("render", story, "--out", out, "--quiet")
-        assert result.exit_code == 2
+        assert result.exit_code == 4
         assert result.stderr.count("\n") == 1 and "newsaudio feed --rebuild" in result.stderr
         assert not list(out.glob("third*")) and not list(out.glob(".*.part"))
     if damage == "newer schema":

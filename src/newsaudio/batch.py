@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsaudio.config import Config
-from newsaudio.errors import NewsaudioError, internal_error
+from newsaudio.errors import (
+    EXIT_ENGINE,
+    EXIT_FAILED,
+    EXIT_OK,
+    NewsaudioError,
+    exit_code_of,
+    failure_line,
+)
 from newsaudio.files import remove_temporaries
 from newsaudio.speech.voices import VoiceProfile
 
@@ -56,10 +63,22 @@ class Outcome:
     chapters: int = 0
     duration_s: float = 0.0
     error: str | None = None
+    exit_code: int = EXIT_FAILED  # the failure's (errors.py); a dead worker is EXIT_FAILED
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def batch_exit_code(outcomes: list[Outcome]) -> int:
+    """0 when every article rendered; when none did and all failed alike, that failure's code
+    (the disk is full, the network is down); otherwise 1, some articles failed."""
+    failed = {o.exit_code for o in outcomes if not o.ok}
+    if not failed:
+        return EXIT_OK
+    if len(failed) == 1 and not any(o.ok for o in outcomes):
+        return failed.pop()
+    return EXIT_FAILED
 
 
 def render_one(source: str, job: Job) -> Outcome:
@@ -116,11 +135,11 @@ def _cache(job: Job) -> AudioCache | None:
 
 
 def _failed(source: str, exc: Exception) -> Outcome:
-    """The one line a failed article reports; a bug's traceback goes to the debug log."""
-    if isinstance(exc, NewsaudioError):
-        return Outcome(source, error=str(exc))
-    log.debug("internal error rendering %s", source, exc_info=True)
-    return Outcome(source, error=internal_error(source, exc))
+    """The one line a failed article reports, with its exit code; a bug's traceback goes to the
+    debug log."""
+    if not isinstance(exc, NewsaudioError):
+        log.debug("error rendering %s", source, exc_info=True)
+    return Outcome(source, error=failure_line(source, exc), exit_code=exit_code_of(exc))
 
 
 def warm_up() -> None:
@@ -241,7 +260,9 @@ def run_cluster(
     try:
         client = distributed.Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
-        raise NewsaudioError(f"{scheduler}: cannot reach the Dask scheduler ({exc})") from exc
+        raise NewsaudioError(
+            f"{scheduler}: cannot reach the Dask scheduler ({exc})", exit_code=EXIT_ENGINE
+        ) from exc
     # Workers run elsewhere, in other folders: they get absolute paths.
     job = replace(job, out_dir=job.out_dir.resolve())
     tasks = [source if is_url(source) else str(Path(source).resolve()) for source in sources]

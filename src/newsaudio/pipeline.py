@@ -8,6 +8,7 @@ included — exactly as it was.
 
 from __future__ import annotations
 
+import errno
 import logging
 import shutil
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from pathlib import Path
 from newsaudio.audio.master import master_mp3
 from newsaudio.audio.segments import MasteredAudio, SegmentAudio
 from newsaudio.config import Config
-from newsaudio.errors import OutputError
+from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
@@ -150,7 +151,12 @@ def stage_article(
         finally:
             stream.unlink(missing_ok=True)
     except OSError as exc:
-        raise OutputError(f"{out_dir}: cannot write the episode ({exc.strerror or exc})") from exc
+        # --out naming a file is the command's mistake; a full or read-only disk is the folder's.
+        usage = exc.errno in (errno.EEXIST, errno.ENOTDIR)
+        raise OutputError(
+            f"{out_dir}: cannot write the episode ({exc.strerror or exc})",
+            exit_code=EXIT_INPUT if usage else None,
+        ) from exc
 
 
 def _prepare(

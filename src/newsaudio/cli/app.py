@@ -9,8 +9,16 @@ import typer
 from newsaudio import __version__
 from newsaudio.cli import cache, episodes, render, serve, text, voices
 
+# Shown under `newsaudio --help` and `newsaudio render --help`; the README has the table.
+EXIT_CODES = (
+    "Exit codes: 0 all rendered; 1 some articles of a batch failed, or a bug; 2 usage or input "
+    "(bad file, refused article); 3 engine or network, after retries; 4 the file system (disk "
+    "full, read-only, permission); 130 interrupted."
+)
+
 app = typer.Typer(
     help="Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -39,7 +47,7 @@ def main(
 
 
 # In the order ``--help`` lists them.
-app.command()(render.render)
+app.command(epilog=EXIT_CODES)(render.render)
 app.command()(text.text)
 app.command()(serve.serve)
 app.add_typer(voices.app, name="voices")

@@ -1,8 +1,8 @@
 """What the commands share: the error line and exit codes, stderr, and the common options.
 
-The command modules are the only code that prints or exits. Every error newsaudio raises on
-purpose becomes one ``Error: …`` line on stderr and exit code 2; ``--debug`` shows the traceback
-instead.
+The command modules are the only code that prints or exits. Every error becomes one ``Error: …``
+line on stderr and the exit code its kind says (``errors.py``: 2 input, 3 engine or network,
+4 file system, 1 a bug); ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newsaudio.errors import NewsaudioError, internal_error
+from newsaudio.errors import EXIT_INTERRUPTED, NewsaudioError, exit_code_of, failure_line
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-EXIT_ERROR = 2
-EXIT_INTERRUPTED = 130
 
 
 class _Stderr:
@@ -69,7 +66,7 @@ def fail(message: str) -> None:
 
 @contextmanager
 def handled_errors(debug: bool) -> Iterator[None]:
-    """Turn our exceptions into one line and exit code 2 (unless --debug)."""
+    """Turn every exception into one line and its exit code (unless --debug)."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -80,14 +77,14 @@ def handled_errors(debug: bool) -> Iterator[None]:
         if debug:
             raise
         fail(str(exc))
-        raise typer.Exit(EXIT_ERROR) from None
+        raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err.print("Interrupted; the output folder is unchanged.")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.Abort, typer.BadParameter):
         raise  # the command line's own exits and usage errors: not bugs
-    except Exception as exc:  # a bug: still one line, never a traceback without --debug
+    except Exception as exc:  # a bug, or the disk: one line, no traceback without --debug
         if debug:
             raise
-        fail(internal_error("newsaudio", exc))
-        raise typer.Exit(EXIT_ERROR) from None
+        fail(failure_line("newsaudio", exc))
+        raise typer.Exit(exit_code_of(exc)) from None

@@ -10,8 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from newsaudio.cli.options import (
-    EXIT_ERROR,
-    EXIT_INTERRUPTED,
     ConfigOption,
     DebugOption,
     VoiceOption,
@@ -19,7 +17,14 @@ from newsaudio.cli.options import (
     fail,
     handled_errors,
 )
-from newsaudio.errors import NewsaudioError, internal_error
+from newsaudio.errors import (
+    EXIT_INTERRUPTED,
+    EXIT_KINDS,
+    EXIT_OK,
+    NewsaudioError,
+    exit_code_of,
+    failure_line,
+)
 
 # Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
 # cost seconds, and `--help`, `--version` and `voices` should answer at once.
@@ -104,17 +109,19 @@ def render(
     from newsaudio.speech.cache import AudioCache
     from newsaudio.speech.voices import load_voice
 
-    failed = 0
+    code = EXIT_OK
     with handled_errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = _sources(articles or [], from_list or [])
         if (len(sources) > 1 or scheduler) and not debug:
+            from newsaudio.batch import batch_exit_code
+
             done = _render_batch(
                 sources, out, profile, config, jobs, scheduler, not no_cache, quiet
             )
-            failed = sum(not outcome.ok for outcome in done)
-            _warn_base_url(config, quiet, failed < len(sources))
+            code = batch_exit_code(done)
+            _warn_base_url(config, quiet, any(outcome.ok for outcome in done))
         else:
             # One article, or --debug: in this process, one at a time, so a traceback shows.
             cache = None if no_cache else AudioCache.from_env()
@@ -127,18 +134,18 @@ def render(
                 except Exception as exc:
                     if debug:
                         raise
-                    raise _Failed(internal_error(source, exc)) from exc
+                    raise _Failed(failure_line(source, exc), exit_code=exit_code_of(exc)) from exc
                 if not quiet:
                     typer.echo(
                         _rendered_line(result.audio, result.chapters, result.episode.duration_s)
                     )
             _warn_base_url(config, quiet, True)
-    if failed:
-        raise typer.Exit(EXIT_ERROR)
+    if code != EXIT_OK:
+        raise typer.Exit(code)
 
 
 class _Failed(NewsaudioError):
-    """An article's bug, already worded as its one line."""
+    """An article's bug (or an OS error not wrapped yet), already worded as its one line."""
 
 
 def _sources(articles: list[str], lists: list[Path]) -> list[str]:
@@ -210,7 +217,7 @@ def _render_batch(
         except NewsaudioError:
             raise
         except Exception as exc:
-            raise _Failed(internal_error(out, exc)) from exc
+            raise _Failed(failure_line(out, exc), exit_code=exit_code_of(exc)) from exc
     if not quiet:
         _summary(finished, out)
     return finished
@@ -253,7 +260,8 @@ def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], Non
 
 
 def _summary(outcomes: list[Any], out: Path) -> None:
-    """The batch at a glance, on a terminal: article, chapters, duration, result."""
+    """The batch at a glance, on a terminal: article, chapters, duration, and the result with
+    the kind of failure its exit code names (input, engine or network, file system)."""
     if not err.is_terminal:
         return
     from rich.table import Table
@@ -264,7 +272,8 @@ def _summary(outcomes: list[Any], out: Path) -> None:
         if outcome.ok:
             table.add_row(outcome.source, str(outcome.chapters), f"{minutes}:{seconds:02d}", "ok")
         else:
-            table.add_row(outcome.source, "", "", outcome.error or "")
+            kind = EXIT_KINDS.get(outcome.exit_code, "failed")
+            table.add_row(outcome.source, "", "", f"{kind}: {outcome.error or ''}")
     err.print(table)
 
 

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import FeedError, NewsaudioError
+from newsaudio.errors import EXIT_INPUT, FeedError, NewsaudioError
 from newsaudio.files import atomic_path
 from newsaudio.publishing.episode import (
     EPISODE_SUFFIX,
@@ -107,7 +107,7 @@ class Catalog:
         """The folder's catalog, created (from the folder's episodes) when missing and reconciled
         with the MP3s. ``rebuild`` moves a damaged catalog aside and re-reads every MP3."""
         if not out_dir.is_dir():
-            raise FeedError(f"{out_dir}: no such output folder")
+            raise FeedError(f"{out_dir}: no such output folder", exit_code=EXIT_INPUT)
         path = out_dir / CATALOG_FILE
         if rebuild:
             _set_aside_if_damaged(path)
@@ -189,7 +189,10 @@ class Catalog:
         its row. Call inside a transaction."""
         episode = self.get(slug)
         if episode is None:
-            raise FeedError(f"{self.out_dir}: no episode {slug!r} (see `newsaudio episodes`)")
+            raise FeedError(
+                f"{self.out_dir}: no episode {slug!r} (see `newsaudio episodes`)",
+                exit_code=EXIT_INPUT,
+            )
         for name in episode.files:
             (self.out_dir / name).unlink(missing_ok=True)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))

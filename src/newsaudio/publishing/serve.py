@@ -20,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsaudio.errors import OutputError
+from newsaudio.errors import EXIT_INPUT, OutputError
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def make_server(
     """A server for ``folder``, bound and ready for ``serve_forever()``; port 0 picks a free
     port (``server.server_address`` tells which)."""
     if not folder.is_dir():
-        raise OutputError(f"{folder}: not a folder")
+        raise OutputError(f"{folder}: not a folder", exit_code=EXIT_INPUT)
     handler = partial(FolderHandler, root=folder.resolve())
     try:
         server = ThreadingHTTPServer((host, port), handler)

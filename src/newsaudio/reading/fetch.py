@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from newsaudio import __version__
-from newsaudio.errors import ArticleError, FetchError
+from newsaudio.errors import EXIT_INPUT, ArticleError, FetchError
 from newsaudio.reading.article import slugify
 from newsaudio.reading.decode import MAX_BYTES, decode, read_text
 
@@ -126,18 +126,21 @@ def fetch(
         ) as client:
             return _fetch(client, url, policy, sleep)
     except httpx.ConnectTimeout as exc:
-        raise _error(url, f"timed out connecting ({policy.connect_timeout_s:g} s)") from exc
+        raise _error(
+            url, f"timed out connecting ({policy.connect_timeout_s:g} s)", network=True
+        ) from exc
     except httpx.TimeoutException as exc:
         raise _error(
-            url, f"timed out waiting for the server ({policy.read_timeout_s:g} s)"
+            url, f"timed out waiting for the server ({policy.read_timeout_s:g} s)", network=True
         ) from exc
     except httpx.ConnectError as exc:
-        raise _error(url, f"cannot connect ({_one_line(exc)})") from exc
+        raise _error(url, f"cannot connect ({_one_line(exc)})", network=True) from exc
     # UnicodeError: the IDNA codec refusing a host name (empty label, too long, …).
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
         raise _error(url, f"is not a valid URL ({_one_line(exc)})") from exc
     except httpx.HTTPError as exc:
-        raise _error(url, f"network error ({type(exc).__name__}: {_one_line(exc)})") from exc
+        problem = f"network error ({type(exc).__name__}: {_one_line(exc)})"
+        raise _error(url, problem, network=True) from exc
 
 
 @functools.cache
@@ -179,6 +182,7 @@ def _fetch(
                         url,
                         f"HTTP {status} {reason}; the site asks to wait {wait:.0f} s"
                         f" (more than {policy.max_retry_after_s:g} s)",
+                        network=True,
                     )
                 wait = policy.backoff_s * 2**tries if wait is None else wait
                 log.warning("%s: HTTP %d %s; retrying in %g s", url, status, reason, wait)
@@ -187,7 +191,10 @@ def _fetch(
                 continue
             if not 200 <= status < 300:
                 after = f" (after {tries + 1} tries)" if tries else ""
-                raise _error(url, f"HTTP {status} {reason}{after}")
+                # The server's trouble or a rate limit: later may work; a 404 will not.
+                raise _error(
+                    url, f"HTTP {status} {reason}{after}", network=status in _RETRY_STATUSES
+                )
             return _read_page(response, url, policy)
 
 
@@ -206,7 +213,9 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     deadline = time.monotonic() + policy.max_download_s
     for chunk in response.iter_bytes():
         if time.monotonic() > deadline:
-            raise _error(url, f"download took longer than {policy.max_download_s:g} s")
+            raise _error(
+                url, f"download took longer than {policy.max_download_s:g} s", network=True
+            )
         size += len(chunk)
         # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
         if size > max_bytes:  # stop here: never download the rest of a huge body
@@ -270,12 +279,13 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def _error(url: str, problem: str) -> FetchError:
-    """The one-line error for ``url``. Control and bidi characters (from the URL or from the
-    server's headers) are shown escaped: a newline would break the line, U+202E would reverse
-    what the user reads."""
+def _error(url: str, problem: str, *, network: bool = False) -> FetchError:
+    """The one-line error for ``url``: ``network`` when trying again later may work (timeouts,
+    refused connections, the server's 5xx or 429), else the page itself is the problem. Control
+    and bidi characters (from the URL or from the server's headers) are shown escaped: a newline
+    would break the line, U+202E would reverse what the user reads."""
     message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], f"{url}: {problem}")
-    return FetchError(message)
+    return FetchError(message, exit_code=None if network else EXIT_INPUT)
 
 
 def _phrase(status: int) -> str:

@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import EngineError
+from newsaudio.errors import EXIT_INPUT, EngineError
 from newsaudio.resources import data_toml
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,9 @@ def repository_paths(name: str) -> tuple[str, str]:
     """The voice's model and config paths inside the Piper voices repository."""
     match = _VOICE_NAME.match(name)
     if not match:
-        raise EngineError(f"{name!r} is not a Piper voice name (like ar_JO-kareem-medium)")
+        raise EngineError(
+            f"{name!r} is not a Piper voice name (like ar_JO-kareem-medium)", exit_code=EXIT_INPUT
+        )
     folder = "/".join(
         (
             match["family"],
@@ -195,7 +197,10 @@ def _download(
                 if response.status_code == 416 and have and have == expected.size:
                     break  # the previous attempt had it all
                 if response.status_code == 404:
-                    raise EngineError(f"{url}: not found (HTTP 404); is the voice name right?")
+                    raise EngineError(
+                        f"{url}: not found (HTTP 404); is the voice name right?",
+                        exit_code=EXIT_INPUT,
+                    )
                 if response.status_code not in (200, 206):
                     problem = f"HTTP {response.status_code}"
                     raise _Retry

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.errors import EngineError
+from newsaudio.errors import EXIT_INPUT, EngineError
 from newsaudio.libespeak import (
     CHARS_UTF8,
     EE_OK,
@@ -55,7 +55,9 @@ class EspeakEngine:
         another profile used the library in between (call with the lock held)."""
         lib, profile = self._library.lib, self.profile
         if lib.espeak_SetVoiceByName(profile.voice.encode()) != EE_OK:
-            raise EngineError(f"espeak: unknown eSpeak NG voice {profile.voice!r}")
+            raise EngineError(
+                f"espeak: unknown eSpeak NG voice {profile.voice!r}", exit_code=EXIT_INPUT
+            )
         for parameter, value in (
             (RATE, profile.rate),
             (PITCH, profile.pitch),

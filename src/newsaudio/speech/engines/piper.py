@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.errors import EngineError
+from newsaudio.errors import EXIT_INPUT, EngineError
 from newsaudio.speech.engines.espeak_spelling import espeak_spelling
 from newsaudio.speech.voice_store import installed_voice
 from newsaudio.speech.voices import VoiceProfile
@@ -44,13 +44,17 @@ def model_files(profile: VoiceProfile) -> tuple[Path, Path]:
         config = model.with_name(model.name + ".json")
         for path in (model, config):
             if not path.is_file():
-                raise EngineError(f"piper: voice {profile.name!r}: model file {path} not found")
+                raise EngineError(
+                    f"piper: voice {profile.name!r}: model file {path} not found",
+                    exit_code=EXIT_INPUT,
+                )
         return model, config
     files = installed_voice(profile.voice)
     if files is None:
         raise EngineError(
             f"piper: voice {profile.voice!r} is not installed; "
-            f"run: newsaudio voices install {profile.voice}"
+            f"run: newsaudio voices install {profile.voice}",
+            exit_code=EXIT_INPUT,
         )
     return files
 
@@ -62,7 +66,9 @@ def _load_voice(model: Path, config: Path) -> Any:
         from piper import PiperVoice
     except ImportError as exc:
         raise EngineError(
-            "piper: the Piper engine needs the piper extra (pip install 'newsaudio[piper]')"
+            "piper: the Piper engine needs the piper extra (uv sync --extra piper, or pip "
+            "install 'newsaudio[piper]')",
+            exit_code=EXIT_INPUT,
         ) from exc
     try:
         voice = PiperVoice.load(model, config_path=config)
