@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import time
 import urllib.parse
 
 import lameenc
@@ -15,7 +17,7 @@ from newsaudio.speech.engines import get_engine
 from newsaudio.speech.engines.gtts import _join
 from newsaudio.speech.voices import GttsOptions, VoiceProfile
 
-from .local_server import Reply, Request, local_server
+from .local_server import Handler, Reply, Request, local_server
 
 RATE = 24_000  # what Google's voice sends
 
@@ -120,18 +122,46 @@ def test_server_errors_fail_with_one_line() -> None:
     assert "\n" not in str(caught.value) and "HTTP 503" in str(caught.value)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [batchexecute(b"\x00garbage, not an MP3" * 50), b"<html>sorry</html>"],
-    ids=["garbage-audio", "no-audio"],
-)
-def test_garbage_is_an_error_not_a_retry(body: bytes) -> None:
+def test_garbage_audio_is_an_error_not_a_retry() -> None:
+    body = batchexecute(b"\x00garbage, not an MP3" * 50)
     with (
         local_server(lambda *_: Reply(body=body)) as server,
-        pytest.raises(EngineError, match=r"gtts: .*(MP3|empty|no audio)"),
+        pytest.raises(EngineError, match=r"gtts: .*not valid MP3"),
     ):
         engine_for(server.url()).synthesize("نَصٌّ.")
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("body", [b"", b"<html>sorry</html>"], ids=["empty", "html"])
+def test_an_answer_without_audio_is_retried_and_names_the_sentence(body: bytes) -> None:
+    """A captive portal's page or an empty 200 may be gone on the next try."""
+    with (
+        local_server(lambda *_: Reply(body=body)) as server,
+        pytest.raises(EngineError, match=r"failed 3 times .*held no audio\) speaking 'نَصٌّ.'"),
+    ):
+        engine_for(server.url()).synthesize("نَصٌّ.")
+    assert len(server.requests) == 3
+
+
+def test_a_trickling_server_is_cut_off_in_bounded_time() -> None:
+    """A byte every 0.1 s never trips a per-read timeout; the answer's own deadline does."""
+
+    def trickle(handler: Handler) -> None:
+        handler.send_response(200)
+        handler.end_headers()
+        with contextlib.suppress(OSError):
+            for _ in range(600):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.1)
+
+    with local_server() as server:
+        server.routes["/"] = trickle
+        engine = engine_for(server.url("/"), timeout_s=0.5, tries=2)
+        start = time.monotonic()
+        with pytest.raises(EngineError, match=r"took longer than 0.5 s"):
+            engine.synthesize("نَصٌّ.")
+    assert time.monotonic() - start < 3
 
 
 def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,3 +169,12 @@ def test_endpoint_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("NEWSAUDIO_GTTS_URL", server.url())
         profile = VoiceProfile(name="g", engine="gtts", voice="ar")
         assert get_engine(profile).synthesize("نَصٌّ.").duration_s > 0.3
+
+
+def test_a_batch_with_an_online_voice_runs_one_article_at_a_time() -> None:
+    """Two workers would send two requests at once; the service throttles bursts."""
+    from newsaudio.batch import default_jobs
+    from newsaudio.speech.voices import load_voice
+
+    assert default_jobs(load_voice("ar-gtts")) == 1
+    assert default_jobs(load_voice("ar-espeak")) == default_jobs()

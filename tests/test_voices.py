@@ -24,7 +24,7 @@ def test_round_trip() -> None:
 
 def test_unknown_voice_lists_available(tmp_path: Path) -> None:
     (tmp_path / "a.toml").write_text('engine = "espeak"\nvoice = "ar"\n')
-    with pytest.raises(ConfigError, match=r"unknown voice 'b'.*available: a\)"):
+    with pytest.raises(ConfigError, match=r"unknown voice 'b' \(available: a, ar-espeak, "):
         load_voice("b", tmp_path)
 
 
@@ -71,13 +71,16 @@ def test_missing_profile_path(tmp_path: Path) -> None:
         ('rate = "fast"', r"a\.toml: rate must be a whole number, not 'fast'"),
         ("earcons = 1", r"a\.toml: earcons must be true or false, not 1"),
         ('case_endings = "some"', r"a\.toml: case_endings must be one of pausal, full, none"),
-        ("[gtts]\ntries = 0", r"a\.toml: gtts\.tries must be at least 1"),
+        ("[gtts]\ntries = 0", r"a\.toml: gtts\.tries = 0 is out of range \(from 1 to 10\)"),
         ("[gtts]\ntimeout = 3", r"a\.toml: unknown setting gtts\.timeout"),
         ("[piper]\nlength_scale = 'slow'", r"a\.toml: piper\.length_scale must be a number"),
         ('[roles]\nanchor = "x"', r"a\.toml: unknown setting roles\.anchor"),
         ("roles = 3", r"a\.toml: roles must be a table"),
-        ("[pauses]\nsentence_ms = -5", r"a\.toml: pauses must not be negative"),
-        ("volume = 0", r"a\.toml: rate and volume must be positive"),
+        ("[pauses]\nsentence_ms = -5", r"a\.toml: pauses\.sentence_ms = -5 is out of range"),
+        ("volume = 0", r"a\.toml: volume must be above 0"),
+        # Before any work: an engine given these fails (or clamps silently) only once it speaks.
+        ("rate = 99999", r"a\.toml: rate = 99999 is out of range \(from 80 to 450 words per"),
+        ("pitch = 500", r"a\.toml: pitch = 500 is out of range \(from 0 to 100\)"),
     ],
 )
 def test_bad_profile_names_file_and_key(tmp_path: Path, toml: str, message: str) -> None:
@@ -90,3 +93,21 @@ def test_bad_profile_names_file_and_key(tmp_path: Path, toml: str, message: str)
 def test_name_lookup_falls_back_to_voices_folder(tmp_path: Path) -> None:
     """A profile outside voices/ may name the shipped ones (roles, fallback)."""
     assert load_voice("ar-espeak", tmp_path).name == "ar-espeak"
+
+
+def test_a_voices_folder_in_the_current_directory_adds_and_never_hides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any ./voices folder (a newsroom's notes, another tool's) used to hide every built-in
+    profile: `unknown voice 'ar-espeak' (available: none)`."""
+    (tmp_path / "voices").mkdir()
+    (tmp_path / "voices" / "notes.md").write_text("not profiles")
+    monkeypatch.chdir(tmp_path)
+    assert load_voice().name == "ar-espeak"
+    (tmp_path / "voices" / "ar-espeak.toml").write_text(
+        'engine = "espeak"\nvoice = "ar"\nrate = 200\n'
+    )
+    (tmp_path / "voices" / "mine.toml").write_text('engine = "espeak"\nvoice = "ar"\n')
+    names = [p.name for p in list_voices()]
+    assert {"mine", "ar-espeak", "ar-podcast", "ar-gtts"} <= set(names)
+    assert load_voice().rate == 200  # the newsroom's own wins over the built-in of that name

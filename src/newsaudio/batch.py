@@ -154,8 +154,13 @@ def warm_up() -> None:
     load_library()
 
 
-def default_jobs() -> int:
-    """One worker per core this process may use."""
+def default_jobs(profile: VoiceProfile | None = None) -> int:
+    """One worker per core this process may use; one when ``profile`` speaks through an online
+    service, which throttles bursts (``--jobs`` still decides when given)."""
+    from newsaudio.speech.engines import speaks_online
+
+    if profile is not None and speaks_online(profile):
+        return 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux

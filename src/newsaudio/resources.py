@@ -57,17 +57,27 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
 
 
-def project_path(name: str) -> Path:
-    """The project-level file or folder ``name``: ./name, else the packaged default."""
+def project_paths(name: str) -> list[Path]:
+    """Every existing project-level ``name``, in the order they count: ./name, the checkout's,
+    the packaged default (the same folder once)."""
     candidates = [
         Path.cwd() / name,
         _CHECKOUT_ROOT / name,
         Path(str(resources.files(_PACKAGE).joinpath("_defaults").joinpath(name))),
     ]
+    found: list[Path] = []
     for candidate in candidates:
-        if candidate.exists():
-            return candidate
-    raise ConfigError(f"cannot find {name!r} in {Path.cwd()} or in the installed package")
+        if candidate.exists() and all(candidate.resolve() != f.resolve() for f in found):
+            found.append(candidate)
+    return found
+
+
+def project_path(name: str) -> Path:
+    """The project-level file or folder ``name``: ./name, else the packaged default."""
+    found = project_paths(name)
+    if not found:
+        raise ConfigError(f"cannot find {name!r} in {Path.cwd()} or in the installed package")
+    return found[0]
 
 
 def template_environment(template: Path, finalize: Any | None = None) -> jinja2.Environment:

@@ -199,7 +199,7 @@ def _render_batch(
             if scheduler:
                 run_cluster(sources, job, scheduler, on_done)
             else:
-                run_local(sources, job, jobs or default_jobs(), on_done)
+                run_local(sources, job, jobs or default_jobs(profile), on_done)
         except KeyboardInterrupt:
             # What finished is in place — also an episode whose worker was stopped between
             # placing it and reporting it: publish them all, then stop. Unfinished articles wrote

@@ -18,7 +18,7 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from newsaudio.config import DEFAULT_VOICE
 from newsaudio.errors import ConfigError
-from newsaudio.resources import project_path, read_toml
+from newsaudio.resources import project_paths, read_toml
 from newsaudio.textprep.pausal import CaseEndings
 
 Role = Literal["headline", "subheading", "body", "closing"]
@@ -51,7 +51,7 @@ class GttsOptions:
     tld: str = "com"  # translate.google.<tld>
     slow: bool = False
     url: str = ""  # the endpoint, for tests and proxies; default: Google's
-    timeout_s: float = 10.0
+    timeout_s: float = 10.0  # for the whole answer to one request, not per network read
     tries: int = 3  # attempts per request before the engine gives up
     backoff_s: float = 1.0  # wait before the 2nd try; doubles for each further try
 
@@ -101,12 +101,14 @@ class VoiceProfile:
         if missing:
             raise ConfigError(f"{source}: missing setting(s) {', '.join(missing)}")
         profile: VoiceProfile = _build(cls, {**data, "source": source}, source)
-        if profile.volume <= 0 or profile.rate <= 0:
-            raise ConfigError(f"{source}: rate and volume must be positive")
-        if min(profile.pauses.sentence_ms, profile.pauses.block_ms, profile.pauses.segment_ms) < 0:
-            raise ConfigError(f"{source}: pauses must not be negative")
-        if profile.gtts.tries < 1:
-            raise ConfigError(f"{source}: gtts.tries must be at least 1")
+        for key, value in _numbers(profile):
+            low, high, unit = _RANGES[key]
+            if value is not None and not low <= value <= high:
+                raise ConfigError(
+                    f"{source}: {key} = {value!r} is out of range (from {low:g} to {high:g}{unit})"
+                )
+        if profile.volume == 0:
+            raise ConfigError(f"{source}: volume must be above 0")
         return profile
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,6 +119,37 @@ class VoiceProfile:
     def folder(self) -> Path:
         """Where names of other profiles (roles, fallback) are looked up first."""
         return Path(self.source).parent if self.source else voices_dir()
+
+
+# The valid range of every number in a profile, checked when it is loaded, before any work: an
+# engine given a rate of 99999 fails (or clamps silently) only once it speaks.
+_RANGES: dict[str, tuple[float, float, str]] = {
+    "rate": (80, 450, " words per minute"),  # eSpeak NG's own limits
+    "pitch": (0, 100, ""),
+    "range": (0, 100, ""),
+    "volume": (0, 4, ""),
+    "pauses.sentence_ms": (0, 10_000, " ms"),
+    "pauses.block_ms": (0, 10_000, " ms"),
+    "pauses.segment_ms": (0, 10_000, " ms"),
+    "gtts.timeout_s": (0.1, 120, " s"),
+    "gtts.tries": (1, 10, ""),
+    "gtts.backoff_s": (0, 60, " s"),
+    "piper.length_scale": (0.2, 5, ""),
+    "piper.noise_scale": (0, 2, ""),
+    "piper.noise_w_scale": (0, 2, ""),
+    "piper.speaker": (0, 10_000, ""),
+}
+
+
+def _numbers(profile: VoiceProfile) -> list[tuple[str, float | None]]:
+    """The profile's numbers by their key in the file (``pauses.block_ms``)."""
+    values: list[tuple[str, float | None]] = []
+    for key in _RANGES:
+        obj: Any = profile
+        for part in key.split("."):
+            obj = getattr(obj, part)
+        values.append((key, obj))
+    return values
 
 
 def _as_table(obj: Any) -> dict[str, Any]:
@@ -181,9 +214,15 @@ def _describe(expected: Any) -> str:
     return names.get(expected, str(expected))
 
 
+def voice_dirs() -> list[Path]:
+    """Where voice profiles are looked up, in order: ./voices, then the packaged profiles. A
+    ./voices folder adds and overrides profiles; it never hides the built-in ones."""
+    return project_paths("voices")
+
+
 def voices_dir() -> Path:
-    """The folder holding voice profiles: ./voices, else the packaged defaults."""
-    return project_path("voices")
+    """The first voices folder (./voices, else the packaged defaults)."""
+    return voice_dirs()[0]
 
 
 def is_profile_path(name: str) -> bool:
@@ -194,7 +233,8 @@ def is_profile_path(name: str) -> bool:
 def load_voice(name: str | None = None, directory: Path | None = None) -> VoiceProfile:
     """Load profile ``name`` (default: the offline eSpeak NG voice), or the profile file at a path.
 
-    A name is looked up in ``directory`` (default: the voices folder), then in the voices folder.
+    A name is looked up in ``directory`` (a profile's own folder, for its roles and fallback),
+    then in ./voices, then among the packaged profiles.
     """
     name = name or DEFAULT_VOICE
     if is_profile_path(name):
@@ -202,17 +242,13 @@ def load_voice(name: str | None = None, directory: Path | None = None) -> VoiceP
         if not path.is_file():
             raise ConfigError(f"{path}: voice profile not found")
         return _load(path)
-    folders = [directory or voices_dir()]
-    if directory is not None and directory.resolve() != voices_dir().resolve():
-        folders.append(voices_dir())
+    folders = [*([directory] if directory is not None else []), *voice_dirs()]
     for folder in folders:
         path = folder / f"{name}.toml"
         if path.is_file():
             return _load(path)
-    available = ", ".join(p.name for p in list_voices(folders[0])) or "none"
-    raise ConfigError(
-        f"unknown voice {name!r}: no {folders[0] / name}.toml (available: {available})"
-    )
+    known = sorted({p.stem for folder in folders for p in folder.glob("*.toml")})
+    raise ConfigError(f"unknown voice {name!r} (available: {', '.join(known) or 'none'})")
 
 
 def _load(path: Path) -> VoiceProfile:
@@ -221,6 +257,10 @@ def _load(path: Path) -> VoiceProfile:
 
 
 def list_voices(directory: Path | None = None) -> list[VoiceProfile]:
-    """Every profile in the voices folder, sorted by name."""
-    directory = directory or voices_dir()
-    return [_load(p) for p in sorted(directory.glob("*.toml"), key=lambda p: p.stem)]
+    """Every profile in ``directory``, or in all the voices folders (a name in ./voices
+    overrides the packaged one), sorted by name."""
+    paths: dict[str, Path] = {}
+    for folder in [directory] if directory is not None else voice_dirs():
+        for path in sorted(folder.glob("*.toml")):
+            paths.setdefault(path.stem, path)
+    return [_load(paths[name]) for name in sorted(paths)]

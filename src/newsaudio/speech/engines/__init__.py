@@ -11,7 +11,7 @@ from importlib import import_module
 
 from newsaudio.errors import ConfigError
 from newsaudio.speech.engines.base import Engine
-from newsaudio.speech.voices import VoiceProfile
+from newsaudio.speech.voices import ROLES, VoiceProfile, load_voice
 
 # engine name -> "module:factory"; the factory takes a VoiceProfile and returns an Engine.
 REGISTRY: dict[str, str] = {
@@ -20,7 +20,10 @@ REGISTRY: dict[str, str] = {
     "piper": "newsaudio.speech.engines.piper:PiperEngine",
 }
 
-__all__ = ["REGISTRY", "Engine", "get_engine"]
+# Engines that send the text to an online service: a batch does not run them in parallel.
+ONLINE = frozenset({"gtts"})
+
+__all__ = ["ONLINE", "REGISTRY", "Engine", "get_engine", "speaks_online"]
 
 
 def get_engine(profile: VoiceProfile) -> Engine:
@@ -34,3 +37,10 @@ def get_engine(profile: VoiceProfile) -> Engine:
     module_name, _, attr = target.partition(":")
     factory: Callable[[VoiceProfile], Engine] = getattr(import_module(module_name), attr)
     return factory(profile)
+
+
+def speaks_online(profile: VoiceProfile) -> bool:
+    """Whether ``profile``, or a profile it names for a role, sends text to an online service."""
+    names = [getattr(profile.roles, role) for role in ROLES]
+    voices = [profile, *(load_voice(name, profile.folder) for name in names if name)]
+    return any(voice.engine in ONLINE for voice in voices)

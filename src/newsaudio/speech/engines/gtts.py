@@ -11,6 +11,12 @@ gTTS does the protocol: it splits long text at sentence and pause marks within t
 it can time out, retry with backoff and be pointed at a local server in tests: profile
 ``[gtts] url`` or ``NEWSAUDIO_GTTS_URL``) and decodes each piece's MP3 with miniaudio (no ffmpeg).
 Pieces are joined with short fades, so the joins do not click.
+
+Time is bounded: each answer must arrive whole within ``timeout_s`` (a server trickling a byte
+a second is cut off, not waited on per read), and a piece is tried at most ``tries`` times, so a
+sentence costs at most tries × timeout_s plus the backoff before the voice gives up (and its
+fallback speaks). Requests from one process are spaced by at least ``_MIN_INTERVAL_S``: the
+service throttles bursts.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ _AUDIO = re.compile(r'jQ1olc","\[\\"(.*?)\\"]')
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 _FADE_S = 0.008  # fade at each join: long enough to hide a step, too short to hear
 _MAX_WAIT_S = 30.0  # cap on a server's Retry-After
+_MIN_INTERVAL_S = 0.25  # between two requests of this process: no bursts at the service
+_last_request = 0.0  # time.monotonic() of this process's last request
 
 
 class _Retryable(Exception):
@@ -97,29 +105,41 @@ class GttsEngine:
                 if attempt < options.tries:
                     time.sleep(wait)
         raise EngineError(
-            f"gtts: Google's voice failed {options.tries} times at {self.url} ({problem})"
+            f"gtts: Google's voice failed {options.tries} times at {self.url} ({problem}) "
+            f"speaking {text[:40]!r}"
         )
 
     def _post(self, body: str) -> bytes:
-        """The MP3 of one request body."""
+        """The MP3 of one request body, which must arrive whole within ``timeout_s``."""
         import gtts
         import httpx
 
+        global _last_request
+        time.sleep(max(0.0, _last_request + _MIN_INTERVAL_S - time.monotonic()))
+        _last_request = time.monotonic()
+        timeout_s = self.profile.gtts.timeout_s
+        deadline = _last_request + timeout_s
         try:
-            response = self._client.post(
-                self.url, content=body, headers=gtts.gTTS.GOOGLE_TTS_HEADERS
-            )
+            with self._client.stream(
+                "POST", self.url, content=body, headers=gtts.gTTS.GOOGLE_TTS_HEADERS
+            ) as response:
+                if response.status_code in _RETRY_STATUS:
+                    raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
+                if response.status_code != 200:
+                    raise EngineError(f"gtts: {self.url} answered HTTP {response.status_code}")
+                data = bytearray()
+                for piece in response.iter_bytes():
+                    data += piece
+                    if time.monotonic() > deadline:
+                        raise _Retryable(f"the answer took longer than {timeout_s:g} s")
         except httpx.TimeoutException as exc:
-            raise _Retryable(f"no answer within {self.profile.gtts.timeout_s:g} s") from exc
+            raise _Retryable(f"no answer within {timeout_s:g} s") from exc
         except httpx.TransportError as exc:
             raise _Retryable(f"network error: {exc or type(exc).__name__}") from exc
-        if response.status_code in _RETRY_STATUS:
-            raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
-        if response.status_code != 200:
-            raise EngineError(f"gtts: {self.url} answered HTTP {response.status_code}")
-        audio = b"".join(_audio_parts(response.text))
+        audio = b"".join(_audio_parts(data.decode("utf-8", "replace")))
         if not audio:
-            raise EngineError(f"gtts: {self.url} sent no audio")
+            # A captive portal's page or an empty answer: the service may be back on a later try.
+            raise _Retryable("the answer held no audio")
         return audio
 
 
