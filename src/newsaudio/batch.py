@@ -150,8 +150,22 @@ def warm_up() -> None:
     from newsaudio.textprep.diacritize import default_diacritizer
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     default_diacritizer()
     load_library()
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """A worker whose parent is killed (SIGKILL, the OOM killer) gets SIGTERM instead of
+    rendering on, orphaned, into a folder whose feed nobody will write (Linux only)."""
+    try:
+        prctl = ctypes.CDLL(None).prctl
+    except (OSError, AttributeError):  # not Linux
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def default_jobs(profile: VoiceProfile | None = None) -> int:

@@ -33,6 +33,15 @@ FILE_SYSTEM_ERRNOS = frozenset(
 )
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM took effect. ``done`` says what was finished and put in place before it
+    did (an interrupt that arrives while an episode is being placed waits for the placing)."""
+
+    def __init__(self, done: str = "") -> None:
+        super().__init__(done)
+        self.done = done
+
+
 class NewsaudioError(Exception):
     """Base of every error newsaudio raises on purpose. ``exit_code`` is the class's, unless a
     raise site knows better (a missing episode is a usage error, not a damaged folder)."""

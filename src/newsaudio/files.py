@@ -1,4 +1,5 @@
-"""Atomic file writes: a reader sees the old file or the new one, never half of either."""
+"""Atomic file writes: a reader sees the old file or the new one, never half of either, even
+after a power cut (the data reaches the disk before the rename, the rename before we go on)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,21 @@ def moved_into_place(tmp: Path, target: Path) -> Iterator[None]:
     try:
         yield
         os.chmod(tmp, 0o644)
+        _fsync(tmp)
         os.replace(tmp, target)
+        with contextlib.suppress(OSError):  # some file systems cannot sync a folder: no matter
+            _fsync(target.parent)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder's entries after a rename) to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from newsaudio.errors import EXIT_INTERRUPTED, NewsaudioError, exit_code_of, failure_line
+from newsaudio.errors import (
+    EXIT_INTERRUPTED,
+    Interrupted,
+    NewsaudioError,
+    exit_code_of,
+    failure_line,
+)
+from newsaudio.interrupts import sigterm_interrupts
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -66,20 +73,23 @@ def fail(message: str) -> None:
 
 @contextmanager
 def handled_errors(debug: bool) -> Iterator[None]:
-    """Turn every exception into one line and its exit code (unless --debug)."""
+    """Turn every exception into one line and its exit code (unless --debug). SIGTERM (systemd,
+    docker, CI timeouts) is handled like Ctrl-C: temporaries removed, what finished kept."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        yield
+        with sigterm_interrupts():
+            yield
     except NewsaudioError as exc:
         if debug:
             raise
         fail(str(exc))
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err.print("Interrupted; the output folder is unchanged.")
+    except KeyboardInterrupt as exc:
+        done = exc.done if isinstance(exc, Interrupted) else ""
+        err.print(f"Interrupted; {done or 'the output folder is unchanged'}.", markup=False)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.Abort, typer.BadParameter):
         raise  # the command line's own exits and usage errors: not bugs

@@ -25,6 +25,7 @@ from typing import Any
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.files import atomic_path, moved_into_place, remove_temporaries
+from newsaudio.interrupts import interrupts_deferred
 from newsaudio.publishing.captions import SRT_SUFFIX, VTT_SUFFIX
 from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
@@ -109,7 +110,8 @@ def place_episode(
     the same name nor write a feed without this episode. A failure before the commit leaves the
     catalog and the folder as they were (a kill while renaming: see catalog.py)."""
     out_dir = catalog.out_dir
-    with catalog.transaction():
+    # Ctrl-C or SIGTERM waits until the episode is placed, or took effect before any rename.
+    with interrupts_deferred() as interrupt, catalog.transaction():
         provisional = staged.episode
         slug, previous = catalog.reserve_slot(provisional.slug, provisional.identity or "")
         episode = staged.settled(slug, previous)
@@ -131,6 +133,7 @@ def place_episode(
             catalog.upsert(episode, mp3)
             if feed:
                 stage_feed(catalog, config, published, {slug: staged.media})
+        interrupt.done = f"{out_dir / episode.audio_file} was put in place and in the catalog"
     log.info("placed %s: %d chapters", out_dir / episode.audio_file, len(episode.chapters))
     return episode
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from newsaudio.audio.segments import AudioChunk
 from newsaudio.errors import EXIT_INPUT, EngineError
+from newsaudio.interrupts import interrupts_deferred
 from newsaudio.libespeak import (
     CHARS_UTF8,
     EE_OK,
@@ -78,7 +79,9 @@ class EspeakEngine:
         """Speak one sentence with the profile's voice, rate and pitch."""
         library = self._library
         data = self._spell(text).encode("utf-8") + b"\0"
-        with lock:
+        # Ctrl-C or SIGTERM inside the library's Python callback would be swallowed there with
+        # a traceback: they wait for the sentence instead (a fraction of a second).
+        with interrupts_deferred(), lock:
             self._configure()
             library.chunks.clear()
             status = library.lib.espeak_Synth(
