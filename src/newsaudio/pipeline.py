@@ -29,7 +29,7 @@ from newsaudio.publishing.captions import (
     sentence_cues,
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
-from newsaudio.publishing.feed import FEED_FILE
+from newsaudio.publishing.feed import FEED_FILE, existing_channel
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
@@ -126,6 +126,7 @@ def stage_article(
     it fails."""
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
+    existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
     article = load_source(source)
     report("text", 0, 1, article.headline)
     prepared = _prepare(build_script(article), text_options(profile, config), diacritizer, cache)

@@ -4,12 +4,10 @@ interrupted batch, is tested in tests/test_batch.py.)"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.conftest import BRIEF, run_cli
+from tests.faults.conftest import run_limited
 
 
 def _article(folder: Path, name: str = "story.md") -> Path:
@@ -45,25 +43,8 @@ def test_a_404_page_is_2_the_input_not_the_network(tmp_path: Path) -> None:
 
 
 def test_a_full_disk_is_4(tmp_path: Path) -> None:
-    """RLIMIT_FSIZE stands in for a full disk (no root or tmpfs needed): a write past it fails
-    with EFBIG, as a write on a full disk fails with ENOSPC."""
     article, out = _article(tmp_path), tmp_path / "out"
-    code = (
-        "import resource, signal, sys\n"
-        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
-        "resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))\n"
-        "from newsaudio.cli import app\n"
-        "sys.argv = ['newsaudio', *sys.argv[1:]]\n"
-        "app()\n"
-    )
-    env = {**os.environ, "NEWSAUDIO_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run(
-        [sys.executable, "-c", code, "render", str(article), "--out", str(out), "--no-cache"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
+    result = run_limited("render", article, "--out", out, "--no-cache", file_size=200_000)
     assert result.returncode == 4, result.stderr
     assert result.stderr.startswith(f"Error: {out}: cannot write the episode (File too large")
     assert result.stderr.count("\n") == 1

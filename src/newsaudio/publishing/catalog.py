@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import EXIT_INPUT, FeedError, NewsaudioError
+from newsaudio.errors import EXIT_INPUT, FeedError, NewsaudioError, OutputError
 from newsaudio.files import atomic_path
 from newsaudio.publishing.episode import (
     EPISODE_SUFFIX,
@@ -86,10 +86,38 @@ CREATE INDEX episodes_identity ON episodes (identity)
 """
 
 
+class CatalogDamaged(FeedError):
+    """The catalog file is corrupt or not ours: `newsaudio feed --rebuild` sets it aside."""
+
+
 def damaged(path: Path, problem: object) -> FeedError:
-    return FeedError(
+    return CatalogDamaged(
         f"{path}: the episode catalog is damaged ({problem}); "
         "run `newsaudio feed --rebuild` to rebuild it from the MP3s"
+    )
+
+
+# SQLite's primary result codes that mean the file itself is bad; the others (SQLITE_FULL,
+# SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM…) are the disk's or the folder's.
+_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+_CORRUPT_WORDS = ("malformed", "not a database")  # Python 3.10 has no sqlite_errorcode
+
+
+def database_error(path: Path, exc: sqlite3.Error) -> NewsaudioError:
+    """The one-line error for an SQLite failure on the catalog: damaged only when the file is;
+    a full, read-only or unreadable disk says so (following a rebuild advice there would move a
+    healthy catalog aside)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    corrupt = (
+        code & 0xFF in _CORRUPT_CODES
+        if code is not None
+        else any(word in str(exc) for word in _CORRUPT_WORDS)
+    )
+    if corrupt:
+        return damaged(path, exc)
+    return OutputError(
+        f"{path}: cannot use the episode catalog ({exc}); check the disk's free space and "
+        "the folder's permissions"
     )
 
 
@@ -109,6 +137,7 @@ class Catalog:
         if not out_dir.is_dir():
             raise FeedError(f"{out_dir}: no such output folder", exit_code=EXIT_INPUT)
         path = out_dir / CATALOG_FILE
+        _refuse_links(path)
         if rebuild:
             _set_aside_if_damaged(path)
         catalog = cls(out_dir, _connect(path))
@@ -125,16 +154,21 @@ class Catalog:
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise database_error(self.path, exc) from exc
             raise FeedError(f"{self.path}: cannot lock the episode catalog ({exc})") from exc
         except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from exc
+            raise database_error(self.path, exc) from exc
         try:
             yield
         except BaseException:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise database_error(self.path, exc) from exc
 
     def episodes(self) -> list[Episode]:
         """Every episode, newest first."""
@@ -223,28 +257,47 @@ class Catalog:
                 self._db.execute("DELETE FROM episodes")
             self._reconcile()
         except sqlite3.DatabaseError as exc:
-            raise damaged(self.path, exc) from exc
+            raise database_error(self.path, exc) from exc
 
     def _reconcile(self) -> None:
+        """Make the catalog say what the folder holds, and warn about every change a person
+        made: a deleted MP3 drops its episode (and its side files), a changed one is read again
+        (and dropped if it no longer holds its chapters: truncated), a new one is adopted."""
         recorded = {
             audio: (slug, size, mtime)
             for slug, audio, size, mtime in self._db.execute(
                 "SELECT slug, audio_file, audio_bytes, audio_mtime_ns FROM episodes"
             )
         }
-        on_disk = {p.name: p for p in self.out_dir.glob("*.mp3") if not p.name.startswith(".")}
+        on_disk = {}
+        for path in self.out_dir.glob("*.mp3"):
+            if path.name.startswith("."):
+                continue
+            if path.is_symlink():  # not ours: it may point anywhere
+                log.warning("%s: a link, not an episode; skipped", path)
+                continue
+            on_disk[path.name] = path
         for audio, (slug, _, _) in recorded.items():
             if audio not in on_disk:
-                log.info("%s: MP3 gone, episode %s dropped from the catalog", audio, slug)
-                self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+                self._drop(slug, f"{self.out_dir / audio} is gone")
         for name, path in sorted(on_disk.items()):
             stat = path.stat()
             known = recorded.get(name)
             if known and (known[1], known[2]) == (stat.st_size, stat.st_mtime_ns):
                 continue
             episode = episode_from_files(path)
+            if episode is not None and _shorter_than_chapters(path, episode):
+                log.warning(
+                    "%s: shorter than its chapters (truncated?); not published, render the "
+                    "article again",
+                    path,
+                )
+                episode = None
             if episode is not None:
-                log.info("%s: recorded in the catalog from the folder", name)
+                if known:
+                    log.warning("%s: changed since it was rendered; read again", path)
+                else:
+                    log.info("%s: recorded in the catalog from the folder", name)
                 self.upsert(episode)
                 if _matching_record(path) is None:
                     # The MP3 is in place without its record (lost, or a render was killed
@@ -253,6 +306,33 @@ class Catalog:
                         tmp.write_text(episode_json(episode), encoding="utf-8")
             elif known:
                 self._db.execute("DELETE FROM episodes WHERE slug = ?", (known[0],))
+
+    def _drop(self, slug: str, reason: str) -> None:
+        """Forget the episode ``slug`` whose MP3 went, with the side files it leaves behind."""
+        episode = self.get(slug)
+        self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        removed = []
+        for name in episode.files[1:] if episode else ():
+            path = self.out_dir / name
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
+                removed.append(name)
+        also = f"; removed {', '.join(removed)}" if removed else ""
+        log.warning("%s: episode %s dropped from the catalog and the feed%s", reason, slug, also)
+
+
+def _shorter_than_chapters(mp3: Path, episode: Episode) -> bool:
+    """Whether the MP3 ends before its last chapter does (cut short by a copy or a full disk)."""
+    if not episode.chapters:
+        return False
+    from newsaudio.publishing.tags import mp3_duration_ms
+
+    try:
+        duration_ms = mp3_duration_ms(mp3)
+    except NewsaudioError:
+        return True
+    # A chapter may end a frame or two after the stream: the MP3's frames are 26 ms each.
+    return episode.chapters[-1].end_ms > duration_ms + 500
 
 
 def episode_from_files(mp3: Path) -> Episode | None:
@@ -339,8 +419,20 @@ def _connect(path: Path) -> sqlite3.Connection:
         # catalog is reconciled with anyway, and publishing stays quick.
         db.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.DatabaseError as exc:
-        raise damaged(path, exc) from exc
+        raise database_error(path, exc) from exc
     return db
+
+
+def _refuse_links(path: Path) -> None:
+    """The catalog and its WAL files are regular files in the folder: SQLite follows a symlink,
+    and would change a database elsewhere."""
+    for suffix in ("", "-wal", "-shm"):
+        name = path.with_name(path.name + suffix)
+        if name.is_symlink() or (name.exists() and not name.is_file()):
+            raise OutputError(
+                f"{name}: is a link or not a regular file; newsaudio writes only its own files "
+                "inside the output folder (remove it, then run `newsaudio feed --rebuild`)"
+            )
 
 
 def _set_aside_if_damaged(path: Path) -> None:
@@ -351,7 +443,7 @@ def _set_aside_if_damaged(path: Path) -> None:
     try:
         with Catalog.open(path.parent):
             return
-    except FeedError as exc:
+    except CatalogDamaged as exc:  # only a damaged file: a full disk is no reason to move it
         log.warning("%s", exc)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     for suffix in ("", "-wal", "-shm"):

@@ -10,7 +10,9 @@ XML 1.0 whatever an article contains.
 from __future__ import annotations
 
 import html
+import logging
 import uuid
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -20,12 +22,13 @@ from urllib.parse import quote
 import jinja2
 
 from newsaudio.config import FeedConfig
-from newsaudio.errors import FeedError
+from newsaudio.errors import EXIT_INPUT, FeedError
 from newsaudio.publishing.episode import Episode, as_utc, newest_first
 from newsaudio.reading.sanitize import clean_text
 from newsaudio.resources import project_path, template_environment
 
 FEED_FILE = "feed.xml"
+GENERATOR = "newsaudio"  # the feed's <generator>: how a feed of ours is told from another tool's
 TEMPLATE_FILE = "podcast.xml.j2"
 # Apple counts the 4000 limit of <description> in bytes; Arabic letters take two bytes each.
 DESCRIPTION_MAX_BYTES = 4000
@@ -33,6 +36,8 @@ DESCRIPTION_MAX_BYTES = 4000
 MIN_LEAD_BYTES = 600
 # Podcasting 2.0 <podcast:guid>: UUIDv5 of the feed URL (no scheme, no trailing slash) in this
 # namespace, as the namespace's spec prescribes.
+log = logging.getLogger(__name__)
+
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
 
@@ -143,8 +148,58 @@ def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
     }
 
 
-def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | None = None) -> str:
-    """The feed XML for ``episodes``: sorted newest first, the newest ``max_episodes`` if set."""
+def existing_channel(path: Path) -> Any | None:
+    """The ``<channel>`` of the feed at ``path`` (None when there is none), read strictly. A feed
+    that cannot be read, or another tool's, is refused before anything replaces it."""
+    from lxml import etree
+
+    if not path.exists():
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        channel = etree.parse(str(path), parser).getroot().find("channel")
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise FeedError(
+            f"{path}: cannot be read ({exc}); newsaudio does not replace a feed it cannot read: "
+            f"move it aside, then run `newsaudio feed`"
+        ) from exc
+    generator = channel.findtext("generator") if channel is not None else None
+    if generator != GENERATOR:
+        raise FeedError(
+            f"{path}: another tool's feed (generator {generator!r}); newsaudio does not replace "
+            "it: use another output folder, or move it aside",
+            exit_code=EXIT_INPUT,
+        )
+    return channel
+
+
+def foreign_items(path: Path, guids: Collection[str], base_url: str) -> list[str]:
+    """The items of the feed at ``path`` that newsaudio did not write, as XML, to keep: another
+    tool's or added by hand — neither one of our episodes (``guids``) nor pointing into the
+    folder (``base_url``; an episode removed from the folder goes with its item)."""
+    from lxml import etree
+
+    channel = existing_channel(path)
+    kept = []
+    for item in channel.iterfind("item") if channel is not None else ():
+        enclosure = item.find("enclosure")
+        url = enclosure.get("url", "") if enclosure is not None else ""
+        if item.findtext("guid") in guids or url.startswith(base_url):
+            continue
+        kept.append(etree.tostring(item, encoding="unicode", with_tail=False))
+    if kept:
+        log.warning("%s: keeping %d items newsaudio did not write", path, len(kept))
+    return kept
+
+
+def render_feed(
+    episodes: list[Episode],
+    config: FeedConfig,
+    template: Path | None = None,
+    keep: Sequence[str] = (),
+) -> str:
+    """The feed XML for ``episodes``: sorted newest first, the newest ``max_episodes`` if set;
+    ``keep``: other items (XML) to carry over, after ours."""
     template = template or project_path(TEMPLATE_FILE)
     env = template_environment(template, finalize=_xml_safe)
     ordered = newest_first(episodes)
@@ -152,7 +207,7 @@ def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | No
         ordered = ordered[: config.max_episodes]
     items = [_item(e, config) for e in ordered]
     try:
-        return env.get_template(template.name).render(
+        xml = env.get_template(template.name).render(
             channel=config,
             podcast_guid=podcast_guid(config.feed_url),
             last_build_date=rfc2822(ordered[0].pub_date) if ordered else None,
@@ -160,3 +215,7 @@ def render_feed(episodes: list[Episode], config: FeedConfig, template: Path | No
         )
     except jinja2.TemplateError as exc:
         raise FeedError(f"{template}: cannot render the feed ({exc})") from exc
+    if keep:
+        end = xml.rindex("</channel>")
+        xml = xml[:end] + "".join(f"  {item}\n  " for item in keep) + xml[end:]
+    return xml

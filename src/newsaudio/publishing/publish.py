@@ -29,7 +29,7 @@ from newsaudio.interrupts import interrupts_deferred
 from newsaudio.publishing.captions import SRT_SUFFIX, VTT_SUFFIX
 from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
-from newsaudio.publishing.feed import FEED_FILE, render_feed
+from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
 from newsaudio.resources import data_bytes
@@ -178,7 +178,8 @@ def stage_feed(
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
     episodes = catalog.episodes()
-    xml = render_feed(episodes, config.feed)
+    keep = foreign_items(feed_path, {e.guid for e in episodes}, config.feed.base_url)
+    xml = render_feed(episodes, config.feed, keep=keep)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():

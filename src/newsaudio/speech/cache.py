@@ -217,10 +217,19 @@ class AudioCache:
         return hashlib.sha256(_canonical(identity)).hexdigest()
 
     def get_episode(self, key: str, mp3: Path) -> MasteredAudio | None:
-        """Copy the cached MP3 for ``key`` to ``mp3`` and return its chapters, or None."""
+        """Copy the cached MP3 for ``key`` to ``mp3`` and return its chapters, or None. An entry
+        that cannot be read is a miss and goes; a destination that cannot be written (a full
+        disk) is the caller's error, and the good entry stays."""
         path = self._path(key, _EPISODE_SUFFIX)
         try:
-            with path.open("rb") as entry:
+            entry = path.open("rb")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("audio cache: %s cannot be read (%s); mastering again", path, exc)
+            return None
+        with entry:
+            try:
                 magic, length = _HEADER.unpack(entry.read(_HEADER.size))
                 header = json.loads(entry.read(length)) if magic == _EPISODE_MAGIC else None
                 if header is None:
@@ -231,14 +240,16 @@ class AudioCache:
                     float(header["loudness_lufs"]),
                     tuple(SentenceMark(**m) for m in header["sentences"]),
                 )
-                with mp3.open("wb") as out:
-                    shutil.copyfileobj(entry, out)
-                    if out.tell() != header["mp3_bytes"]:
-                        raise ValueError("truncated")
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
-            log.warning("audio cache: %s cannot be used (%s); mastering again", path, exc)
+                expected = int(header["mp3_bytes"])
+            except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
+                log.warning("audio cache: %s cannot be used (%s); mastering again", path, exc)
+                path.unlink(missing_ok=True)
+                return None
+            with mp3.open("wb") as out:  # an OSError here is the destination's: it propagates
+                shutil.copyfileobj(entry, out)
+                copied = out.tell()
+        if copied != expected:
+            log.warning("audio cache: %s is truncated; mastering again", path)
             path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
