@@ -3,6 +3,7 @@ the sample, against the in-memory reference (pydub, scipy, pyloudnorm) that stre
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -22,12 +23,21 @@ from newsaudio.audio.loudness import (
 )
 from newsaudio.audio.master import TARGET_LUFS, master_mp3
 from newsaudio.audio.mp3 import SAMPLE_RATE
-from newsaudio.audio.resample import resample, resample_chunks
-from newsaudio.audio.segments import AudioChunk, SegmentAudio, to_segment
+from newsaudio.audio.resample import StreamResampler, resample, resample_chunks
+from newsaudio.audio.segments import (
+    RESTART,
+    AudioChunk,
+    Restart,
+    SegmentAudio,
+    SegmentStream,
+    SentenceSpan,
+    Sound,
+    to_segment,
+)
 from newsaudio.config import Config
 from newsaudio.errors import AudioError
 from newsaudio.pipeline import prepare_article
-from newsaudio.speech.synthesis import Cast, synthesize_script
+from newsaudio.speech.synthesis import Cast, synthesize_segment
 from newsaudio.speech.voices import load_voice
 
 from .conftest import SAMPLE
@@ -124,6 +134,82 @@ def test_resampling_in_chunks_equals_one_piece(rate_in: int) -> None:
         assert np.array_equal(np.concatenate(pieces), whole)
 
 
+@pytest.mark.parametrize("rate_in", [22050, 24000, 48000, 44100])
+def test_stream_resampler_gives_the_pieces_of_resample_chunks(rate_in: int) -> None:
+    """Fed in pieces of any size, the same output pieces as resampling the whole at once."""
+    pcm = np.random.default_rng(4).normal(0, 3000, 50_001).astype(np.int16)
+    expected = list(resample_chunks(pcm, rate_in, SAMPLE_RATE, 4096))
+    resampler = StreamResampler(rate_in, SAMPLE_RATE, 4096)
+    got = [p for piece in _chunks(pcm, seed=5) for p in resampler.feed(piece)]
+    got += resampler.finish()
+    assert [len(p) for p in got] == [len(p) for p in expected]
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
+
+
+def _sounds(chunk: AudioChunk, cuts: int, seed: int) -> list[Sound]:
+    """A chunk as sounds, one sentence heard in each."""
+    pieces = _chunks(chunk.samples, seed)[:cuts]
+    return [
+        Sound(p, chunk.sample_rate, (SentenceSpan(f"جملة {i}", 0, len(p)),) if len(p) else ())
+        for i, p in enumerate(pieces)
+    ]
+
+
+def test_a_stream_masters_as_the_whole_segment(tmp_path: Path) -> None:
+    """Sentence by sentence or whole, the same MP3 and the same times."""
+    chunks = [_speechlike(1.0 + i, 22050, seed=i) for i in range(3)]
+    whole = master_mp3(
+        [SegmentAudio(f"فصل {i}", to_segment(c)) for i, c in enumerate(chunks)],
+        500,
+        tmp_path / "whole.mp3",
+    )
+    streams = [
+        SegmentStream(f"فصل {i}", iter([Sound(p, c.sample_rate) for p in _chunks(c.samples, i)]))
+        for i, c in enumerate(chunks)
+    ]
+    streamed = master_mp3(streams, 500, tmp_path / "streamed.mp3")
+    assert streamed == whole
+    assert (tmp_path / "streamed.mp3").read_bytes() == (tmp_path / "whole.mp3").read_bytes()
+
+
+def test_a_restart_forgets_what_the_segment_had_sent(tmp_path: Path) -> None:
+    """A voice fails mid-segment and its fallback speaks the segment again: the episode is as if
+    only the fallback had spoken it (audio, loudness, sentence times)."""
+    first, fallback = _speechlike(3.0, 22050, seed=7), _speechlike(2.0, 22050, seed=8)
+    clean = master_mp3(
+        [SegmentStream("أ", iter(_sounds(fallback, 20, seed=9)))], 300, tmp_path / "clean.mp3"
+    )
+    sounds: list[Sound | Restart] = [
+        *_sounds(first, 12, seed=10),
+        RESTART,
+        *_sounds(fallback, 20, seed=9),
+    ]
+    restarted = master_mp3([SegmentStream("أ", iter(sounds))], 300, tmp_path / "restarted.mp3")
+    assert restarted == clean
+    assert restarted.sentences and restarted.sentences[0].text == "جملة 0"
+    assert (tmp_path / "restarted.mp3").read_bytes() == (tmp_path / "clean.mp3").read_bytes()
+
+
+def test_memory_follows_a_sentence_not_the_segment(tmp_path: Path) -> None:
+    """Ten minutes of one segment, two seconds a sound: mastering holds a few seconds of it."""
+    import tracemalloc
+
+    sentence = _speechlike(2.0, 22050, seed=11)
+
+    def sounds() -> Iterator[Sound]:
+        for _ in range(300):
+            yield Sound(sentence.samples, 22050, (SentenceSpan("جملة", 0, 100),))
+
+    tracemalloc.start()
+    try:
+        master_mp3([SegmentStream("طويل", sounds())], 300, tmp_path / "long.mp3")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The segment is 26 MB as int16 at 22.05 kHz, 212 MB as float64 at 44.1 kHz.
+    assert peak < 40e6
+
+
 def test_meter_matches_pyloudnorm_in_any_pieces() -> None:
     signal = resample(_speechlike(6.0).samples / 32768.0, 22050, SAMPLE_RATE)
     meter = LoudnessMeter(SAMPLE_RATE)
@@ -150,8 +236,9 @@ def test_sample_matches_in_memory_reference(tmp_path: Path) -> None:
     so both sides must use the same synthesized segments.)"""
     profile = load_voice()
     prepared = prepare_article(SAMPLE, profile, Config())
-    spoken = synthesize_script(Cast(profile), prepared)
-    segments = [next(spoken) for _ in range(3)]  # ~80 s of speech keeps the test quick
+    cast = Cast(profile)
+    # ~80 s of speech keeps the test quick; whole segments, for the in-memory reference.
+    segments = [synthesize_segment(cast, segment) for segment in prepared.segments[:3]]
     pause = profile.pauses.segment_ms
     mastered = master_mp3(iter(segments), pause, tmp_path / "sample.mp3")
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from newsaudio.audio.segments import RESTART, Sound
 from newsaudio.errors import EngineError
 from newsaudio.speech.earcons import chime, earcon_for
-from newsaudio.speech.synthesis import Cast, speak_segment
+from newsaudio.speech.synthesis import Cast, speak, speak_segment
 from newsaudio.speech.voices import GttsOptions, Pauses, Roles, VoiceProfile, load_voice
 from newsaudio.textprep import PreparedSegment
 
@@ -124,4 +125,24 @@ def test_failure_mid_segment_respeaks_the_whole_segment() -> None:
         cast = Cast(gtts_profile(server.url(), fallback="ar-espeak"))
         audio = speak_segment(cast, SECTION)
     assert audio.sample_rate == 22050
+    assert cast.voices_used == ["ar-espeak"]
+
+
+def test_failure_mid_segment_restarts_the_stream() -> None:
+    """Streamed, the sentence Google spoke is already handed over when the next one fails: the
+    stream says RESTART, then the fallback speaks the whole segment."""
+
+    def respond(request: object, number: int) -> Reply:
+        return ok(request, number) if number == 0 else Reply(status=503)  # type: ignore[arg-type]
+
+    with local_server(respond) as server:
+        cast = Cast(gtts_profile(server.url(), fallback="ar-espeak"))
+        stream = list(speak(cast, SECTION))
+    assert stream.count(RESTART) == 1
+    cut = stream.index(RESTART)
+    before = [s for s in stream[:cut] if isinstance(s, Sound)]
+    after = [s for s in stream[cut + 1 :] if isinstance(s, Sound)]
+    assert before and all(s.sample_rate == GTTS_RATE for s in before)
+    assert all(s.sample_rate == 22050 for s in after)
+    assert len([span for s in after for span in s.sentences]) == 3
     assert cast.voices_used == ["ar-espeak"]

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.audio.master import master_mp3
-from newsaudio.audio.segments import MasteredAudio, SegmentAudio
+from newsaudio.audio.segments import MasteredAudio, SegmentStream
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
@@ -134,10 +134,12 @@ def stage_article(
 
     total = len(prepared.segments)
 
-    def spoken() -> Iterator[SegmentAudio]:
-        for done, segment in enumerate(synthesize_script(cast, prepared), 1):
+    def spoken() -> Iterator[SegmentStream]:
+        # A segment is spoken while mastering takes its sounds: done when the next is asked for.
+        for done, segment in enumerate(synthesize_script(cast, prepared)):
             report("speech", done, total, segment.title)
             yield segment
+        report("speech", total, total, "")
         report("audio", 0, 1, "loudness, MP3, tags")
 
     try:
@@ -179,7 +181,7 @@ def _prepare(
 
 
 def _master(
-    segments: Iterator[SegmentAudio],
+    segments: Iterator[SegmentStream],
     prepared: PreparedScript,
     cast: Cast,
     cache: AudioCache | None,

@@ -8,6 +8,7 @@ a render's set-up.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 from functools import cache
 
@@ -83,7 +84,7 @@ class LoudnessMeter:
         self._step = round(sample_rate / 10)
         self._partial = 0.0  # energy of the unfinished step
         self._partial_len = 0
-        self._steps: list[float] = []
+        self._steps = array("d")  # 8 bytes per 100 ms step (a list of floats would take 32)
 
     def add(self, samples: FloatArray) -> None:
         """Feed the next samples of the stream."""
@@ -106,14 +107,23 @@ class LoudnessMeter:
         self._steps.append(self._partial)
         whole = (len(squares) - first) // self._step
         rest = squares[first + whole * self._step :]
-        self._steps.extend(
-            squares[first : len(squares) - len(rest)].reshape(whole, self._step).sum(1)
-        )
+        sums = squares[first : len(squares) - len(rest)].reshape(whole, self._step).sum(1)
+        self._steps.frombytes(sums.astype(np.float64).tobytes())
         self._partial, self._partial_len = float(rest.sum()), len(rest)
+
+    def state(self) -> tuple[FloatArray, float, int, int]:
+        """Where the stream is: to go back to it with :meth:`restore`."""
+        return self._tail.copy(), self._partial, self._partial_len, len(self._steps)
+
+    def restore(self, state: tuple[FloatArray, float, int, int]) -> None:
+        """Forget what was fed since :meth:`state` gave ``state``."""
+        tail, self._partial, self._partial_len, steps = state
+        self._tail = tail.copy()
+        del self._steps[steps:]
 
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS (mono); −inf when nothing passes the gates."""
-        steps = np.asarray(self._steps)
+        steps = np.array(self._steps, dtype=np.float64)
         if len(steps) < _STEPS_PER_BLOCK:
             return float("-inf")
         windows = sliding_window_view(steps, _STEPS_PER_BLOCK).sum(axis=1)

@@ -1,9 +1,11 @@
 """Mastering: one episode's audio — assemble segments, normalize loudness, encode MP3, as a stream.
 
-Memory follows one segment, not the article. Pass 1 takes the segments one at a time, resamples
-each to 44.1 kHz, appends it (float32) to a scratch file beside the MP3 and feeds the loudness
-meter. Pass 2 reads the scratch file back in chunks, applies the gain that brings the episode to
-Apple's podcast norm, −16 LUFS integrated, runs the true-peak limiter (at most −1 dBTP) and feeds
+Memory follows one sentence, not the segment or the article. Pass 1 takes each segment as a stream
+of sounds (a sentence as spoken, a pause, a chime: :class:`SegmentStream`), resamples them to
+44.1 kHz as they come (:class:`StreamResampler`, a few seconds held), appends them (float32) to a
+scratch file beside the MP3 and feeds the loudness meter; chapter and sentence times are counted
+on the way. Pass 2 reads the scratch file back in chunks, applies the gain that brings the episode
+to Apple's podcast norm, −16 LUFS integrated, runs the true-peak limiter (at most −1 dBTP) and feeds
 LAME; when the limiter has much to do, a pass in between measures what it takes off, and the gain
 makes up for it. A mono file is played on both speakers, so it is measured as dual-mono: the same
 signal in two channels is 3.01 dB louder than on a plain mono meter (ffmpeg loudnorm's
@@ -17,9 +19,10 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
+import numpy.typing as npt
 
 from newsaudio.audio.loudness import (
     DUAL_MONO_GAIN_DB,
@@ -29,12 +32,17 @@ from newsaudio.audio.loudness import (
     true_peak_db,
 )
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
-from newsaudio.audio.resample import resample_chunks
-from newsaudio.audio.segments import ChapterMark, MasteredAudio, SegmentAudio, SentenceMark
+from newsaudio.audio.resample import StreamResampler
+from newsaudio.audio.segments import (
+    ChapterMark,
+    MasteredAudio,
+    Restart,
+    SegmentAudio,
+    SegmentStream,
+    SentenceMark,
+    Sound,
+)
 from newsaudio.errors import AudioError
-
-if TYPE_CHECKING:
-    from pydub import AudioSegment
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +61,6 @@ _LOUDNESS_TOLERANCE_LU = 0.05
 _HOT_BLOCK_SHARE = 0.02
 
 
-def _float_chunks(audio: AudioSegment) -> Iterator[FloatArray]:
-    """A pydub segment as mono floats in −1..1 at 44.1 kHz, a few seconds at a time."""
-    audio = audio.set_channels(1).set_sample_width(2)
-    pcm = np.frombuffer(audio.raw_data, dtype="<i2")  # a view: no copy of the segment
-    for piece in resample_chunks(pcm, int(audio.frame_rate), SAMPLE_RATE):
-        yield piece / 32768.0
-
-
 class BlockPeaks:
     """How many 32-sample blocks peak at each level (0.5 dB bins): enough to tell, at any gain,
     how much of the stream the limiter will touch, in a few hundred counters."""
@@ -77,6 +77,12 @@ class BlockPeaks:
         levels = 20 * np.log10(np.maximum(blocks, 1e-9))
         self.counts += np.bincount(np.searchsorted(self._EDGES, levels), minlength=len(self.counts))
 
+    def state(self) -> tuple[npt.NDArray[np.int64], bool]:
+        return self.counts.copy(), self.heard
+
+    def restore(self, state: tuple[npt.NDArray[np.int64], bool]) -> None:
+        self.counts, self.heard = state[0].copy(), state[1]
+
     def share_over(self, level_db: float) -> float:
         """The share of blocks whose peak is above ``level_db`` (to the bin)."""
         total = int(self.counts.sum())
@@ -84,7 +90,9 @@ class BlockPeaks:
         return over / total if total else 0.0
 
 
-def master_mp3(segments: Iterable[SegmentAudio], pause_ms: int, mp3_path: Path) -> MasteredAudio:
+def master_mp3(
+    segments: Iterable[SegmentStream | SegmentAudio], pause_ms: int, mp3_path: Path
+) -> MasteredAudio:
     """Join segments with pauses, normalize loudness, limit and encode to ``mp3_path``.
 
     Segments may come at any sample rate: each is resampled to 44.1 kHz on its own, which cannot
@@ -126,7 +134,7 @@ def master_mp3(segments: Iterable[SegmentAudio], pause_ms: int, mp3_path: Path) 
 
 
 def _write_stream(
-    segments: Iterable[SegmentAudio], pause_ms: int, pcm: BinaryIO
+    segments: Iterable[SegmentStream | SegmentAudio], pause_ms: int, pcm: BinaryIO
 ) -> tuple[list[str], list[int], list[SentenceMark], BlockPeaks, LoudnessMeter]:
     """Pass 1: segments and pauses to the scratch file, measured on the way (chapter titles and
     starts, sentence times, block peak levels, loudness meter)."""
@@ -142,24 +150,80 @@ def _write_stream(
             position += _append(silence, pcm, meter)
         titles.append(segment.title)
         starts.append(position)
-        # Resampling keeps time: a sentence's offset in the segment scales with the rate.
-        offset_ms, rate = position * 1000 / SAMPLE_RATE, segment.audio.frame_rate
-        sentences += [
-            SentenceMark(
-                s.text,
-                round(offset_ms + s.start * 1000 / rate),
-                round(offset_ms + s.end * 1000 / rate),
-            )
-            for s in segment.sentences
-        ]
-        for samples in _float_chunks(segment.audio):
-            position += _append(samples, pcm, meter)
-            peaks.add(samples)
+        sounds = segment.sounds if isinstance(segment, SegmentStream) else _sounds_of(segment)
+        position += _write_segment(sounds, position, pcm, meter, peaks, sentences)
+        del segment, sounds  # a whole SegmentAudio is not kept while the next one is made
     if not titles:
         raise AudioError("nothing to assemble: the script has no segments")
     if not peaks.heard:
         raise AudioError("the synthesized audio is silent")
     return titles, starts, sentences, peaks, meter
+
+
+_FEED = 1 << 17  # input samples handed to the resampler at a time
+
+
+def _write_segment(
+    sounds: Iterable[Sound | Restart],
+    start: int,
+    pcm: BinaryIO,
+    meter: LoudnessMeter,
+    peaks: BlockPeaks,
+    sentences: list[SentenceMark],
+) -> int:
+    """One segment's sounds, resampled to 44.1 kHz on their own as they come (segments meet in
+    silence, so they cannot click at the joins) and appended; its sentences' times appended to
+    ``sentences``. A :data:`RESTART` rolls the file, the meters and the times back to where the
+    segment began. Returns the samples written."""
+    checkpoint = pcm.tell(), len(sentences), meter.state(), peaks.state()
+    # Resampling keeps time: a sentence's offset in the segment scales with the rate.
+    offset_ms = start * 1000 / SAMPLE_RATE
+    written = fed = 0
+    resampler: StreamResampler | None = None
+
+    def put(pieces: list[FloatArray]) -> None:
+        nonlocal written
+        for piece in pieces:
+            samples = piece / 32768.0
+            written += _append(samples, pcm, meter)
+            peaks.add(samples)
+
+    for sound in sounds:
+        if isinstance(sound, Restart):
+            pcm.seek(checkpoint[0])
+            pcm.truncate()
+            del sentences[checkpoint[1] :]
+            meter.restore(checkpoint[2])
+            peaks.restore(checkpoint[3])
+            written = fed = 0
+            resampler = None
+            continue
+        rate = sound.sample_rate
+        if resampler is None:
+            resampler = StreamResampler(rate, SAMPLE_RATE)
+        elif rate != resampler.rate_in:
+            raise AudioError(f"a segment's sounds came at {resampler.rate_in} and {rate} Hz")
+        sentences += [
+            SentenceMark(
+                s.text,
+                round(offset_ms + (fed + s.start) * 1000 / rate),
+                round(offset_ms + (fed + s.end) * 1000 / rate),
+            )
+            for s in sound.sentences
+        ]
+        for i in range(0, len(sound.samples), _FEED):
+            put(resampler.feed(sound.samples[i : i + _FEED]))
+        fed += len(sound.samples)
+    if resampler is not None:
+        put(resampler.finish())
+    return written
+
+
+def _sounds_of(segment: SegmentAudio) -> Iterator[Sound]:
+    """A whole segment's audio as one sound (voice samples, tests)."""
+    audio = segment.audio.set_channels(1).set_sample_width(2)
+    pcm = np.frombuffer(audio.raw_data, dtype="<i2")  # a view: no copy of the segment
+    yield Sound(pcm, int(audio.frame_rate), segment.sentences)
 
 
 def _append(samples: FloatArray, pcm: BinaryIO, meter: LoudnessMeter) -> int:

@@ -85,3 +85,56 @@ def resample_chunks(
         piece = np.asarray(samples[lo : start + block // up * down + context], dtype=np.float64)
         skip = (start - lo) * up // down
         yield resample(piece, rate_in, rate_out)[skip : skip + min(block, n_out - first)]
+
+
+class StreamResampler:
+    """:func:`resample_chunks` of a stream that comes in pieces of any size: the same output
+    pieces (about ``chunk`` samples each) come out, identical to resampling the whole stream at
+    once, while only about one output piece's worth of input is held."""
+
+    def __init__(self, rate_in: int, rate_out: int, chunk: int = _CHUNK) -> None:
+        g = gcd(rate_in, rate_out)
+        self.rate_in, self.rate_out = rate_in, rate_out
+        self._up, self._down = rate_out // g, rate_in // g
+        up, down = self._up, self._down
+        self._context = -(-(2 * 10 * max(up, down) // up + 2) // down) * down
+        self._block = max(1, chunk // up) * up  # outputs per piece: whole phase cycles
+        self._buffer: FloatArray = np.zeros(0)
+        self._buffer_at = 0  # input index of _buffer[0]
+        self._received = 0  # input samples so far
+        self._first = 0  # the next output sample to emit
+
+    def _start(self) -> int:
+        return self._first // self._up * self._down  # the input sample the next piece starts at
+
+    def _piece(self, end: int, count: int) -> FloatArray:
+        start = self._start()
+        lo = max(0, start - self._context)
+        piece = self._buffer[lo - self._buffer_at : end - self._buffer_at]
+        skip = (start - lo) * self._up // self._down
+        self._first += count
+        return resample(piece, self.rate_in, self.rate_out)[skip : skip + count]
+
+    def feed(self, samples: npt.NDArray[Any]) -> list[FloatArray]:
+        """Take the next input samples; returns the output pieces they complete."""
+        self._buffer = np.concatenate((self._buffer, np.asarray(samples, dtype=np.float64)))
+        self._received += len(samples)
+        pieces = []
+        while (end := self._start() + self._block // self._up * self._down + self._context) <= (
+            self._received
+        ):
+            pieces.append(self._piece(end, self._block))
+        keep = max(0, self._start() - self._context)
+        if keep > self._buffer_at:
+            self._buffer = self._buffer[keep - self._buffer_at :]
+            self._buffer_at = keep
+        return pieces
+
+    def finish(self) -> list[FloatArray]:
+        """The rest of the output: the stream ends here (silence after it)."""
+        n_out = -(-self._received * self._up // self._down)
+        pieces = []
+        while self._first < n_out:
+            pieces.append(self._piece(self._received, min(self._block, n_out - self._first)))
+        self._buffer = np.zeros(0)
+        return pieces

@@ -55,6 +55,33 @@ class SegmentAudio:
 
 
 @dataclass(frozen=True)
+class Sound:
+    """The next stretch of a segment's audio, as synthesis hands it over: one sentence as spoken,
+    a pause, a chime. ``sentences`` says where sentences are heard in ``samples``."""
+
+    samples: npt.NDArray[np.int16]
+    sample_rate: int
+    sentences: tuple[SentenceSpan, ...] = ()
+
+
+class Restart:
+    """In a segment's sounds: what the segment yielded so far is void (its voice failed, and the
+    fallback voice speaks the segment again from its start)."""
+
+
+RESTART = Restart()
+
+
+@dataclass(frozen=True)
+class SegmentStream:
+    """A segment's audio as a stream of sounds, one sentence at a time: all of a segment's sounds
+    share one sample rate (its first voice's). Memory follows a sentence, not the segment."""
+
+    title: str
+    sounds: Iterable[Sound | Restart]
+
+
+@dataclass(frozen=True)
 class SentenceMark:
     """Where one sentence is heard in the episode, in milliseconds: the timing source of the
     captions, as :class:`ChapterMark` is of the chapters (both come from the same sample counts)."""

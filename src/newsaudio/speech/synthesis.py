@@ -1,14 +1,17 @@
-"""Stage 4: speech for each prepared segment.
+"""Speech for each prepared segment.
 
 Sentences are synthesized one at a time and joined with the voice profile's pauses: a short pause
-between sentences, a longer one between blocks (after a subheading, between paragraphs). Segments
-are yielded one by one so callers can show progress on long articles.
+between sentences, a longer one between blocks (after a subheading, between paragraphs). Each
+segment is handed over as a stream of sounds (:class:`~newsaudio.audio.segments.SegmentStream`):
+a sentence as spoken, a pause, a chime, one after the other, so memory follows a sentence however
+long the segment; nothing holds a whole segment's audio.
 
 A :class:`Cast` holds the voices of one render: the profile's own, one per role if the profile
 names them (headline, subheading, body, closing), and each voice's fallback. When a voice's engine
-fails (an online voice after its retries), the whole segment is spoken again by its fallback, and
-so is everything that voice would have spoken after it: one voice per segment, no waiting on a
-service that is down. The cast records which voices spoke, for the episode record.
+fails (an online voice after its retries), the whole segment is spoken again by its fallback (the
+stream says :data:`~newsaudio.audio.segments.RESTART` and starts over), and so is everything that
+voice would have spoken after it: one voice per segment, no waiting on a service that is down.
+The cast records which voices spoke, for the episode record.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ import numpy as np
 import numpy.typing as npt
 
 from newsaudio.audio.resample import resample
-from newsaudio.audio.segments import AudioChunk, SegmentAudio, SentenceSpan, to_segment
+from newsaudio.audio.segments import (
+    RESTART,
+    AudioChunk,
+    Restart,
+    SegmentAudio,
+    SegmentStream,
+    SentenceSpan,
+    Sound,
+    to_segment,
+)
 from newsaudio.errors import EngineError
 from newsaudio.speech.cache import AudioCache, CachedEngine
 from newsaudio.speech.earcons import earcon_for
@@ -171,75 +183,106 @@ def _audible(samples: Samples) -> tuple[int, int]:
     return (int(loud[0]), int(loud[-1]) + 1) if loud.size else (0, len(samples))
 
 
-def _speak(
-    cast: Cast, segment: PreparedSegment, earcon: bool, used: dict[str, str]
-) -> tuple[AudioChunk, list[SentenceSpan]]:
+def _sounds(cast: Cast, segment: PreparedSegment, used: dict[str, str]) -> Iterator[Sound]:
+    """The segment's sentences as each is spoken, with the pauses between them."""
     pauses = cast.profile.pauses
     rate = 0
-    pieces: list[Samples] = []
-    spans: list[SentenceSpan] = []
-    position = 0
-
-    def add(piece: Samples) -> None:
-        nonlocal position
-        pieces.append(piece)
-        position += len(piece)
-
     for index, block in enumerate(segment.blocks):
         if not block:
             continue
-        if pieces:
-            add(_silence(pauses.block_ms, rate))
+        if rate:
+            yield Sound(_silence(pauses.block_ms, rate), rate)
         for number, sentence in enumerate(block):
             chunk = cast.say(_role(segment, index), sentence, used)
             rate = rate or chunk.sample_rate
             if number:
-                add(_silence(pauses.sentence_ms, rate))
+                yield Sound(_silence(pauses.sentence_ms, rate), rate)
             samples = _at_rate(chunk, rate)
             first, last = _audible(samples)
             shown = segment.written_sentence(index, number)
-            spans.append(SentenceSpan(shown, position + first, position + last))
-            add(samples)
-    if not pieces:
+            yield Sound(samples, rate, (SentenceSpan(shown, first, last),))
+    if not rate:
         raise EngineError(f"segment {segment.title!r} has no text to speak")
-    speech = np.concatenate(pieces)
-    if earcon:
-        # The chime opens the segment, so the chapter starts at its first sound.
-        chime = earcon_for(speech, rate)
-        lead = np.concatenate((chime, _silence(pauses.sentence_ms, rate)))
-        speech = np.concatenate((lead, speech))
-        spans = [SentenceSpan(s.text, s.start + len(lead), s.end + len(lead)) for s in spans]
-    return AudioChunk(speech, rate), spans
+
+
+# The chime's level follows the speech it introduces: measured on this much of it (a segment
+# shorter than this is measured whole), which is held back until the chime is made.
+EARCON_MEASURE_S = 60.0
+
+
+def _chimed(sounds: Iterator[Sound], pause_ms: int) -> Iterator[Sound]:
+    """``sounds`` after a chime and a sentence pause (the chapter starts at its first sound)."""
+    held: list[Sound] = []
+    length = 0
+    for sound in sounds:
+        held.append(sound)
+        length += len(sound.samples)
+        if length >= EARCON_MEASURE_S * sound.sample_rate:
+            break
+    if not held:
+        return
+    rate = held[0].sample_rate
+    speech = np.concatenate([h.samples for h in held])
+    yield Sound(earcon_for(speech, rate), rate)
+    del speech
+    yield Sound(_silence(pause_ms, rate), rate)
+    yield from held
+    held.clear()
+    yield from sounds
+
+
+def speak(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> Iterator[Sound | Restart]:
+    """One segment's speech, sound by sound: sentences joined by sentence pauses, blocks by block
+    pauses; with ``earcon``, the profile's chime first. When a voice fails and has a fallback,
+    :data:`RESTART` says that what came so far is void, and the fallback speaks it all again."""
+    while True:  # each retry follows one more failed voice to its fallback, so this ends
+        used: dict[str, str] = {}
+        sounds = _sounds(cast, segment, used)
+        if earcon:
+            sounds = _chimed(sounds, cast.profile.pauses.sentence_ms)
+        try:
+            yield from sounds
+        except _FellBack:
+            yield RESTART
+            continue
+        cast.record(used)
+        return
+
+
+def _collected(stream: Iterator[Sound | Restart]) -> tuple[AudioChunk, list[SentenceSpan]]:
+    """A segment's whole audio and its sentences' places, from its stream (short segments only:
+    voice samples and tests)."""
+    pieces: list[Samples] = []
+    spans: list[SentenceSpan] = []
+    position = rate = 0
+    for sound in stream:
+        if isinstance(sound, Restart):
+            pieces, spans, position = [], [], 0
+            continue
+        rate = sound.sample_rate
+        spans += [
+            SentenceSpan(s.text, position + s.start, position + s.end) for s in sound.sentences
+        ]
+        pieces.append(sound.samples)
+        position += len(sound.samples)
+    return AudioChunk(np.concatenate(pieces), rate), spans
 
 
 def speak_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> AudioChunk:
-    """One segment's speech as PCM: sentences joined by sentence pauses, blocks by block pauses;
-    with ``earcon``, the profile's chime first. A failed voice's fallback speaks it all again."""
-    return _spoken(cast, segment, earcon)[0]
-
-
-def _spoken(
-    cast: Cast, segment: PreparedSegment, earcon: bool
-) -> tuple[AudioChunk, list[SentenceSpan]]:
-    while True:  # each retry follows one more failed voice to its fallback, so this ends
-        used: dict[str, str] = {}
-        try:
-            spoken = _speak(cast, segment, earcon, used)
-        except _FellBack:
-            continue
-        cast.record(used)
-        return spoken
+    """One segment's speech as PCM, whole (see :func:`speak`)."""
+    return _collected(speak(cast, segment, earcon))[0]
 
 
 def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = False) -> SegmentAudio:
-    """One segment's audio, with where each sentence is heard, for assembly into the episode."""
-    chunk, spans = _spoken(cast, segment, earcon)
+    """One segment's audio, whole, with where each sentence is heard."""
+    chunk, spans = _collected(speak(cast, segment, earcon))
     return SegmentAudio(segment.title, to_segment(chunk), tuple(spans))
 
 
-def synthesize_script(cast: Cast, script: PreparedScript) -> Iterator[SegmentAudio]:
-    """Each segment's audio, in order; with the profile's earcons, a chime opens every chapter
-    after the first."""
+def synthesize_script(cast: Cast, script: PreparedScript) -> Iterator[SegmentStream]:
+    """Each segment's audio as a stream, in order; with the profile's earcons, a chime opens every
+    chapter after the first. A segment's sounds must be taken before the next segment's."""
     for number, segment in enumerate(script.segments):
         log.info("synthesizing %s segment %r", segment.kind, segment.title)
-        yield synthesize_segment(cast, segment, earcon=cast.profile.earcons and number > 0)
+        earcon = cast.profile.earcons and number > 0
+        yield SegmentStream(segment.title, speak(cast, segment, earcon))
