@@ -23,6 +23,8 @@ def read_text(path: Path) -> str:
         raise ArticleError(path, "file not found")
     if path.is_dir():
         raise ArticleError(path, "is a directory, not an article file")
+    if not path.is_file():  # a FIFO or a device would be read forever
+        raise ArticleError(path, "is not a regular file")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
