@@ -250,10 +250,15 @@ def _prepare(tree: Any) -> None:
     # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
     # drops with the heading: keep only the text.
     for heading in tree.iter("h1", "h2", "h3", "h4"):
-        text = " ".join(heading.text_content().split())
+        text = _XML_UNSAFE.sub("", " ".join(heading.text_content().split()))
         for child in list(heading):
             heading.remove(child)
         heading.text = text
+
+
+# What lxml refuses in a text node it is given: a "&#18;" in the page (a comment pasted into a
+# character reference) decodes to U+0012, and assigning it raises ValueError.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _subheadings(tree: Any) -> list[str]:
@@ -421,7 +426,7 @@ def _lines(element: Any) -> Iterator[str]:
     for child in element:
         if child.tag in {"lb", "br"}:
             parts.append("\n")
-        else:
+        elif isinstance(child.tag, str):  # not a comment or a processing instruction
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     yield from _split("".join(parts))
