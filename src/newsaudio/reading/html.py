@@ -248,8 +248,11 @@ def _prepare(tree: Any) -> None:
         if element.getparent() is not None:
             element.drop_tree()
     # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
-    # drops with the heading: keep only the text.
+    # drops with the heading: keep only the text. A heading that holds a link is another story's
+    # headline: the link tells trafilatura (link density) and _subheadings so, and stays.
     for heading in tree.iter("h1", "h2", "h3", "h4"):
+        if heading.xpath(".//a[@href]"):
+            continue
         text = _XML_UNSAFE.sub("", " ".join(heading.text_content().split()))
         for child in list(heading):
             heading.remove(child)
