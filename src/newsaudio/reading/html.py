@@ -91,7 +91,7 @@ def parse_html(html: str) -> HtmlPage:
     meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
     _prepare(tree)
     subheadings = _subheadings(tree)
-    page_text = " ".join(tree.text_content().split())
+    page_text = _visible_text(tree)
     body: list[tuple[str, str]] = []
     # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
     # only then the balanced and the recall-oriented settings, which let more chrome through.
@@ -120,6 +120,7 @@ def parse_html(html: str) -> HtmlPage:
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
+    body = _with_lead(tree, page_text, body, meta.get("description"), headline)
     page = HtmlPage(meta=meta, lang=page_lang(tree))
     if headline:
         page.blocks.append(headline)
@@ -142,6 +143,80 @@ def parse_html(html: str) -> HtmlPage:
 
 
 _JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
+
+
+def _with_lead(
+    tree: Any,
+    page_text: str,
+    body: list[tuple[str, str]],
+    description: Any,
+    headline: str | None,
+) -> list[tuple[str, str]]:
+    """The lead (standfirst) in front of the body when the extraction left it out.
+
+    Many CMSs put the lead outside the element marked as the article's body, where no setting of
+    trafilatura looks; the page's description is often that lead, or its start cut short ("…").
+    The block of the page that the description starts is put in as the lead when it comes before
+    the first kept paragraph and the body does not have it yet.
+    """
+    if not isinstance(description, str) or not body:
+        return body
+    start = " ".join(description.split()).rstrip(".…").strip()
+    if len(start.split()) < MIN_DECK_WORDS or same_title(start, headline):
+        return body
+    lead = _block_starting(tree, start)
+    if lead is None:
+        return body
+    prefixes = (title_key(lead)[:60], title_key(start)[:60])
+    if any(title_key(text).startswith(prefixes) for _, text in body):
+        return body  # the lead is the first paragraph, already there
+    at = page_text.find(lead[:80])
+    first = next((page_text.find(text[:60]) for kind, text in body if kind == "p"), -1)
+    if at < 0 or 0 <= first < at:
+        return body
+    log.info("lead taken from the page's block its description starts: %s", lead[:60])
+    index = next((i for i, (kind, _) in enumerate(body) if kind == "p"), len(body))
+    return [*body[:index], ("p", lead), *body[index:]]
+
+
+def _block_starting(tree: Any, start: str) -> str | None:
+    """The text of the page's block (paragraph, div …) that ``start`` begins, or that begins
+    ``start`` (a summary shorter than the description); None if there is none, or it is longer
+    than a lead."""
+    needle, key = start[:40], title_key(start)
+    for node in tree.xpath(_VISIBLE_TEXT):
+        if needle not in " ".join(node.split()):
+            continue
+        element = node.getparent()
+        if node.is_tail:
+            element = element.getparent()
+        while element is not None and element.tag not in _BLOCK_TAGS:
+            element = element.getparent()
+        if element is None:
+            return None
+        text = _text(element)
+        short = len(text.split()) <= _MAX_LEAD_WORDS
+        if short and (title_key(text).startswith(key[:60]) or key.startswith(title_key(text))):
+            return text
+        return None
+    return None
+
+
+_BLOCK_TAGS = {"p", "div", "section", "header", "li", "td", "blockquote", "h2", "h3", "h4"}
+# A lead is a sentence or two: a longer block is the article, or a box around it.
+_MAX_LEAD_WORDS = 80
+
+
+def _visible_text(tree: Any) -> str:
+    """The text a reader of the page sees, in page order: not its scripts (JSON-LD repeats the
+    description and often the whole article), styles or templates."""
+    return " ".join(" ".join(tree.xpath(_VISIBLE_TEXT)).split())
+
+
+_VISIBLE_TEXT = (
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
 
 
 def _json_body(scripts: list[str]) -> list[tuple[str, str]]:
