@@ -67,6 +67,10 @@ class HtmlPage:
     headings: set[int] = field(default_factory=set)
     meta: dict[str, Any] = field(default_factory=dict)
     lang: str | None = None
+    # trafilatura's own extract of the page, with its defaults (what trafilatura alone reads), as
+    # (kind, text) blocks: what our rules may structure and subtract recognised chrome from, never
+    # lose (reading/reference.py).
+    reference: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_html(html: str) -> HtmlPage:
@@ -89,7 +93,8 @@ def parse_html(html: str) -> HtmlPage:
     # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
     # publish date; a date must be marked up as one.
     meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
-    _prepare(tree)
+    reference = _reference(html)
+    _prepare(tree, _reference_keys(reference))
     subheadings = _subheadings(tree)
     page_text = _visible_text(tree)
     body: list[tuple[str, str]] = []
@@ -121,7 +126,7 @@ def parse_html(html: str) -> HtmlPage:
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
     body = _with_lead(tree, page_text, body, meta.get("description"), headline)
-    page = HtmlPage(meta=meta, lang=page_lang(tree))
+    page = HtmlPage(meta=meta, lang=page_lang(tree), reference=reference)
     if headline:
         page.blocks.append(headline)
         # What comes before the headline in the extract (kicker, date, section name) is chrome.
@@ -143,6 +148,57 @@ def parse_html(html: str) -> HtmlPage:
 
 
 _JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
+
+
+def _reference(html: str) -> list[tuple[str, str]]:
+    """trafilatura alone on the page, with its defaults (``trafilatura.extract(html)``), as
+    (kind, text) blocks; empty when it finds nothing."""
+    import lxml.etree
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, include_comments=False)
+    except (ValueError, TypeError, RecursionError, lxml.etree.LxmlError) as exc:
+        log.debug("trafilatura's reference extraction failed: %r", exc)
+        return []
+    if doc is None or isinstance(doc, dict) or doc.body is None:
+        return []
+    return [(kind, text) for kind, text in _blocks(doc.body, frozenset()) if text]
+
+
+# A paragraph of the reference this long is article text for the guard in _prepare.
+_MIN_REFERENCE_WORDS = 8
+# An element holding this share of the words of the reference's paragraphs is the article (or its
+# wrapper), whatever its class says. On the development pages and fixtures the widgets removed
+# held at most 27 % (a "most watched" list trafilatura took for the text of a video page), a
+# paywall box 16 %, a cookie banner 4 %; an article's wrapper holds ~100 %.
+_MAX_WIDGET_REFERENCE_SHARE = 0.5
+
+
+def _reference_keys(reference: list[tuple[str, str]]) -> list[str]:
+    return [
+        key
+        for kind, text in reference
+        if kind == "p" and len(text.split()) >= _MIN_REFERENCE_WORDS and (key := title_key(text))
+    ]
+
+
+def _holds_reference(element: Any, keys: list[str]) -> bool:
+    """Whether ``element`` holds half or more of trafilatura's article paragraphs (by words)."""
+    if not keys:
+        return False
+    text = title_key(element.text_content())
+    held = sum(len(key.split()) for key in keys if key[:200] in text)
+    return held >= _MAX_WIDGET_REFERENCE_SHARE * sum(len(key.split()) for key in keys)
+
+
+def _drop(element: Any, keys: list[str]) -> None:
+    """Remove ``element`` (keeping its tail text), unless it holds the article."""
+    if _holds_reference(element, keys):
+        names = " ".join(element.get(a, "") for a in ("class", "id"))
+        log.info("kept <%s %s>: it holds the article's text", element.tag, names[:60])
+        return
+    element.drop_tree()
 
 
 def _with_lead(
@@ -284,14 +340,15 @@ _TAGS = re.compile(r"<[^>]+>")
 _ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 
 
-def _prepare(tree: Any) -> None:
+def _prepare(tree: Any, reference_keys: list[str]) -> None:
     """Undo what hides the article from trafilatura, and remove what it tends to keep.
 
     Old sites lay pages out with nested tables, which trafilatura skips as data tables: they become
     plain containers. Widgets are removed by their class or id, unless they hold most of the page
     (then the word is on the article's wrapper). Pictures with captions are removed with
     ``drop_tree``, which keeps the text that follows them: in ``<br>``-separated bodies that text
-    is the next paragraph.
+    is the next paragraph. Nothing that holds half of the paragraphs trafilatura alone finds
+    (``reference_keys``) is removed: that is the article, whatever its class says.
     """
     for table in tree.xpath("//table[.//table or .//td[string-length(normalize-space()) > 200]]"):
         for element in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
@@ -305,9 +362,9 @@ def _prepare(tree: Any) -> None:
         if _CHROME.search(names):
             small = len(element.text_content()) < total * _MAX_WIDGET_SHARE
             if small and not element.xpath(".//h1"):
-                element.drop_tree()
+                _drop(element, reference_keys)
         elif _FIGURE.search(names) and element.xpath(".//img") and _is_caption(element):
-            element.drop_tree()
+            _drop(element, reference_keys)
     for heading in list(tree.iter("h2", "h3", "h4")):
         # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
         # largest container around its title that holds no paragraph of prose goes with it.
@@ -318,10 +375,10 @@ def _prepare(tree: Any) -> None:
             if len(parent.text_content()) >= total * _MAX_WIDGET_SHARE or _has_prose(parent):
                 break
             box = parent
-        box.drop_tree()
+        _drop(box, reference_keys)
     for element in list(tree.iter("figure", "figcaption")):
         if element.getparent() is not None:
-            element.drop_tree()
+            _drop(element, reference_keys)
     # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
     # drops with the heading: keep only the text. A heading that holds a link is another story's
     # headline: the link tells trafilatura (link density) and _subheadings so, and stays.
