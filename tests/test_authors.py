@@ -69,3 +69,46 @@ def test_the_sites_names_come_from_the_page() -> None:
     assert names_site("Sputnik", ["Sputnik_Ar"])
     assert names_site("almadenahnews", host_names("https://www.almadenahnews.com/a"))
     assert not names_site("سامي يوسف", ["موقع المثال", "examplenews"])
+
+
+BYLINES = [
+    "حوار: سلمى عادل",
+    "حاورته: ريم ناصر",
+    "أجرى الحوار: سامي يوسف",
+    "تقرير: محمد حسن",
+    "كتب: أحمد علي",
+    "كتبت - منى فؤاد",
+]
+CREDITS = ["تصوير: كريم سامي", "عدسة: كريم سامي", "الصورة: رويترز", "مصدر الصورة، Getty Images"]
+HEADLINE = "عنوان الخبر الأول اليوم"
+
+
+def html_with(line: str, markup: str) -> str:
+    block = markup.format(line)
+    return (
+        f'<html lang="ar"><head><title>{HEADLINE}</title></head><body><article>'
+        f"<h1>{HEADLINE}</h1>{block}<p>{BRIEF}</p>{block}<p>{BRIEF}</p></article></body></html>"
+    )
+
+
+def text_with(line: str) -> str:
+    return f"{HEADLINE}\n{line}\n{BRIEF}\n{line}\n{BRIEF}\nعنوان فرعي آخر\n{BRIEF}\n"
+
+
+@pytest.mark.parametrize("line", BYLINES + CREDITS)
+@pytest.mark.parametrize("form", ["<p><strong>{}</strong></p>", "<h3>{}</h3>", "<p>{}</p>", "text"])
+def test_bylines_and_credits_are_metadata_or_nothing_never_chapters(line: str, form: str) -> None:
+    """Above the text or between paragraphs, as a bold line, a heading or a paragraph of a page,
+    or a line of scraped text: never a chapter, never heard; a byline's name is the author."""
+    if form == "text":
+        article = parse_article("page.txt", "page", text_with(line), ".txt")
+    else:
+        article = parse_article("page.html", "page", html_with(line, form), ".html")
+    heard = [*article.lead, *(t for s in article.sections for t in (s.heading, *s.paragraphs))]
+    name = line.split(":")[-1].split(" - ")[-1].strip()
+    assert not any(name in text for text in heard)
+    assert all(name not in s.heading for s in article.sections)
+    if line in BYLINES:
+        assert article.meta.author == name
+    else:
+        assert article.meta.author is None
