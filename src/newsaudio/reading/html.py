@@ -38,9 +38,9 @@ _CHROME = re.compile(
     r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
     # A live blog's "key points" box repeats its updates.
     r"key-?points|highlights|side-?bar|side|widgets?|"
-    # Paywalls and subscription offers (the article's wrapper may say "premium": its share of the
-    # page keeps it).
-    r"paywall|premium|subscription|piano|tp-container|"
+    # Paywalls and subscription offers (the article's wrapper may say "premium": holding the
+    # article's text keeps it, _holds_reference).
+    r"paywall|premium|subscription|"
     # Bylines and dates are read from the markup for the metadata, not spoken.
     r"byline|byline-block|dateline|timestamp)(?:$|[\s_-])",
     re.IGNORECASE,
