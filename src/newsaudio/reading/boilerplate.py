@@ -16,8 +16,9 @@ from newsaudio.reading.language import ARABIC_LETTER
 from newsaudio.resources import data_toml
 
 _MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-# A line ending like this is a sentence, not a subheading (closing quotes/brackets may follow).
-_SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*$")
+# A line ending like this is a sentence, not a subheading (closing quotes/brackets may follow, and
+# a source in brackets: "… المقبل. (وكالات)").
+_SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*(?:\([^()]*\)[\s\"'”’»]*)?$")
 # Subheadings are short; a longer line without a full stop is a paragraph missing its punctuation.
 MAX_HEADING_WORDS = 16
 # Under the headline, before the first paragraph, a line this long is the article's deck (spoken
@@ -40,8 +41,10 @@ class _Boilerplate:
     drop_prefix: tuple[str, ...]
     drop_containing: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    caption_endings: tuple[re.Pattern[str], ...]
     boxes: frozenset[str]  # every box title: the stop list and the end list
     end: frozenset[str]
+    end_patterns: tuple[re.Pattern[str], ...]
     crumbs: frozenset[str]
     date_words: frozenset[str]
 
@@ -61,15 +64,20 @@ def _boilerplate() -> _Boilerplate:
 
     crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
     prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
-    patterns = tuple(re.compile(p) for p in data["drop_patterns"])
+
+    def patterns(name: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in data[name])
+
     date_words = frozenset(w.casefold() for k in keys("date_line_words") for w in k.split())
     return _Boilerplate(
         keys("drop"),
         prefixes,
         tuple(keys("drop_containing")),
-        patterns,
+        patterns("drop_patterns"),
+        patterns("caption_endings"),
         keys("stop") | keys("end"),
         keys("end"),
+        patterns("end_patterns"),
         crumbs,
         date_words,
     )
@@ -102,17 +110,11 @@ def site_words() -> frozenset[str]:
     return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
 
 
-@cache
-def caption_words() -> frozenset[str]:
-    """Words that mark a short line under a headline as a photo's caption, not a subheading."""
-    return frozenset(boilerplate_data()["caption_words"])
-
-
 _CRUMB_SEPARATOR = re.compile(r"\s[>»›/|]\s")
 
 
 def is_site_name(line: str) -> bool:
-    """True for a short line made only of words like "نيوز", "عربي", "CNN": the site's name."""
+    """True for a short line made only of words like "نيوز", "عربي", "online": the site's name."""
     words = title_key(line).split()
     return 0 < len(words) <= 5 and all(word in site_words() for word in words)
 
@@ -164,8 +166,12 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i < resume:
             continue
-        if key in chrome.end and not structured and len(kept) >= 2:
-            break  # comments or tags follow in scraped text
+        if (
+            not structured
+            and len(kept) >= 2
+            and (key in chrome.end or any(p.fullmatch(key) for p in chrome.end_patterns))
+        ):
+            break  # comments or tags follow in scraped text, or the site's lines after a story
         if key in chrome.boxes:
             # A box that says where it ends ("نهاية قصص مقترحة") is skipped to there; otherwise
             # its headlines are, up to the next paragraph.
@@ -191,6 +197,8 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue  # "Telegram", "A A", "A+ A-": buttons, in an Arabic article
         if any(p.fullmatch(key) for p in chrome.patterns):
             continue
+        if not structured and _is_caption_by_ending(line, key):
+            continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
             key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)
         ):
@@ -211,6 +219,16 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
 
 
 _MAX_LATIN_CHROME_WORDS = 4
+
+
+def _is_caption_by_ending(line: str, key: str) -> bool:
+    """A picture's caption in scraped text, told by its end ("… (أ ف ب)", "… - أرشيفية"), unless
+    the line ends a sentence: then it is a paragraph that names its source."""
+    if _SENTENCE_END.search(line):
+        return False
+    return any(p.fullmatch(key) for p in _boilerplate().caption_endings)
+
+
 # A count after a widget's title: "التعليقات (3)".
 _COUNT = re.compile(r"\s*[(\[]\d+[)\]]\s*$")
 
