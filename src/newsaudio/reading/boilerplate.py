@@ -29,10 +29,18 @@ MIN_DECK_WORDS = 8
 
 def match_key(line: str) -> str:
     """A line reduced for comparing with the boilerplate lists: no marks, one spelling of
-    alef/ya/ta marbuta, single spaces."""
-    line = _MARKS.sub("", line)
+    alef/ya/ta marbuta, single spaces. Arabic typed on a Persian keyboard has its own ya and kaf
+    (ی U+06CC, ک U+06A9): they are Arabic's here.
+
+    >>> match_key("مواضیع ذات صلة") == match_key("مواضيع ذات صلة")
+    True
+    """
+    line = _MARKS.sub("", line).translate(_PERSIAN_KEYBOARD)
     line = re.sub("[أإآٱ]", "ا", line).replace("ى", "ي").replace("ة", "ه")
     return " ".join(line.split())
+
+
+_PERSIAN_KEYBOARD = str.maketrans({"\u06cc": "ي", "\u06a9": "ك"})
 
 
 @dataclass(frozen=True)
