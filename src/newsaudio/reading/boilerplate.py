@@ -199,6 +199,8 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if kept and byline_name(line, loose=not in_body):
             continue
+        if kept and not in_body and i not in (headings or ()) and is_dateline(line):
+            continue  # "عنب بلدي – الحسكة" on its own above the text: who filed it, and where
         if is_date_bar(key) or _EDITOR_CODE.fullmatch(key):
             continue
         if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not ARABIC_LETTER.search(key):
