@@ -82,6 +82,10 @@ def parse_html(html: str) -> HtmlPage:
     import lxml.html
     import trafilatura
 
+    # lxml refuses to set a text node holding a control character ("All strings must be XML
+    # compatible"), and drop_tree() sets one when it joins a removed element's tail: none may be in
+    # the tree, written out or as a reference ("&#18;": a comment pasted into "&#1583;").
+    html = _XML_UNSAFE.sub("", _UNSAFE_REFERENCE.sub("", html))
     try:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -391,9 +395,12 @@ def _prepare(tree: Any, reference_keys: list[str]) -> None:
         heading.text = text
 
 
-# What lxml refuses in a text node it is given: a "&#18;" in the page (a comment pasted into a
-# character reference) decodes to U+0012, and assigning it raises ValueError.
+# What lxml refuses in a text node it is given, and a character reference to one of them.
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F])"
+    r"(?![0-9a-fA-F]));?"
+)
 
 
 def _subheadings(tree: Any) -> list[str]:
