@@ -10,12 +10,10 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import unescape as html_unescape
 from typing import Any
 
 from newsaudio.reading.boilerplate import (
@@ -25,6 +23,7 @@ from newsaudio.reading.boilerplate import (
     is_widget_title,
     title_key,
 )
+from newsaudio.reading.html_json import MIN_JSON_BODY_WORDS, arabic_words, json_body
 from newsaudio.reading.html_meta import json_ld, page_headline, page_lang, page_metadata, same_title
 
 log = logging.getLogger(__name__)
@@ -124,8 +123,8 @@ def parse_html(html: str) -> HtmlPage:
         paragraphs = " ".join(text for kind, text in body if kind == "p")
         if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
-    if _arabic_words(text for kind, text in body if kind == "p") < _MIN_JSON_BODY_WORDS:
-        body = _json_body(json_scripts) or body
+    if arabic_words(text for kind, text in body if kind == "p") < MIN_JSON_BODY_WORDS:
+        body = json_body(json_scripts) or body
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
@@ -277,71 +276,6 @@ _VISIBLE_TEXT = (
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
     " or ancestor::template)]"
 )
-
-
-def _json_body(scripts: list[str]) -> list[tuple[str, str]]:
-    """The article's blocks from the JSON a client-rendered page ships its text in (Next.js'
-    ``__NEXT_DATA__``, a headless CMS's ``content_elements``): the list of blocks with the most
-    Arabic words, each block's longest text, a heading where its type says so."""
-    best: list[tuple[str, str]] = []
-    best_words = _MIN_JSON_BODY_WORDS - 1
-    for script in scripts:
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
-            continue
-        for blocks in _block_lists(data):
-            words = _arabic_words(text for _, text in blocks)
-            if words > best_words:
-                best, best_words = blocks, words
-    return best
-
-
-_MIN_JSON_BODY_WORDS = 30
-
-
-def _arabic_words(texts: Iterable[str]) -> int:
-    return sum(len(_ARABIC_WORD.findall(text)) for text in texts)
-
-
-_JSON_HEADING = re.compile(r"head|title|h[2-4]\b", re.IGNORECASE)
-
-
-def _block_lists(data: Any, depth: int = 0) -> Iterator[list[tuple[str, str]]]:
-    """Every JSON list of objects that read as text blocks, as (kind, text); an article's blocks
-    sit a few levels deep, so the search stops at ``_MAX_JSON_DEPTH``."""
-    if depth > _MAX_JSON_DEPTH:
-        return
-    if isinstance(data, dict):
-        for value in data.values():
-            yield from _block_lists(value, depth + 1)
-    elif isinstance(data, list):
-        blocks = [block for item in data if (block := _json_block(item))]
-        if len(blocks) >= 2:
-            yield blocks
-        for value in data:
-            yield from _block_lists(value, depth + 1)
-
-
-_MAX_JSON_DEPTH = 30
-
-
-def _json_block(item: Any) -> tuple[str, str] | None:
-    """(kind, text) of one JSON block: its longest string, markup removed."""
-    if not isinstance(item, dict):
-        return None
-    strings = [v for v in item.values() if isinstance(v, str)]
-    longest = max(strings, key=len, default="")
-    text = " ".join(_TAGS.sub(" ", html_unescape(longest)).split())
-    if not _ARABIC_WORD.search(text):
-        return None
-    kind = str(item.get("type") or item.get("_type") or item.get("kind") or "")
-    heading = _JSON_HEADING.search(kind) or longest.lstrip().startswith(("<h2", "<h3", "<h4"))
-    return ("h2" if heading else "p"), text
-
-
-_TAGS = re.compile(r"<[^>]+>")
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
 
 
 def _prepare(tree: Any, reference_keys: list[str]) -> None:
