@@ -65,6 +65,16 @@ def test_reference_is_read_when_ours_found_nothing() -> None:
     assert BRIEF in got.lead
 
 
+def test_the_pages_headline_heads_the_reference_when_ours_found_no_text() -> None:
+    paragraphs = [("p", BRIEF), ("p", SECOND), ("p", THIRD)]
+    refusal = ArticleError("page.html", "contains only site boilerplate, no article text")
+    got = not_below_reference(
+        "page.html", None, paragraphs, ArticleMeta(), refusal, headline="عنوان الصفحة"
+    )
+    assert got.headline == "عنوان الصفحة"
+    assert got.lead == (BRIEF, SECOND, THIRD)
+
+
 def test_a_reference_without_prose_does_not_overrule_a_refusal() -> None:
     """trafilatura reading a gallery's captions or a video page's list is nothing to fall back
     on."""

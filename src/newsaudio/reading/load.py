@@ -64,7 +64,8 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
             except ArticleError as exc:
                 refusal = exc
         # Never worse than trafilatura alone (issue 16): its text when ours lost much of it.
-        article = not_below_reference(source, ours, page.reference, meta, refusal)
+        headline = page.blocks[0] if page.blocks else None
+        article = not_below_reference(source, ours, page.reference, meta, refusal, headline)
         lang = page.lang
     elif fmt == "markdown":
         article, lang = parse_markdown(source, text), None

@@ -40,10 +40,12 @@ def not_below_reference(
     reference: list[tuple[str, str]],
     meta: ArticleMeta,
     refusal: ArticleError | None = None,
+    headline: str | None = None,
 ) -> Article:
     """``article``, or trafilatura's extract structured as well as we can when our rules lost much
     of the text it found. ``article`` is None when our rules found nothing (``refusal`` says
-    why); the refusal stands when the reference has no prose either."""
+    why; ``headline`` is the page's, if it has one); the refusal stands when the reference has no
+    prose either."""
     wanted = _words(text for _, text in reference)
     total = sum(wanted.values())
     prose = sum(len(text.split()) for _, text in reference if _is_prose(text))
@@ -59,7 +61,7 @@ def not_below_reference(
             return article
         if sum(len(t.split()) for t in spoken(article) if _is_prose(t)) >= prose:
             return article  # as much prose, other text: ours found the article, trafilatura not
-    fallback = _from_reference(source, article, reference, meta)
+    fallback = _from_reference(source, article.headline if article else headline, reference, meta)
     if fallback is None:
         if article is None:
             raise refusal or ArticleError(source, "no article text found on the page")
@@ -94,15 +96,11 @@ def spoken(article: Article) -> list[str]:
 
 
 def _from_reference(
-    source: str, article: Article | None, reference: list[tuple[str, str]], meta: ArticleMeta
+    source: str, headline: str | None, reference: list[tuple[str, str]], meta: ArticleMeta
 ) -> Article | None:
     """The reference as an article: our headline (else its first heading or block), its
     headings as subheadings, our line rules over its lines; None if they leave nothing."""
-    headline = (
-        article.headline
-        if article is not None
-        else next((text for kind, text in reference if kind != "p"), reference[0][1])
-    )
+    headline = headline or next((t for kind, t in reference if kind != "p"), reference[0][1])
     blocks = [headline]
     headings: set[int] = set()
     for kind, text in reference:
