@@ -66,3 +66,17 @@ def test_a_line_starting_like_a_dossier_label_is_kept() -> None:
     line = "من ملف القضية تبين أن المتهمين خططوا للعملية منذ أشهر"
     lines = ["عنوان الخبر الأول اليوم", BRIEF, line, BRIEF, "من ملف : الموازنة العامة"]
     assert content_indexes(lines) == [0, 1, 2, 3]
+
+
+def test_a_page_on_one_line_is_judged_in_bounded_time() -> None:
+    """is_breadcrumb's word-break was quadratic in the line's length: a mutated dev page whose
+    text came out as one 20,000-character line took 8-25 s there."""
+    import time
+
+    from newsaudio.reading.boilerplate import is_breadcrumb
+
+    line = "أخبار" * 4000
+    start = time.perf_counter()
+    assert not is_breadcrumb(line)
+    assert time.perf_counter() - start < 1
+    assert is_breadcrumb("أخبارسلايدر") and is_breadcrumb("الرئيسية » أخبار")

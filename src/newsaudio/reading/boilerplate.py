@@ -134,17 +134,25 @@ def is_breadcrumb(line: str) -> bool:
     parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
     if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
         return True
+    if len(line) > _MAX_CRUMB_CHARS:
+        return False  # a paragraph, or a whole page on one line: the word-break below is quadratic
     squeezed = re.sub(r"[\s»›>/|\\·•\-–—:]+", "", match_key(line))
     if not squeezed:
         return False
     words = _boilerplate().crumbs
+    longest = max(map(len, words), default=0)
     # Word-break over the known names: runs-together such as "أخبارسلايدر" count too.
     reachable = [True] + [False] * len(squeezed)
     for end in range(1, len(squeezed) + 1):
         reachable[end] = any(
-            reachable[start] and squeezed[start:end] in words for start in range(end)
+            reachable[start] and squeezed[start:end] in words
+            for start in range(max(0, end - longest), end)
         )
     return reachable[-1]
+
+
+# A breadcrumb is a few section names: "الرئيسية » أخبار » سياسة » الشرق الأوسط".
+_MAX_CRUMB_CHARS = 200
 
 
 # Wire copy ends with the agency's tag and its editors' initials: "/الواحة/ ع خ / م ر",
