@@ -323,10 +323,11 @@ def test_byline_lines(line: str, name: str | None) -> None:
 
 
 def test_a_scraped_page_header_and_footer(tmp_path: Path) -> None:
-    """Text copied from a whole page: the site's name, its sections, the date bar, the byline
-    and a photo caption sit above the headline's story; a question is a subheading, a line
-    that introduces a list is not; a "read also" title on its own line, a box that says where it
-    ends, and an untitled tag list are not spoken."""
+    """Text copied from a whole page: the site's name (as its copyright notice gives it), its
+    sections, the date bar, the byline and a photo caption sit above the headline's story; a
+    question is a subheading, a line that introduces a list is not; a "read also" title on its
+    own line, a box that says where it ends, an untitled tag list and the copyright notice are
+    not spoken."""
     path = tmp_path / "page.txt"
     path.write_text(
         "تخطى إلى المحتوى\nبي بي سي نيوز عربي\nاقتصاد\n"
@@ -339,7 +340,7 @@ def test_a_scraped_page_header_and_footer(tmp_path: Path) -> None:
         "وتشمل أبرز الخطوات:\n- تشغيل محطة العلمين في مايو.\n"
         "قصص مقترحة\nعنوان قصة أخرى\nنهاية قصص مقترحة\n"
         "وأضاف أن الوزارة تعاقدت مع شركات مصرية لتنفيذ أعمال الصيانة والتشغيل.\n"
-        "مياه\nالساحل الشمالي\nوزارة الإسكان\n",
+        "مياه\nالساحل الشمالي\nوزارة الإسكان\n© 2024 بي بي سي. جميع الحقوق محفوظة\n",
         encoding="utf-8",
     )
     article = load_article(path)

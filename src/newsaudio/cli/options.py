@@ -79,6 +79,8 @@ def handled_errors(debug: bool) -> Iterator[None]:
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    # trafilatura warns ("discarding data: None") on pages it finds no text in: ours to report.
+    logging.getLogger("trafilatura").setLevel(logging.NOTSET if debug else logging.ERROR)
     try:
         with sigterm_interrupts():
             yield

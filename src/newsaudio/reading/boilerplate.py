@@ -16,8 +16,9 @@ from newsaudio.reading.language import ARABIC_LETTER
 from newsaudio.resources import data_toml
 
 _MARKS = re.compile(r"[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-# A line ending like this is a sentence, not a subheading (closing quotes/brackets may follow).
-_SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*$")
+# A line ending like this is a sentence, not a subheading (closing quotes/brackets may follow, and
+# a source in brackets: "… المقبل. (وكالات)").
+_SENTENCE_END = re.compile(r"[.!?؟…۔][\s\"'”’»)\]]*(?:\([^()]*\)[\s\"'”’»]*)?$")
 # Subheadings are short; a longer line without a full stop is a paragraph missing its punctuation.
 MAX_HEADING_WORDS = 16
 # Under the headline, before the first paragraph, a line this long is the article's deck (spoken
@@ -28,10 +29,18 @@ MIN_DECK_WORDS = 8
 
 def match_key(line: str) -> str:
     """A line reduced for comparing with the boilerplate lists: no marks, one spelling of
-    alef/ya/ta marbuta, single spaces."""
-    line = _MARKS.sub("", line)
+    alef/ya/ta marbuta, single spaces. Arabic typed on a Persian keyboard has its own ya and kaf
+    (ی U+06CC, ک U+06A9): they are Arabic's here.
+
+    >>> match_key("مواضیع ذات صلة") == match_key("مواضيع ذات صلة")
+    True
+    """
+    line = _MARKS.sub("", line).translate(_PERSIAN_KEYBOARD)
     line = re.sub("[أإآٱ]", "ا", line).replace("ى", "ي").replace("ة", "ه")
     return " ".join(line.split())
+
+
+_PERSIAN_KEYBOARD = str.maketrans({"\u06cc": "ي", "\u06a9": "ك"})
 
 
 @dataclass(frozen=True)
@@ -40,8 +49,10 @@ class _Boilerplate:
     drop_prefix: tuple[str, ...]
     drop_containing: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    caption_endings: tuple[re.Pattern[str], ...]
     boxes: frozenset[str]  # every box title: the stop list and the end list
     end: frozenset[str]
+    end_patterns: tuple[re.Pattern[str], ...]
     crumbs: frozenset[str]
     date_words: frozenset[str]
 
@@ -61,15 +72,20 @@ def _boilerplate() -> _Boilerplate:
 
     crumbs = frozenset(k.replace(" ", "") for k in keys("breadcrumb"))
     prefixes = tuple(sorted(keys("drop_prefix"), key=len, reverse=True))
-    patterns = tuple(re.compile(p) for p in data["drop_patterns"])
+
+    def patterns(name: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in data[name])
+
     date_words = frozenset(w.casefold() for k in keys("date_line_words") for w in k.split())
     return _Boilerplate(
         keys("drop"),
         prefixes,
         tuple(keys("drop_containing")),
-        patterns,
+        patterns("drop_patterns"),
+        patterns("caption_endings"),
         keys("stop") | keys("end"),
         keys("end"),
+        patterns("end_patterns"),
         crumbs,
         date_words,
     )
@@ -102,17 +118,11 @@ def site_words() -> frozenset[str]:
     return frozenset(title_key(w) for w in boilerplate_data()["site_name_words"])
 
 
-@cache
-def caption_words() -> frozenset[str]:
-    """Words that mark a short line under a headline as a photo's caption, not a subheading."""
-    return frozenset(boilerplate_data()["caption_words"])
-
-
 _CRUMB_SEPARATOR = re.compile(r"\s[>»›/|]\s")
 
 
 def is_site_name(line: str) -> bool:
-    """True for a short line made only of words like "نيوز", "عربي", "CNN": the site's name."""
+    """True for a short line made only of words like "نيوز", "عربي", "online": the site's name."""
     words = title_key(line).split()
     return 0 < len(words) <= 5 and all(word in site_words() for word in words)
 
@@ -124,17 +134,25 @@ def is_breadcrumb(line: str) -> bool:
     parts = [p for p in _CRUMB_SEPARATOR.split(line) if p.strip()]
     if len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts):
         return True
+    if len(line) > _MAX_CRUMB_CHARS:
+        return False  # a paragraph, or a whole page on one line: the word-break below is quadratic
     squeezed = re.sub(r"[\s»›>/|\\·•\-–—:]+", "", match_key(line))
     if not squeezed:
         return False
     words = _boilerplate().crumbs
+    longest = max(map(len, words), default=0)
     # Word-break over the known names: runs-together such as "أخبارسلايدر" count too.
     reachable = [True] + [False] * len(squeezed)
     for end in range(1, len(squeezed) + 1):
         reachable[end] = any(
-            reachable[start] and squeezed[start:end] in words for start in range(end)
+            reachable[start] and squeezed[start:end] in words
+            for start in range(max(0, end - longest), end)
         )
     return reachable[-1]
+
+
+# A breadcrumb is a few section names: "الرئيسية » أخبار » سياسة » الشرق الأوسط".
+_MAX_CRUMB_CHARS = 200
 
 
 # Wire copy ends with the agency's tag and its editors' initials: "/الواحة/ ع خ / م ر",
@@ -164,8 +182,12 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
     for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
         if i < resume:
             continue
-        if key in chrome.end and not structured and len(kept) >= 2:
-            break  # comments or tags follow in scraped text
+        if (
+            not structured
+            and len(kept) >= 2
+            and (key in chrome.end or any(p.fullmatch(key) for p in chrome.end_patterns))
+        ):
+            break  # comments or tags follow in scraped text, or the site's lines after a story
         if key in chrome.boxes:
             # A box that says where it ends ("نهاية قصص مقترحة") is skipped to there; otherwise
             # its headlines are, up to the next paragraph.
@@ -185,11 +207,15 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
             continue
         if kept and byline_name(line, loose=not in_body):
             continue
+        if kept and not in_body and i not in (headings or ()) and is_dateline(line):
+            continue  # "عنب بلدي – الحسكة" on its own above the text: who filed it, and where
         if is_date_bar(key) or _EDITOR_CODE.fullmatch(key):
             continue
         if len(key.split()) <= _MAX_LATIN_CHROME_WORDS and not ARABIC_LETTER.search(key):
             continue  # "Telegram", "A A", "A+ A-": buttons, in an Arabic article
         if any(p.fullmatch(key) for p in chrome.patterns):
+            continue
+        if not structured and _is_caption_by_ending(line, key):
             continue
         if len(key.split()) <= _MAX_POINTER_WORDS and (
             key.startswith(chrome.drop_prefix) or any(p in key for p in chrome.drop_containing)
@@ -211,6 +237,16 @@ def content_indexes(lines: list[str], headings: set[int] | None = None) -> list[
 
 
 _MAX_LATIN_CHROME_WORDS = 4
+
+
+def _is_caption_by_ending(line: str, key: str) -> bool:
+    """A picture's caption in scraped text, told by its end ("… (أ ف ب)", "… - أرشيفية"), unless
+    the line ends a sentence: then it is a paragraph that names its source."""
+    if _SENTENCE_END.search(line):
+        return False
+    return any(p.fullmatch(key) for p in _boilerplate().caption_endings)
+
+
 # A count after a widget's title: "التعليقات (3)".
 _COUNT = re.compile(r"\s*[(\[]\d+[)\]]\s*$")
 

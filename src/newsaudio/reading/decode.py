@@ -71,6 +71,9 @@ def decode(raw: bytes) -> str | None:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    text = utf8_with_few_bad_bytes(raw)
+    if text is not None:
+        return text
     declared = _DECLARED_CHARSET.search(raw[:4096])
     if declared:
         # A saved page says how it is encoded: "<meta charset=windows-1256>".
@@ -87,5 +90,29 @@ def decode(raw: bytes) -> str | None:
     return text if letters and arabic / len(letters) > 0.6 else None
 
 
+def utf8_with_few_bad_bytes(raw: bytes) -> str | None:
+    """``raw`` as UTF-8 with its undecodable bytes replaced (U+FFFD), or None when they are half
+    or more of its non-ASCII characters.
+
+    A UTF-8 page with stray bytes (saved cut off mid-letter, a pasted Latin-1 or Windows-1256
+    chunk) is still UTF-8: read as Windows-1256 it would be nothing but mojibake made of Arabic
+    letters ("ط§ظ„" for "ال"), which the Arabic-letter test of that fallback accepts. A page in
+    another encoding fails on nearly every non-ASCII character, so the share is taken of those,
+    not of the page (a Windows-1256 page is mostly ASCII markup too).
+
+    >>> utf8_with_few_bad_bytes("خبر عاجل عن الطقس اليوم".encode() + b"\\xff")
+    'خبر عاجل عن الطقس اليوم\\ufffd'
+    >>> utf8_with_few_bad_bytes("خبر".encode("cp1256")) is None
+    True
+    """
+    text = raw.decode("utf-8-sig", "replace")
+    non_ascii = sum(1 for c in text if not c.isascii())
+    return text if text.count("\ufffd") < _MAX_BAD_UTF8_SHARE * non_ascii else None
+
+
+# Undecodable bytes in a page that is still UTF-8, as a share of its non-ASCII characters: a
+# pasted paragraph in another encoding is a few percent of a page, up to a third of a short one;
+# a Windows-1256 page read as UTF-8 is ~100 % (h-youm7: 2,334 of 2,339).
+_MAX_BAD_UTF8_SHARE = 0.5
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]{3,20})""", re.IGNORECASE)
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)

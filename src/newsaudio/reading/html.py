@@ -10,12 +10,10 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import unescape as html_unescape
 from typing import Any
 
 from newsaudio.reading.boilerplate import (
@@ -25,6 +23,7 @@ from newsaudio.reading.boilerplate import (
     is_widget_title,
     title_key,
 )
+from newsaudio.reading.html_json import MIN_JSON_BODY_WORDS, arabic_words, json_body
 from newsaudio.reading.html_meta import json_ld, page_headline, page_lang, page_metadata, same_title
 
 log = logging.getLogger(__name__)
@@ -38,9 +37,9 @@ _CHROME = re.compile(
     r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
     # A live blog's "key points" box repeats its updates.
     r"key-?points|highlights|side-?bar|side|widgets?|"
-    # Paywalls and subscription offers (the article's wrapper may say "premium": its share of the
-    # page keeps it).
-    r"paywall|premium|subscription|piano|tp-container|"
+    # Paywalls and subscription offers (the article's wrapper may say "premium": holding the
+    # article's text keeps it, _holds_reference).
+    r"paywall|premium|subscription|"
     # Bylines and dates are read from the markup for the metadata, not spoken.
     r"byline|byline-block|dateline|timestamp)(?:$|[\s_-])",
     re.IGNORECASE,
@@ -67,6 +66,10 @@ class HtmlPage:
     headings: set[int] = field(default_factory=set)
     meta: dict[str, Any] = field(default_factory=dict)
     lang: str | None = None
+    # trafilatura's own extract of the page, with its defaults (what trafilatura alone reads), as
+    # (kind, text) blocks: what our rules may structure and subtract recognised chrome from, never
+    # lose (reading/reference.py).
+    reference: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_html(html: str) -> HtmlPage:
@@ -78,6 +81,10 @@ def parse_html(html: str) -> HtmlPage:
     import lxml.html
     import trafilatura
 
+    # lxml refuses to set a text node holding a control character ("All strings must be XML
+    # compatible"), and drop_tree() sets one when it joins a removed element's tail: none may be in
+    # the tree, written out or as a reference ("&#18;": a comment pasted into "&#1583;").
+    html = _XML_UNSAFE.sub("", _UNSAFE_REFERENCE.sub("", html))
     try:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -89,9 +96,10 @@ def parse_html(html: str) -> HtmlPage:
     # Not htmldate's extensive search: it takes any date in the text ("موسم 2025-2026") for the
     # publish date; a date must be marked up as one.
     meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
-    _prepare(tree)
+    reference = _reference(html)
+    _prepare(tree, _reference_keys(reference))
     subheadings = _subheadings(tree)
-    page_text = " ".join(tree.text_content().split())
+    page_text = _visible_text(tree)
     body: list[tuple[str, str]] = []
     # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
     # only then the balanced and the recall-oriented settings, which let more chrome through.
@@ -115,12 +123,13 @@ def parse_html(html: str) -> HtmlPage:
         paragraphs = " ".join(text for kind, text in body if kind == "p")
         if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
-    if _arabic_words(text for kind, text in body if kind == "p") < _MIN_JSON_BODY_WORDS:
-        body = _json_body(json_scripts) or body
+    if arabic_words(text for kind, text in body if kind == "p") < MIN_JSON_BODY_WORDS:
+        body = json_body(json_scripts) or body
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
-    page = HtmlPage(meta=meta, lang=page_lang(tree))
+    body = _with_lead(tree, page_text, body, meta.get("description"), headline)
+    page = HtmlPage(meta=meta, lang=page_lang(tree), reference=reference)
     if headline:
         page.blocks.append(headline)
         # What comes before the headline in the extract (kicker, date, section name) is chrome.
@@ -144,79 +153,140 @@ def parse_html(html: str) -> HtmlPage:
 _JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
 
 
-def _json_body(scripts: list[str]) -> list[tuple[str, str]]:
-    """The article's blocks from the JSON a client-rendered page ships its text in (Next.js'
-    ``__NEXT_DATA__``, a headless CMS's ``content_elements``): the list of blocks with the most
-    Arabic words, each block's longest text, a heading where its type says so."""
-    best: list[tuple[str, str]] = []
-    best_words = _MIN_JSON_BODY_WORDS - 1
-    for script in scripts:
-        try:
-            data = json.loads(script)
-        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
-            continue
-        for blocks in _block_lists(data):
-            words = _arabic_words(text for _, text in blocks)
-            if words > best_words:
-                best, best_words = blocks, words
-    return best
+def _reference(html: str) -> list[tuple[str, str]]:
+    """trafilatura alone on the page, with its defaults (``trafilatura.extract(html)``), as
+    (kind, text) blocks; empty when it finds nothing."""
+    import lxml.etree
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, include_comments=False)
+    except (ValueError, TypeError, RecursionError, lxml.etree.LxmlError) as exc:
+        log.debug("trafilatura's reference extraction failed: %r", exc)
+        return []
+    if doc is None or isinstance(doc, dict) or doc.body is None:
+        return []
+    return [(kind, text) for kind, text in _blocks(doc.body, frozenset()) if text]
 
 
-_MIN_JSON_BODY_WORDS = 30
+# A paragraph of the reference this long is article text for the guard in _prepare.
+_MIN_REFERENCE_WORDS = 8
+# An element holding this share of the words of the reference's paragraphs is the article (or its
+# wrapper), whatever its class says. On the development pages and fixtures the widgets removed
+# held at most 27 % (a "most watched" list trafilatura took for the text of a video page), a
+# paywall box 16 %, a cookie banner 4 %; an article's wrapper holds ~100 %.
+_MAX_WIDGET_REFERENCE_SHARE = 0.5
 
 
-def _arabic_words(texts: Iterable[str]) -> int:
-    return sum(len(_ARABIC_WORD.findall(text)) for text in texts)
+def _reference_keys(reference: list[tuple[str, str]]) -> list[str]:
+    return [
+        key
+        for kind, text in reference
+        if kind == "p" and len(text.split()) >= _MIN_REFERENCE_WORDS and (key := title_key(text))
+    ]
 
 
-_JSON_HEADING = re.compile(r"head|title|h[2-4]\b", re.IGNORECASE)
+def _holds_reference(element: Any, keys: list[str]) -> bool:
+    """Whether ``element`` holds half or more of trafilatura's article paragraphs (by words)."""
+    if not keys:
+        return False
+    text = title_key(element.text_content())
+    held = sum(len(key.split()) for key in keys if key[:200] in text)
+    return held >= _MAX_WIDGET_REFERENCE_SHARE * sum(len(key.split()) for key in keys)
 
 
-def _block_lists(data: Any, depth: int = 0) -> Iterator[list[tuple[str, str]]]:
-    """Every JSON list of objects that read as text blocks, as (kind, text); an article's blocks
-    sit a few levels deep, so the search stops at ``_MAX_JSON_DEPTH``."""
-    if depth > _MAX_JSON_DEPTH:
+def _drop(element: Any, keys: list[str]) -> None:
+    """Remove ``element`` (keeping its tail text), unless it holds the article."""
+    if _holds_reference(element, keys):
+        names = " ".join(element.get(a, "") for a in ("class", "id"))
+        log.info("kept <%s %s>: it holds the article's text", element.tag, names[:60])
         return
-    if isinstance(data, dict):
-        for value in data.values():
-            yield from _block_lists(value, depth + 1)
-    elif isinstance(data, list):
-        blocks = [block for item in data if (block := _json_block(item))]
-        if len(blocks) >= 2:
-            yield blocks
-        for value in data:
-            yield from _block_lists(value, depth + 1)
+    element.drop_tree()
 
 
-_MAX_JSON_DEPTH = 30
+def _with_lead(
+    tree: Any,
+    page_text: str,
+    body: list[tuple[str, str]],
+    description: Any,
+    headline: str | None,
+) -> list[tuple[str, str]]:
+    """The lead (standfirst) in front of the body when the extraction left it out.
+
+    Many CMSs put the lead outside the element marked as the article's body, where no setting of
+    trafilatura looks; the page's description is often that lead, or its start cut short ("…").
+    The block of the page that the description starts is put in as the lead when it comes before
+    the first kept paragraph and the body does not have it yet.
+    """
+    if not isinstance(description, str) or not body:
+        return body
+    start = " ".join(description.split()).rstrip(".…").strip()
+    if len(start.split()) < MIN_DECK_WORDS or same_title(start, headline):
+        return body
+    lead = _block_starting(tree, start)
+    if lead is None:
+        return body
+    prefixes = (title_key(lead)[:60], title_key(start)[:60])
+    if any(title_key(text).startswith(prefixes) for _, text in body):
+        return body  # the lead is the first paragraph, already there
+    at = page_text.find(lead[:80])
+    first = next((page_text.find(text[:60]) for kind, text in body if kind == "p"), -1)
+    if at < 0 or 0 <= first < at:
+        return body
+    log.info("lead taken from the page's block its description starts: %s", lead[:60])
+    index = next((i for i, (kind, _) in enumerate(body) if kind == "p"), len(body))
+    return [*body[:index], ("p", lead), *body[index:]]
 
 
-def _json_block(item: Any) -> tuple[str, str] | None:
-    """(kind, text) of one JSON block: its longest string, markup removed."""
-    if not isinstance(item, dict):
+def _block_starting(tree: Any, start: str) -> str | None:
+    """The text of the page's block (paragraph, div …) that ``start`` begins, or that begins
+    ``start`` (a summary shorter than the description); None if there is none, or it is longer
+    than a lead."""
+    needle, key = start[:40], title_key(start)
+    for node in tree.xpath(_VISIBLE_TEXT):
+        if needle not in " ".join(node.split()):
+            continue
+        element = node.getparent()
+        if node.is_tail:
+            element = element.getparent()
+        while element is not None and element.tag not in _BLOCK_TAGS:
+            element = element.getparent()
+        if element is None:
+            return None
+        text = _text(element)
+        short = len(text.split()) <= _MAX_LEAD_WORDS
+        if short and (title_key(text).startswith(key[:60]) or key.startswith(title_key(text))):
+            return text
         return None
-    strings = [v for v in item.values() if isinstance(v, str)]
-    longest = max(strings, key=len, default="")
-    text = " ".join(_TAGS.sub(" ", html_unescape(longest)).split())
-    if not _ARABIC_WORD.search(text):
-        return None
-    kind = str(item.get("type") or item.get("_type") or item.get("kind") or "")
-    heading = _JSON_HEADING.search(kind) or longest.lstrip().startswith(("<h2", "<h3", "<h4"))
-    return ("h2" if heading else "p"), text
+    return None
 
 
-_TAGS = re.compile(r"<[^>]+>")
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]{2,}")
+_BLOCK_TAGS = {"p", "div", "section", "header", "li", "td", "blockquote", "h2", "h3", "h4"}
+# A lead is a sentence or two: a longer block is the article, or a box around it.
+_MAX_LEAD_WORDS = 80
 
 
-def _prepare(tree: Any) -> None:
+def _visible_text(tree: Any) -> str:
+    """The text a reader of the page sees, in page order: not its scripts (JSON-LD repeats the
+    description and often the whole article), styles or templates."""
+    return " ".join(" ".join(tree.xpath(_VISIBLE_TEXT)).split())
+
+
+_VISIBLE_TEXT = (
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]"
+)
+
+
+def _prepare(tree: Any, reference_keys: list[str]) -> None:
     """Undo what hides the article from trafilatura, and remove what it tends to keep.
 
     Old sites lay pages out with nested tables, which trafilatura skips as data tables: they become
     plain containers. Widgets are removed by their class or id, unless they hold most of the page
     (then the word is on the article's wrapper). Pictures with captions are removed with
     ``drop_tree``, which keeps the text that follows them: in ``<br>``-separated bodies that text
-    is the next paragraph.
+    is the next paragraph. Nothing that holds half of the paragraphs trafilatura alone finds
+    (``reference_keys``) is removed: that is the article, whatever its class says.
     """
     for table in tree.xpath("//table[.//table or .//td[string-length(normalize-space()) > 200]]"):
         for element in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
@@ -230,9 +300,9 @@ def _prepare(tree: Any) -> None:
         if _CHROME.search(names):
             small = len(element.text_content()) < total * _MAX_WIDGET_SHARE
             if small and not element.xpath(".//h1"):
-                element.drop_tree()
+                _drop(element, reference_keys)
         elif _FIGURE.search(names) and element.xpath(".//img") and _is_caption(element):
-            element.drop_tree()
+            _drop(element, reference_keys)
     for heading in list(tree.iter("h2", "h3", "h4")):
         # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
         # largest container around its title that holds no paragraph of prose goes with it.
@@ -243,17 +313,28 @@ def _prepare(tree: Any) -> None:
             if len(parent.text_content()) >= total * _MAX_WIDGET_SHARE or _has_prose(parent):
                 break
             box = parent
-        box.drop_tree()
+        _drop(box, reference_keys)
     for element in list(tree.iter("figure", "figcaption")):
         if element.getparent() is not None:
-            element.drop_tree()
+            _drop(element, reference_keys)
     # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
-    # drops with the heading: keep only the text.
+    # drops with the heading: keep only the text. A heading that holds a link is another story's
+    # headline: the link tells trafilatura (link density) and _subheadings so, and stays.
     for heading in tree.iter("h1", "h2", "h3", "h4"):
-        text = " ".join(heading.text_content().split())
+        if heading.xpath(".//a[@href]"):
+            continue
+        text = _XML_UNSAFE.sub("", " ".join(heading.text_content().split()))
         for child in list(heading):
             heading.remove(child)
         heading.text = text
+
+
+# What lxml refuses in a text node it is given, and a character reference to one of them.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F])"
+    r"(?![0-9a-fA-F]));?"
+)
 
 
 def _subheadings(tree: Any) -> list[str]:
@@ -421,7 +502,7 @@ def _lines(element: Any) -> Iterator[str]:
     for child in element:
         if child.tag in {"lb", "br"}:
             parts.append("\n")
-        else:
+        elif isinstance(child.tag, str):  # not a comment or a processing instruction
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     yield from _split("".join(parts))

@@ -11,18 +11,23 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from newsaudio.reading.boilerplate import (
     boilerplate_data,
     is_site_name,
-    site_words,
     strip_byline_prefix,
     title_key,
 )
+from newsaudio.reading.site import (
+    host_names,
+    is_site_part,
+    names_site,
+    site_name_part,
+    strip_site_name,
+)
 
-# A title's parts: "headline | site", "headline - site", "site :: headline".
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·/«»]{1,2}\s+")
 _ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -117,32 +122,56 @@ def page_metadata(tree: Any, doc: Any, ld: dict[str, Any]) -> dict[str, Any]:
         "description": _meta_tag(tree, "og:description", "description", "twitter:description")
         or ld_text(ld.get("description")),
     }
+    # What the page calls its site: its own tags, JSON-LD publisher, host name, title part.
+    sites = [
+        name
+        for name in (
+            _meta_tag(tree, "og:site_name"),
+            _meta_tag(tree, "application-name"),
+            ld_text(ld.get("publisher")),
+            getattr(doc, "sitename", None) if doc is not None else None,
+        )
+        if name
+    ]
+    sites += host_names(meta["url"]) + host_names(_meta_tag(tree, "og:url"))
+    titles = (meta["page_title"], meta["og_title"])
+    sites += [p for t in titles if t and (p := site_name_part(t, sites))]
+    meta["sites"] = sites
     if not meta["source"]:
-        titles = (meta["page_title"], meta["og_title"])
-        meta["source"] = next((p for t in titles if t and (p := site_name_part(t, None))), None)
-    authors = (
-        lambda: _ld_author(ld.get("author")),
-        lambda: _meta_tag(tree, "author", "article:author", "dc.creator"),
-        lambda: _byline(tree),
-        lambda: getattr(doc, "author", None) if doc is not None else None,
+        meta["source"] = next((p for t in titles if t and (p := site_name_part(t, sites))), None)
+    authors = chain(
+        [_ld_author(ld.get("author"))],
+        [_meta_tag(tree, "author", "article:author", "dc.creator")],
+        _bylines(tree),
+        [getattr(doc, "author", None) if doc is not None else None],
     )
-    meta["author"] = next(
-        (name for find in authors if (name := _person(find(), meta["source"]))), None
-    )
+    meta["author"] = next((name for found in authors if (name := _person(found, sites))), None)
     return meta
 
 
 _DATELINE = re.compile(r"^[^\s:/]{2,15}\s*[:/]\s*(?=\S)")
+# Not a writer's name: a link or a domain, brackets, semicolons (trafilatura's "Site https;
+# Logo Png"), digits (a date in the byline), a handle.
+_LINK = re.compile(r"https?:|^//|www\.|\.(?:com|net|org|info)\b", re.IGNORECASE)
+_NOT_A_NAME = re.compile(r"[\d٠-٩;؛|()\[\]{}<>@#=]")
+# "أبوظبي - البيان": a place and the site, the parts of a dateline.
+_DATELINE_PARTS = re.compile(r"\s+[-–—/|]\s*|\s*[-–—/|]\s+")
 
 
-def _person(author: str | None, source: str | None) -> str | None:
-    """``author`` when it names a writer: not a profile URL (article:author on some CMSs), not
-    the site itself ("هسبريس", "العربية.نت" on العربية): then the next source is asked."""
-    # "بيروت: سامر الحلبي": the dateline is not part of the name.
-    name = _DATELINE.sub("", strip_byline_prefix(author or ""), count=1)
-    if not name or re.match(r"https?://", name) or is_site_name(name):
+def _person(author: str | None, sites: list[str]) -> str | None:
+    """``author`` when it names a writer, else None and the next source is asked: not a profile
+    URL (article:author on some CMSs), not the site itself under any of the names the page gives
+    it ("هسبريس", "akhbarelyom"), not a dateline ("(أبوظبي - البيان)"), not trafilatura's
+    guesses that run a logo's file name into the site's ("Sputnik https; Cdnarabic; I; Logo
+    Png")."""
+    text = strip_byline_prefix(author or "")
+    if not text or _LINK.search(text):
         return None
-    if source and (same_title(name, source) or title_key(name).startswith(title_key(source))):
+    # "بيروت: سامر الحلبي": the dateline is not part of the name.
+    name = _DATELINE.sub("", text, count=1)
+    if not name or _NOT_A_NAME.search(name) or is_site_name(name):
+        return None
+    if any(names_site(part, sites) for part in [name, *_DATELINE_PARTS.split(name)]):
         return None
     return name
 
@@ -176,26 +205,37 @@ def _ld_author(value: Any) -> str | None:
     return ld_text(value)
 
 
-def _byline(tree: Any) -> str | None:
-    """The author marked up in the page (RDFa, microdata, rel=author), outside comments."""
+def _bylines(tree: Any) -> Iterator[str]:
+    """The authors marked up in the page, outside comments: RDFa, microdata and rel=author
+    first, then elements whose class, id or label says byline, author or writer ("byline",
+    "post-meta-author", "writeBy", "article-byline"). One candidate each: its first short
+    text."""
     found = tree.xpath(
         "//*[@rel='author' or @rel='schema:author' or @itemprop='author' or @property='author']"
         "[not(ancestor::*[contains(@class,'comment')])]"
     )
-    found += tree.xpath(
-        "//*[contains(@class,'byline') or contains(@class,'author-name') or @class='writer'"
-        " or contains(@class,'credits') or contains(@data-component,'byline')"
-        " or contains(@class,'writeBy') or contains(@id,'Writer') or contains(@class,'author')]"
-        "[not(ancestor::*[contains(@class,'comment')])]"
-    )
+    found += tree.xpath(_BYLINE_MARKUP)
     for element in found:
         names = element.xpath(".//*[@itemprop='name' or @property='schema:name']")
         # A byline block may list "Author, name", "Role, title", a date: the first short one.
         for part in names[:1] or element.xpath(".//li") or [element]:
             text = strip_byline_prefix(" ".join(part.text_content().split()))
-            if text and len(text.split()) <= 6:
-                return text
-    return None
+            if text and len(text.split()) <= _MAX_BYLINE_WORDS:
+                yield text
+                break
+
+
+_MAX_BYLINE_WORDS = 6
+_LOWER = "translate({},'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
+_BYLINE_MARKUP = (
+    "//*["
+    + " or ".join(
+        f"contains({_LOWER.format(attr)},'{word}')"
+        for attr in ("@class", "@id", "@data-component", "@aria-labelledby")
+        for word in ("byline", "author", "writer", "writeby", "writtenby", "credits")
+    )
+    + "][not(self::meta or self::link)][not(ancestor::*[contains(@class,'comment')])]"
+)
 
 
 # A page saved from a web archive points at the archive's copy: the article's own URL is inside.
@@ -232,55 +272,6 @@ def same_title(a: str | None, b: str | None) -> bool:
     return bool(a and b) and title_key(a or "") == title_key(b or "")
 
 
-def site_name_part(title: str, site: str | None) -> str | None:
-    """The part of a page title that names the site, if one does.
-
-    >>> site_name_part("شبكة الرافدين الإخبارية :: الزوراء يتصدر دوري نجوم العراق", None)
-    'شبكة الرافدين الإخبارية'
-    """
-    stripped = strip_site_name(title, site)
-    if stripped == title:
-        return None
-    part = title.replace(stripped, "", 1)
-    return _TITLE_SEPARATORS.sub("", f" {part} ").strip() or None
-
-
-def strip_site_name(title: str, site: str | None) -> str:
-    """``title`` without a leading or trailing site-name part ("… | CNN Arabic").
-
-    A part is the site's when it matches the site name, or is short and made of words that name
-    sites ("نيوز", "عربية", "اليوم السابع"), while the rest is a real headline.
-
-    >>> strip_site_name("انطلاق القمة العربية في بغداد | سكاي نيوز عربية", None)
-    'انطلاق القمة العربية في بغداد'
-    >>> strip_site_name("مصر - السودان: اتفاق جديد لتقاسم مياه النيل", None)
-    'مصر - السودان: اتفاق جديد لتقاسم مياه النيل'
-    """
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _TITLE_SEPARATORS.findall(title)
-    for index in (len(parts) - 1, 0):
-        part = parts[index]
-        if _is_site_part(part, site):
-            rest = parts[:index] + parts[index + 1 :]
-            rest_seps = seps[: index - 1] + seps[index:] if index else seps[1:]
-            joined = rest[0] + "".join(s + p for s, p in zip(rest_seps, rest[1:], strict=False))
-            if len(joined.split()) >= 3:
-                return joined.strip()
-    return title
-
-
-def _is_site_part(part: str, site: str | None) -> bool:
-    key = title_key(part)
-    if not key:
-        return False
-    if site and (key in title_key(site) or title_key(site) in key):
-        return True
-    words = key.split()
-    return len(words) <= 4 and any(w in site_words() for w in words)
-
-
 def page_headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) -> str | None:
     """The story's headline.
 
@@ -288,9 +279,9 @@ def page_headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) 
     the site name); else the first ``<h1>`` that sits in the article rather than in the site's
     header (a logo's ``<h1>`` does not); else the first title tag with the site name removed.
     """
-    site = meta.get("source")
+    sites = meta.get("sites") or []
     titles = [
-        strip_site_name(t, site)
+        strip_site_name(t, sites)
         for key in ("title", "og_title", "page_title", "extracted_title")
         if (t := meta.get(key))
     ]
@@ -302,7 +293,7 @@ def page_headline(tree: Any, body: list[tuple[str, str]], meta: dict[str, Any]) 
         if not h.xpath("ancestor::header or ancestor::nav or ancestor::*[@role='banner']")
         or h.xpath("ancestor::article or ancestor::main")
     ]
-    h1s = [h for h in h1s if h and not _is_site_part(h, site)]
+    h1s = [h for h in h1s if h and not is_site_part(h, sites)]
     for h1 in h1s:
         if any(same_title(h1, t) or _close_titles(h1, t) for t in titles):
             return h1

@@ -19,6 +19,7 @@ from newsaudio.reading.html import parse_html
 from newsaudio.reading.language import ARABIC_LETTER, other_language
 from newsaudio.reading.markdown import parse_markdown
 from newsaudio.reading.plain import parse_plain
+from newsaudio.reading.reference import not_below_reference
 from newsaudio.reading.sanitize import safe_meta
 from newsaudio.reading.structure import structure
 
@@ -54,9 +55,17 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
     fmt = detect_format(kind, text)
     if fmt == "html":
         page = parse_html(text)
-        if not page.blocks:
-            raise ArticleError(source, "no article text found on the page")
-        article = structure(source, page.blocks, page.headings, safe_meta(page.meta))
+        meta = safe_meta(page.meta)
+        ours: Article | None = None
+        refusal = ArticleError(source, "no article text found on the page")
+        if page.blocks:
+            try:
+                ours = structure(source, page.blocks, page.headings, meta)
+            except ArticleError as exc:
+                refusal = exc
+        # Never worse than trafilatura alone (issue 16): its text when ours lost much of it.
+        headline = page.blocks[0] if page.blocks else None
+        article = not_below_reference(source, ours, page.reference, meta, refusal, headline)
         lang = page.lang
     elif fmt == "markdown":
         article, lang = parse_markdown(source, text), None

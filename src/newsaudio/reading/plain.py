@@ -3,13 +3,13 @@ subheadings are guessed from the shape of the lines."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from newsaudio.reading.article import Article, ArticleMeta
 from newsaudio.reading.boilerplate import (
     MAX_HEADING_WORDS,
     MIN_DECK_WORDS,
-    caption_words,
     content_indexes,
     is_breadcrumb,
     is_dateline,
@@ -17,6 +17,7 @@ from newsaudio.reading.boilerplate import (
     is_site_name,
 )
 from newsaudio.reading.sanitize import clean_text
+from newsaudio.reading.site import names_site
 from newsaudio.reading.structure import article_blocks, build_article, byline
 
 
@@ -27,7 +28,11 @@ def parse_plain(source: str, text: str) -> Article:
     lines = [line for line in lines if line]
     kept = content_indexes(lines)
     meta = ArticleMeta(author=byline(lines, kept))
-    blocks, deck = _headline_first(article_blocks(source, [lines[i] for i in kept]))
+    # Kept lines that the page had something between (a byline, a date bar, buttons we dropped).
+    apart = {n for n, (i, j) in enumerate(itertools.pairwise(kept)) if j != i + 1}
+    blocks, deck = _headline_first(
+        article_blocks(source, [lines[i] for i in kept]), apart, copyright_holders(lines)
+    )
     rest = blocks[1:]
     headings = {
         i + 1
@@ -45,17 +50,19 @@ def parse_plain(source: str, text: str) -> Article:
 MIN_HEADLINE_WORDS = 4
 
 
-def _headline_first(blocks: list[str]) -> tuple[list[str], int]:
+def _headline_first(blocks: list[str], apart: set[int], sites: list[str]) -> tuple[list[str], int]:
     """Scraped text from its headline on, and how many lines under the headline are its deck.
 
     The lines above the first paragraph are the page's header, where the headline is the first
     line that may be one (else the first that is not the site's name or a breadcrumb); of the
     lines between it and the first paragraph only a deck (spoken as lead, never a subheading)
-    and a subheading right above the paragraph are kept."""
+    and a subheading right above the paragraph are kept. ``apart`` holds the indexes of blocks
+    that the page separated from the next by lines that were dropped; ``sites`` the site's names
+    (the holder of its copyright notice)."""
     first = next((i for i, b in enumerate(blocks) if _is_paragraph(b)), len(blocks))
     if first == len(blocks):
         return blocks, 0
-    chrome = [is_site_name(b) or is_breadcrumb(b) for b in blocks[:first]]
+    chrome = [is_site_name(b) or is_breadcrumb(b) or names_site(b, sites) for b in blocks[:first]]
     header = [i for i in range(first) if not chrome[i]] or [0]
     at = next((i for i in header if _may_be_headline(blocks[i])), header[0])
     if (
@@ -64,7 +71,7 @@ def _headline_first(blocks: list[str]) -> tuple[list[str], int]:
         and len(blocks[at].split()) <= _MAX_KICKER_WORDS < len(blocks[at + 1].split())
     ):
         at += 1  # a kicker above the headline ("بداية من أفريل المقبل")
-    subheading = first - 1 > at and _heads_first_paragraph(blocks, first)
+    subheading = first - 1 > at and first - 1 not in apart and _heads_first_paragraph(blocks, first)
     deck = [
         b for i, b in enumerate(blocks[at + 1 : first], at + 1)
         if (i < first - 1 or not subheading) and _is_deck(b)
@@ -74,13 +81,13 @@ def _headline_first(blocks: list[str]) -> tuple[list[str], int]:
 
 
 def _heads_first_paragraph(blocks: list[str], first: int) -> bool:
-    """Whether the line above the first paragraph is a subheading: it is shaped like one, not
-    like a dateline or a captioned credit, and the article has more subheadings further on."""
+    """Whether the line right above the first paragraph is a subheading: it is shaped like one,
+    not like a dateline or a captioned credit, and the article has more subheadings further on.
+    (The caller has checked that nothing stood between it and the paragraph on the page: a
+    picture's caption under the headline is followed by the byline, the date or buttons.)"""
     line = blocks[first - 1]
     if is_dateline(line) or len(line.split()) < 2 or line.rstrip().endswith(")"):
         return False
-    if set(line.split()) & caption_words():
-        return False  # "وزير الزراعة خلال جولته": a photo's caption
     later = zip(blocks[first + 1 :], blocks[first + 2 :], strict=False)
     return any(is_heading_like(b) and not is_heading_like(n) for b, n in later)
 
@@ -139,3 +146,26 @@ def _is_paragraph(block: str) -> bool:
 
 # A date bar's "22.05.2024" or "21-05-2024" (with a byline, a reading time…) above the text.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+# "© 2024 بي بي سي.", "جميع الحقوق محفوظة لـ«الشروق»": who holds a page's copyright.
+_COPYRIGHT = re.compile(
+    r"©\s*(?:\d{4}\s*(?:[-–]\s*\d{4}\s*)?)?([^\d.،,|©:]{2,40})"
+    r"|(?:الحقوق|حقوق النشر) محفوظة\s*(?:ل|لـ)\s*([^\d.،,|©:]{2,40})"
+)
+
+
+def copyright_holders(lines: list[str]) -> list[str]:
+    """The names a scraped page's copyright notice gives its site: the site's name is chrome
+    when it stands on its own line in the header.
+
+    >>> copyright_holders(["© 2024 بي بي سي. بي بي سي ليست مسؤولة عن محتوى المواقع الخارجية."])
+    ['بي بي سي']
+    """
+    holders = []
+    for line in lines:
+        for match in _COPYRIGHT.finditer(line):
+            name = " ".join((match[1] or match[2] or "").strip(" «»\"'").split())
+            if name:
+                holders.append(name)
+    return holders

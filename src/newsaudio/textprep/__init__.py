@@ -25,7 +25,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from newsaudio.reading.script import Script, SegmentKind
+from newsaudio.reading.script import Script, Segment, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
@@ -153,10 +153,21 @@ def prepare_script(
             # e.g. a subheading and paragraph made only of symbols: no chapter of silence
             log.warning("segment %r has nothing to speak; left out", segment.title)
             continue
-        written = tuple(tuple(block) for block in blocks)
+        written = _written(segment, blocks)
+        # The title is shown (feed, ID3 chapters, JSON chapters, page, `text --json`) as the
+        # publisher wrote it: only the spoken text is normalized ("أميركا :50" is not "أميركا:50").
         segments.append(
-            PreparedSegment(
-                segment.kind, normalize(segment.title), spoken, tuple(trace.changes), written
-            )
+            PreparedSegment(segment.kind, segment.title, spoken, tuple(trace.changes), written)
         )
     return PreparedScript(script, tuple(segments))
+
+
+def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    """The blocks' sentences as captions show them: as prepared, but a title spoken as the first
+    block (the headline, a subheading) as published, when it splits into as many sentences."""
+    written = [tuple(block) for block in blocks]
+    if segment.kind != "closing" and written and segment.blocks[0] == segment.title:
+        published = tuple(split_sentences(segment.title))
+        if len(published) == len(written[0]):
+            written[0] = published
+    return tuple(written)
