@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +20,7 @@ from newsaudio.audio.segments import MasteredAudio, SegmentAudio
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
 from newsaudio.files import temporary_path
+from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
     VTT_SUFFIX,
@@ -30,7 +31,12 @@ from newsaudio.publishing.captions import (
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE
 from newsaudio.publishing.page import EpisodeMedia
-from newsaudio.publishing.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
+from newsaudio.publishing.publish import (
+    REQUIRED_FILES,
+    StagedEpisode,
+    file_names,
+    publish_episode,
+)
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.publishing.transcript import format_json_chapters, format_transcript
 from newsaudio.reading.article import Article
@@ -96,14 +102,16 @@ def render_article(
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
     feed: bool = True,
+    formats: Collection[str] = (),
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
     an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
-    feed is left alone: a batch publishes it once, at the end.
+    feed is left alone: a batch publishes it once, at the end. ``formats``: the talking book's
+    files to add (``.epub``, ``.daisy.zip``, see :mod:`newsaudio.publishing.bookmaker`).
     """
-    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache)
+    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache, formats)
     episode = publish_episode(staged, config, feed=feed)
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
@@ -119,6 +127,7 @@ def stage_article(
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
+    formats: Collection[str] = (),
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
@@ -127,7 +136,8 @@ def stage_article(
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     article = load_source(source)
     report("text", 0, 1, article.headline)
-    prepared = _prepare(build_script(article), text_options(profile, config), diacritizer, cache)
+    options = text_options(profile, config)
+    prepared = _prepare(build_script(article), options, diacritizer, cache)
     report("text", 1, 1, article.headline)
 
     total = len(prepared.segments)
@@ -146,7 +156,10 @@ def stage_article(
             mastered = _master(spoken(), prepared, cast, cache, stream)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            return _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            if formats:
+                staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
+            return staged
         finally:
             stream.unlink(missing_ok=True)
     except OSError as exc:
@@ -214,7 +227,7 @@ def _stage(
     pub_date = as_utc(article.meta.date) if article.meta.date else _now()
     files: dict[str, Path] = {}
     try:
-        for suffix in EPISODE_FILES.values():
+        for suffix in REQUIRED_FILES:
             files[suffix] = temporary_path(out_dir / f"{slug}{suffix}")
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
@@ -271,6 +284,50 @@ def _stage(
         raise
     media = EpisodeMedia(chapters, tuple(cues))
     return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
+
+
+def _with_book(
+    staged: StagedEpisode,
+    article: Article,
+    prepared: PreparedScript,
+    mastered: MasteredAudio,
+    stream: Path,
+    options: TextOptions,
+    formats: Collection[str],
+) -> StagedEpisode:
+    """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
+    written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    episode = staged.episode
+    try:
+        part = make_part(
+            "a01",
+            "article",
+            prepared,
+            [
+                replace(c, start_ms=e.start_ms, end_ms=e.end_ms)
+                for c, e in zip(mastered.chapters, episode.chapters, strict=True)
+            ],
+            mastered.sentences,
+            lexicon=options.lexicon,
+        )
+        book = make_book(
+            title=article.headline,
+            slug=episode.slug,
+            issued=episode.pub_date.date(),
+            identity=article.identity,
+            publisher=episode.author or staged.tags.artist,
+            narrator=episode.voice or "",
+            audio_file=episode.audio_file,
+            duration_ms=round(episode.duration_s * 1000),
+            parts=[part],
+            description=episode.description,
+        )
+        books = stage_book(book, stream, staged.out_dir, formats, episode.rendered or _now())
+    except BaseException:
+        staged.discard()
+        raise
+    names = file_names(episode.slug, {*staged.files, *books})
+    return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
 
 
 def _now() -> datetime:

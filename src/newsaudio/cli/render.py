@@ -91,6 +91,16 @@ def render(
             help="Render on a Dask cluster, e.g. tcp://HOST:8786 (extra: newsaudio[dask]).",
         ),
     ] = None,
+    epub: Annotated[
+        bool,
+        typer.Option(
+            "--epub", help="Also an EPUB 3 whose text is read aloud in sync (Media Overlays)."
+        ),
+    ] = False,
+    daisy: Annotated[
+        bool,
+        typer.Option("--daisy", help="Also a DAISY 2.02 book (<slug>.daisy/ and .daisy.zip)."),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Render articles (files, folders of them, or web pages) to MP3 with chapters, tags and
@@ -99,6 +109,7 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
+    formats = _book_formats(epub, daisy)
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
     from newsaudio.speech.cache import AudioCache
@@ -111,7 +122,7 @@ def render(
         sources = _sources(articles or [], from_list or [])
         if (len(sources) > 1 or scheduler) and not debug:
             done = _render_batch(
-                sources, out, profile, config, jobs, scheduler, not no_cache, quiet
+                sources, out, profile, config, jobs, scheduler, not no_cache, quiet, formats
             )
             failed = sum(not outcome.ok for outcome in done)
             _warn_base_url(config, quiet, failed < len(sources))
@@ -121,7 +132,9 @@ def render(
             for source in sources:
                 try:
                     with _progress(not quiet) as progress:
-                        result = render_article(source, out, profile, config, progress, cache=cache)
+                        result = render_article(
+                            source, out, profile, config, progress, cache=cache, formats=formats
+                        )
                 except NewsaudioError:
                     raise  # _errors makes it one line, or a traceback with --debug
                 except Exception as exc:
@@ -135,6 +148,11 @@ def render(
             _warn_base_url(config, quiet, True)
     if failed:
         raise typer.Exit(EXIT_ERROR)
+
+
+def _book_formats(epub: bool, daisy: bool) -> tuple[str, ...]:
+    """The talking-book files asked for, by the suffix they are placed as."""
+    return (".epub",) * epub + (".daisy.zip",) * daisy
 
 
 class _Failed(NewsaudioError):
@@ -169,13 +187,14 @@ def _render_batch(
     scheduler: str | None,
     use_cache: bool,
     quiet: bool,
+    formats: tuple[str, ...] = (),
 ) -> list[Any]:
     """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
     batch, the feed written once at the end; a failed article is one line and changes nothing."""
     from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
     from newsaudio.publishing.publish import publish_feed
 
-    job = Job(out, profile, config, use_cache)
+    job = Job(out, profile, config, use_cache, formats)
     finished: list[Outcome] = []
     with _batch_progress(len(sources), not quiet) as advance:
 
