@@ -342,3 +342,31 @@ def _description(article: Article) -> str:
         if section.paragraphs:
             return section.paragraphs[0]
     return article.headline
+
+
+# --- Spoken pieces of a larger publication (an edition) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpokenScript:
+    """A script prepared, spoken and mastered into an untagged MP3: one piece of an edition."""
+
+    prepared: PreparedScript
+    mastered: MasteredAudio
+    voice: str  # who spoke, as an episode records it
+
+
+def speak_script(
+    script: Script,
+    mp3: Path,
+    profile: VoiceProfile,
+    config: Config,
+    cache: AudioCache | None = None,
+    diacritizer: Diacritizer | None = None,
+) -> SpokenScript:
+    """Prepare, speak and master ``script`` into ``mp3`` (no tag), reusing the cache as a render
+    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
+    cast = Cast(profile, cache)
+    prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
+    mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
+    return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newsaudio import __version__
-from newsaudio.cli import cache, episodes, render, serve, text, voices
+from newsaudio.cli import cache, edition, episodes, render, serve, text, voices
 
 app = typer.Typer(
     help="Turn Arabic news articles into chaptered, diacritized audio and a podcast feed.",
@@ -40,6 +40,7 @@ def main(
 
 # In the order ``--help`` lists them.
 app.command()(render.render)
+app.command()(edition.edition)
 app.command()(text.text)
 app.command()(serve.serve)
 app.add_typer(voices.app, name="voices")

@@ -19,6 +19,7 @@ from newsaudio.cli.options import (
     fail,
     handled_errors,
 )
+from newsaudio.cli.sources import article_sources
 from newsaudio.errors import NewsaudioError, internal_error
 
 # Every stage is imported inside the command that needs it: numpy, the diacritizer and the engines
@@ -119,7 +120,7 @@ def render(
     with handled_errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
-        sources = _sources(articles or [], from_list or [])
+        sources = article_sources(articles or [], from_list or [])
         if (len(sources) > 1 or scheduler) and not debug:
             done = _render_batch(
                 sources, out, profile, config, jobs, scheduler, not no_cache, quiet, formats
@@ -157,20 +158,6 @@ def _book_formats(epub: bool, daisy: bool) -> tuple[str, ...]:
 
 class _Failed(NewsaudioError):
     """An article's bug, already worded as its one line."""
-
-
-def _sources(articles: list[str], lists: list[Path]) -> list[str]:
-    """The articles to render: arguments (files, folders, URLs) and the entries of list files."""
-    from newsaudio.reading.fetch import is_url, read_list, url_scheme_problem
-    from newsaudio.reading.load import article_files
-
-    sources: list[str] = []
-    for entry in [*articles, *(e for f in lists for e in read_list(f))]:
-        is_folder = not (is_url(entry) or url_scheme_problem(entry)) and Path(entry).is_dir()
-        sources += [str(p) for p in article_files(Path(entry))] if is_folder else [entry]
-    if not sources:
-        raise typer.BadParameter("give article files, folders or URLs, or --from-list FILE")
-    return sources
 
 
 def _rendered_line(audio: Path, chapters: int, duration_s: float) -> str:

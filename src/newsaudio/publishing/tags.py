@@ -171,7 +171,7 @@ def _add_grouped_chapters(
             id3.add(_chap(top[-1], chapters[index]))
             index += 1
             continue
-        element_id = f"art{len(top) + 1:03d}"
+        element_id = f"art{groups.index(group) + 1:03d}"
         run = fit_chapters(chapters[index : index + group.count])
         ids = [f"{element_id}c{i:03d}" for i in range(1, len(run) + 1)]
         id3.add(_toc(element_id, group.title, ids))
