@@ -17,6 +17,7 @@ installable validator. lxml (no DTD loading, no network) and mutagen only.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def check(folder: Path, vtt: Path | None = None) -> list[str]:
             continue
         smil, _, fragment = href.partition("#")
         targets.append((smil, fragment))
-    for before, after in zip(levels, levels[1:]):
+    for before, after in itertools.pairwise(levels):
         if after > before + 1:
             problems.append(f"ncc.html: heading level skips from h{before} to h{after}")
     counts = {
@@ -135,7 +136,8 @@ def check(folder: Path, vtt: Path | None = None) -> list[str]:
             continue
         total, par_ids = _check_smil(path, folder, content_ids, durations, clips, problems)
         smil_meta = {
-            m.get("name"): m.get("content", "") for m in etree.parse(str(path), PARSER).iterfind("head/meta")
+            m.get("name"): m.get("content", "")
+            for m in etree.parse(str(path), PARSER).iterfind("head/meta")
         }
         for key, want in (("ncc:timeInThisSmil", total), ("ncc:totalElapsedTime", elapsed)):
             if key in smil_meta and hms_s(smil_meta[key]) != round(want / 1000):
@@ -186,7 +188,9 @@ def _check_smil(
         if document not in content_ids:
             found = (folder / document).is_file()
             tree = etree.parse(str(folder / document), PARSER) if found else None
-            content_ids[document] = {e.get("id") for e in tree.iter() if e.get("id")} if tree else set()
+            content_ids[document] = (
+                {e.get("id") for e in tree.iter() if e.get("id")} if tree else set()
+            )
         if fragment not in content_ids[document]:
             problems.append(f"{where}: text src {text.get('src')} does not resolve")
         source = audio.get("src", "")
@@ -201,7 +205,9 @@ def _check_smil(
             problems.append(f"{where}: {exc}")
             continue
         if not 0 <= begin < end <= durations[source] + 1:
-            problems.append(f"{where}: clip {begin}-{end} ms not within {source} (0-{durations[source]} ms)")
+            problems.append(
+                f"{where}: clip {begin}-{end} ms not within {source} (0-{durations[source]} ms)"
+            )
         total += end - begin
         clips.append((source, begin, end))
     dur = seqs[0].get("dur", "")
@@ -217,7 +223,7 @@ def check_timing(
     if len(clips) != len(sentences):
         return [f"{len(clips)} clips, but the VTT has {len(sentences)} sentences"]
     problems = []
-    for i, ((source, begin, end), (start, stop)) in enumerate(zip(clips, sentences)):
+    for i, ((source, begin, end), (start, stop)) in enumerate(zip(clips, sentences, strict=True)):
         following = clips[i + 1] if i + 1 < len(clips) else None
         runs_on = (following is not None and end == following[1]) or end == durations[source]
         if abs(begin - start) > TOLERANCE_MS:

@@ -80,13 +80,13 @@ def _seconds(clock: str) -> float:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
+    extensions_map = {  # noqa: RUF012 (http.server's own class attribute)
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".epub": "application/epub+zip",
     }
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -152,7 +152,9 @@ def play(
 
 
 def mismatches(
-    samples: list[Sample], spine: list[str], pars: dict[str, list[tuple[str, float, float]]],
+    samples: list[Sample],
+    spine: list[str],
+    pars: dict[str, list[tuple[str, float, float]]],
     rate: float = 2.0,
 ) -> tuple[int, list[str]]:
     """How many playing samples had a highlight, and those whose highlighted sentence is not the

@@ -11,6 +11,7 @@ instead.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -94,7 +95,7 @@ def test_the_mp3_has_a_table_of_contents_by_article_then_section(edition: Editio
         leaves += tocs[child].child_element_ids if child in tocs else [child]
     assert sorted(leaves) == sorted(chaps)
     times = [(chaps[c].start_time, chaps[c].end_time) for c in leaves]
-    assert times[0][0] == 0 and all(a[1] == b[0] for a, b in zip(times, times[1:]))
+    assert times[0][0] == 0 and all(a[1] == b[0] for a, b in itertools.pairwise(times))
     assert abs(times[-1][1] - MP3(edition.audio).info.length * 1000) <= 1
     # Players that list chapters flat see which article each headline opens.
     titles = [chaps[c].sub_frames["TIT2"].text[0] for c in leaves]
@@ -104,7 +105,9 @@ def test_the_mp3_has_a_table_of_contents_by_article_then_section(edition: Editio
     # The JSON chapters and the episode record list the same chapters.
     json_chapters = json.loads(_file(edition, ".chapters.json").read_text(encoding="utf-8"))
     assert [c["title"] for c in json_chapters["chapters"]] == titles
-    assert [round(c["startTime"] * 1000) for c in json_chapters["chapters"]] == [t[0] for t in times]
+    assert [round(c["startTime"] * 1000) for c in json_chapters["chapters"]] == [
+        t[0] for t in times
+    ]
     assert [c.title for c in edition.episode.chapters] == titles
 
 
@@ -112,7 +115,7 @@ def test_the_captions_follow_the_whole_edition(edition: EditionResult) -> None:
     cues = parse_vtt(_file(edition, ".vtt").read_text(encoding="utf-8"))
     assert cues[0].start_ms < 1000 and "نشرة نيوزأوديو" in cues[0].text
     assert cues[-1].end_ms <= edition.episode.duration_s * 1000
-    assert all(a.end_ms <= b.start_ms for a, b in zip(cues, cues[1:]))
+    assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
 
 
 def test_the_opening_says_title_date_count_and_length(edition: EditionResult) -> None:
@@ -164,7 +167,9 @@ def test_the_epub_reads_every_sentence_in_sync(edition: EditionResult) -> None:
             "schema:accessibilitySummary", "dcterms:conformsTo",
         ):  # fmt: skip
             assert needed in properties
-        features = {m.text for m in opf.iter(f"{OPF}meta") if m.get("property", "").endswith("Feature")}
+        features = {
+            m.text for m in opf.iter(f"{OPF}meta") if m.get("property", "").endswith("Feature")
+        }
         assert {"synchronizedAudioText", "tableOfContents"} <= features
         durations = {
             m.get("refines"): _clock_ms(m.text)
@@ -375,3 +380,56 @@ def test_cli_edition_with_a_bad_article_is_one_line_and_changes_nothing(tmp_path
 def test_cli_edition_needs_a_title() -> None:
     result = run_cli("edition", SAMPLE)
     assert result.exit_code == 2 and "--title" in result.stderr
+
+
+def test_render_exports_one_article_as_epub_and_daisy(tmp_path: Path) -> None:
+    """``render --epub --daisy``: the article's own book, in its episode's files; a re-render
+    without them, and ``episodes remove``, take them away."""
+    out = tmp_path / "out"
+    assert run_cli("render", SAMPLE, "--epub", "--daisy", "--out", out, "-q").exit_code == 0
+    (episode,) = load_episodes(out)
+    assert (episode.epub_file, episode.daisy_file) == ("kursk-ar.epub", "kursk-ar.daisy.zip")
+    folder = out / "kursk-ar.daisy"
+    assert daisy_check.check(folder, out / "kursk-ar.vtt") == []
+    ncc = (folder / "ncc.html").read_text(encoding="utf-8")
+    assert re.search(r'<h1 class="title" [^>]*><a [^>]*>بوتين يشيد', ncc)
+    assert len(re.findall(r"<h2", ncc)) == 8  # seven subheadings and the closing
+    with zipfile.ZipFile(out / "kursk-ar.epub") as epub:
+        assert [n for n in epub.namelist() if n.endswith(".xhtml")] == [
+            "EPUB/nav.xhtml",
+            "EPUB/a01.xhtml",
+        ]
+    assert run_cli("render", SAMPLE, "--out", out, "-q").exit_code == 0
+    (episode,) = load_episodes(out)
+    assert episode.epub_file is None and not (out / "kursk-ar.epub").exists()
+    assert not folder.exists() and not (out / "kursk-ar.daisy.zip").exists()
+    assert run_cli("render", SAMPLE, "--daisy", "--out", out, "-q").exit_code == 0
+    assert folder.is_dir()
+    assert run_cli("episodes", "remove", "kursk-ar", "--out", out).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "catalog.sqlite",
+        "cover.png",
+        "feed.xml",
+        "index.html",
+    ]
+
+
+def test_a_catalog_from_before_books_is_upgraded_in_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
+
+    out = tmp_path / "out"
+    assert run_cli("render", SAMPLE, "--out", out, "-q").exit_code == 0
+    with sqlite3.connect(out / CATALOG_FILE) as db:  # as newsaudio 0.1 left it: schema 1
+        columns = [r[1] for r in db.execute("PRAGMA table_info(episodes)")]
+        old = ", ".join(c for c in columns if c not in {"epub_file", "daisy_file"})
+        db.execute(f"CREATE TABLE v1 AS SELECT {old} FROM episodes")
+        db.execute("DROP TABLE episodes")
+        db.execute("ALTER TABLE v1 RENAME TO episodes")
+        db.execute("PRAGMA user_version = 1")
+    with Catalog.open(out) as catalog:
+        (episode,) = catalog.episodes()
+    assert episode.slug == "kursk-ar" and episode.epub_file is None
+    with sqlite3.connect(out / CATALOG_FILE) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 2

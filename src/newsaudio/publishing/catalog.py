@@ -87,8 +87,8 @@ CREATE TABLE episodes (
     image TEXT,
     voice TEXT,
     chapters TEXT NOT NULL,          -- JSON: [{"title", "start_ms", "end_ms"}, ...]
-    epub_file TEXT,
-    daisy_file TEXT                  -- the zip (its folder beside it drops ".zip")
+    epub_file TEXT,                  -- and daisy_file, the zip (its folder drops ".zip")
+    daisy_file TEXT
 );
 CREATE INDEX episodes_identity ON episodes (identity)
 """
