@@ -127,7 +127,7 @@ def play(
     try:
         page.goto(url)
         page.wait_for_function("window.reader?.view?.book?.sections?.length > 0", timeout=20_000)
-        page.wait_for_function("window.reader.view.renderer.getContents().length > 0")
+        page.wait_for_function("window.reader?.view?.renderer?.getContents?.()?.length > 0")
         spine: list[str] = page.evaluate("window.reader.view.book.sections.map(s => s.id)")
         page.evaluate(f"window.reader.view.goTo({spine_index})")
         page.wait_for_timeout(500)
