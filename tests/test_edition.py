@@ -433,3 +433,25 @@ def test_a_catalog_from_before_books_is_upgraded_in_place(tmp_path: Path) -> Non
     assert episode.slug == "kursk-ar" and episode.epub_file is None
     with sqlite3.connect(out / CATALOG_FILE) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_frames_are_counted_and_a_broken_mp3_is_named(tmp_path: Path) -> None:
+    import io
+
+    import numpy as np
+
+    from newsaudio.audio.frames import append_frames, count_frames, frames_ms
+    from newsaudio.audio.mp3 import write_mp3
+    from newsaudio.errors import AudioError
+
+    mp3 = tmp_path / "second.mp3"
+    write_mp3([np.zeros(44_100)], mp3)
+    frames = count_frames(mp3)
+    assert 1000 <= frames_ms(frames) <= 1000 + 3 * 27  # the encoder's delay and last frame
+    joined = io.BytesIO()
+    assert append_frames(mp3, joined) + append_frames(mp3, joined) == 2 * frames
+    assert joined.getvalue() == mp3.read_bytes() * 2  # no tag, no header frame: frames only
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(mp3.read_bytes()[:1000] + b"junk" * 100)
+    with pytest.raises(AudioError, match=r"broken\.mp3"):
+        count_frames(broken)

@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsaudio.audio.frames import append_frames, frame_spans, frames_ms
+from newsaudio.audio.frames import append_frames, count_frames, frames_ms
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
 from newsaudio.audio.segments import ChapterMark, SentenceMark
 from newsaudio.batch import warm_up
@@ -188,7 +188,7 @@ def _speak(script: Script, kind: PartKind, name: str, job: EditionJob) -> Piece:
     mp3 = temporary_path(job.out_dir / f"{job.slug}-{name}.mp3")
     try:
         spoken = speak_script(script, mp3, job.profile, job.config, _cache(job))
-        frames = len(frame_spans(mp3.read_bytes(), mp3))
+        frames = count_frames(mp3)
     except BaseException:
         mp3.unlink(missing_ok=True)
         raise
@@ -274,11 +274,13 @@ def _pieces_in_pool(
                 raise _failed(source, exc) from exc
             if source != "closing":
                 on_done(source)
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        _discard(list(done.values()))
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            # Workers ignore Ctrl-C (batch.warm_up): stop them mid-piece, as a batch does.
+            for worker in multiprocessing.active_children():
+                worker.terminate()
         pool.shutdown(wait=True, cancel_futures=True)
+        _discard(list(done.values()))
         raise
     pieces = [done[source] for source in sources]
     return pieces, done.get("closing"), pool
@@ -318,7 +320,7 @@ def render_edition(
         ) from exc
     pieces: list[Piece] = []
     try:
-        pause = len(frame_spans(silence.read_bytes(), silence))
+        pause = count_frames(silence)
         with _worker_pool(sources, job, jobs, report) as (articles, end, pool):
             pieces = [*articles, *([end] if end else [])]
             rest = sum(p.frames for p in pieces) + pause * len(pieces)

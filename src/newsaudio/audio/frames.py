@@ -10,6 +10,7 @@ its chapter and sentence times move by exactly the frames before it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,41 +31,51 @@ def frames_ms(frames: int) -> int:
     return round(frames * SAMPLES_PER_FRAME * 1000 / SAMPLE_RATE)
 
 
-def _id3_size(head: bytes) -> int:
-    if head[:3] != b"ID3" or len(head) < 10:
-        return 0
-    size = 0
-    for byte in head[6:10]:
-        size = (size << 7) | (byte & 0x7F)
-    return 10 + size + (10 if head[5] & 0x10 else 0)
+def _frame_size(header: bytes, name: object, position: int) -> int:
+    """The length in bytes of the frame whose 4-byte header is ``header``."""
+    value = int.from_bytes(header, "big") if len(header) == 4 else 0
+    layer_iii = value >> 21 == 0x7FF and (value >> 19) & 3 == 3 and (value >> 17) & 3 == 1
+    bitrate = _BITRATES_KBPS[(value >> 12) & 0xF] * 1000 if layer_iii else 0
+    if not bitrate or _RATES[min((value >> 10) & 3, 2)] != SAMPLE_RATE:
+        raise AudioError(f"{name}: not a 44.1 kHz MPEG-1 Layer III frame at byte {position}")
+    return 144 * bitrate // SAMPLE_RATE + ((value >> 9) & 1)
 
 
-def frame_spans(data: bytes, name: object = "MP3") -> list[tuple[int, int]]:
-    """(start, end) of each audio frame of an MP3's bytes: an ID3v2 tag in front, an ID3v1 tag
-    behind and a Xing/Info header frame are not audio frames. Raises AudioError for anything but
-    MPEG-1 Layer III at 44.1 kHz."""
-    pos = _id3_size(data[:10])
-    end = len(data) - (128 if data[-128:-125] == b"TAG" else 0)
-    spans: list[tuple[int, int]] = []
-    while pos + 4 <= end:
-        header = int.from_bytes(data[pos : pos + 4], "big")
-        layer_iii = header >> 21 == 0x7FF and (header >> 19) & 3 == 3 and (header >> 17) & 3 == 1
-        bitrate = _BITRATES_KBPS[(header >> 12) & 0xF] * 1000 if layer_iii else 0
-        if not bitrate or _RATES[min((header >> 10) & 3, 2)] != SAMPLE_RATE:
-            raise AudioError(f"{name}: not a 44.1 kHz MPEG-1 Layer III frame at byte {pos}")
-        size = 144 * bitrate // SAMPLE_RATE + ((header >> 9) & 1)
-        frame = data[pos : pos + size]
-        if spans or not (b"Xing" in frame[:64] or b"Info" in frame[:64]):
-            spans.append((pos, pos + size))
-        pos += size
-    return spans
+def _frames(mp3: BinaryIO, name: object) -> Iterator[bytes]:
+    """The audio frames of an MP3, one at a time: an ID3v2 tag in front, an ID3v1 tag behind and
+    a Xing/Info header frame are not audio frames."""
+    head = mp3.read(10)
+    position = 0
+    if head[:3] == b"ID3" and len(head) == 10:
+        size = 0
+        for byte in head[6:10]:
+            size = (size << 7) | (byte & 0x7F)
+        position = 10 + size + (10 if head[5] & 0x10 else 0)
+    mp3.seek(position)
+    first = True
+    while len(header := mp3.read(4)) == 4 and header[:3] != b"TAG":
+        size = _frame_size(header, name, position)
+        frame = header + mp3.read(size - 4)
+        if len(frame) < size:
+            raise AudioError(f"{name}: the last frame is cut short at byte {position}")
+        if not (first and (b"Xing" in frame[:64] or b"Info" in frame[:64])):
+            yield frame
+        first = False
+        position += size
+
+
+def count_frames(path: Path) -> int:
+    """How many audio frames the MP3 at ``path`` has."""
+    with path.open("rb") as mp3:
+        return sum(1 for _ in _frames(mp3, path))
 
 
 def append_frames(source: Path, out: BinaryIO) -> int:
-    """Copy the audio frames of the MP3 at ``source`` to ``out``; returns how many. (A piece is
-    minutes of audio at 12 kB/s: it is read whole.)"""
-    data = source.read_bytes()
-    spans = frame_spans(data, source)
-    if spans:
-        out.write(data[spans[0][0] : spans[-1][1]])
-    return len(spans)
+    """Copy the audio frames of the MP3 at ``source`` to ``out``, a frame at a time (memory
+    does not grow with the file); returns how many."""
+    count = 0
+    with source.open("rb") as mp3:
+        for frame in _frames(mp3, source):
+            out.write(frame)
+            count += 1
+    return count

@@ -16,7 +16,7 @@ from newsaudio.cli.sources import article_sources
 
 @contextmanager
 def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
-    """Articles spoken of total, then the opening; nothing when piped or --quiet."""
+    """Articles spoken of total, then the opening and the files; nothing when piped or --quiet."""
     if not enabled or not err.is_terminal:
         yield lambda _label: None
         return
@@ -26,10 +26,18 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
                TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=err.console, transient=True) as bar:
         task = bar.add_task("Speaking the articles", total=total + 1)
+        done = 0
 
         def advance(label: str) -> None:
-            described = "Opening, MP3, EPUB, DAISY" if label != "opening" else "Publishing"
-            bar.update(task, advance=1, description=described if label else "")
+            nonlocal done
+            done += 1
+            if label == "opening":
+                description = "Writing the MP3, EPUB and DAISY files"
+            elif done == total:
+                description = "Speaking the opening"
+            else:
+                description = "Speaking the articles"
+            bar.update(task, completed=done, description=description)
 
         yield advance
 
