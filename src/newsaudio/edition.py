@@ -49,9 +49,11 @@ from newsaudio.pipeline import SpokenScript, load_source, speak_script, text_opt
 from newsaudio.publishing.book import BookPart, PartKind
 from newsaudio.publishing.bookmaker import (
     BOOK_FORMATS,
+    Shown,
     discard,
     make_book,
     make_part,
+    shown_sentences,
     stage_book,
 )
 from newsaudio.publishing.captions import (
@@ -125,6 +127,8 @@ class Piece:
     spoken: SpokenScript
     mp3: Path
     frames: int
+    # The sentences as the book shows them: found in the worker, beside the text preparation.
+    shown: Shown
     article: Article | None = None
 
 
@@ -189,10 +193,12 @@ def _speak(script: Script, kind: PartKind, name: str, job: EditionJob) -> Piece:
     try:
         spoken = speak_script(script, mp3, job.profile, job.config, _cache(job))
         frames = count_frames(mp3)
+        shown = shown_sentences(spoken.prepared, text_options(job.profile, job.config).lexicon)
     except BaseException:
         mp3.unlink(missing_ok=True)
         raise
-    return Piece(kind, spoken, mp3, frames, script.article if kind == "article" else None)
+    article = script.article if kind == "article" else None
+    return Piece(kind, spoken, mp3, frames, shown, article)
 
 
 def speak_article(source: str, number: int, total: int, job: EditionJob) -> Piece:
@@ -399,7 +405,6 @@ def _stage(pieces: list[Piece], silence: Path, job: EditionJob) -> StagedEpisode
         parts: list[BookPart] = []
         groups: list[ChapterGroup] = []
         number = 0
-        options = text_options(job.profile, job.config)
         for index, piece in enumerate(pieces):
             shift, end = starts[index], starts[index + 1]
             marks = piece.spoken.mastered
@@ -422,7 +427,7 @@ def _stage(pieces: list[Piece], silence: Path, job: EditionJob) -> StagedEpisode
                     own,
                     heard,
                     kicker=piece.kind == "article" and job.structure,
-                    lexicon=options.lexicon,
+                    shown=piece.shown,
                 )
             )
             if piece.kind == "article":

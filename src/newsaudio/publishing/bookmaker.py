@@ -58,6 +58,23 @@ def _script_segments(prepared: PreparedScript) -> Iterator[tuple[PreparedSegment
             raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
+# Per segment, per block: the sentences as a reader sees them (see :func:`shown_sentences`).
+Shown = tuple[tuple[tuple[str, ...], ...], ...]
+
+
+def shown_sentences(prepared: PreparedScript, lexicon: Lexicon | None = None) -> Shown:
+    """Each spoken sentence of ``prepared`` as written in the article, per segment and block
+    (where a block does not line up, as prepared). Worth computing where the script was
+    prepared: it expands every sentence again."""
+    return tuple(
+        tuple(
+            written_sentences(original.blocks[b], spoken, lexicon) if spoken else ()
+            for b, spoken in enumerate(segment.written or segment.blocks)
+        )
+        for segment, original in _script_segments(prepared)
+    )
+
+
 def _role(segment: PreparedSegment, block: int, kicker: bool) -> BlockRole:
     if segment.kind == "closing":
         return "paragraph"
@@ -76,25 +93,25 @@ def make_part(
     title: str = "",
     kicker: bool = False,
     lexicon: Lexicon | None = None,
+    shown: Shown | None = None,
 ) -> BookPart:
     """One part of a book: ``prepared`` as spoken, with its ``chapters`` (one per segment) and
     ``sentences`` (in spoken order) on the book's timeline. ``kicker``: the headline segment's
-    first block is an announcement said before the headline (an edition's "الخبر الثالث")."""
+    first block is an announcement said before the headline (an edition's "الخبر الثالث").
+    ``shown``: :func:`shown_sentences`, if they were found already."""
     if len(chapters) != len(prepared.segments):
         raise ValueError(f"{len(chapters)} chapters for {len(prepared.segments)} segments")
+    shown = shown if shown is not None else shown_sentences(prepared, lexicon)
     heard = iter(sentences)
     sections = []
     number = 0
-    for index, ((segment, original), chapter) in enumerate(
-        zip(_script_segments(prepared), chapters, strict=True), 1
-    ):
+    for index, (segment, chapter) in enumerate(zip(prepared.segments, chapters, strict=True), 1):
         blocks = []
-        for b, spoken in enumerate(segment.written or segment.blocks):
-            if not spoken:
+        for b, texts in enumerate(shown[index - 1]):
+            if not texts:
                 continue
-            shown = written_sentences(original.blocks[b], spoken, lexicon)
             items = []
-            for text in shown:
+            for text in texts:
                 mark = next(heard)
                 number += 1
                 items.append(
