@@ -52,6 +52,8 @@ class Job:
     profile: VoiceProfile
     config: Config
     use_cache: bool = True
+    # The talking-book files each episode also gets (``render --epub`` / ``--daisy``).
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,13 @@ def render_one(source: str, job: Job) -> Outcome:
 
     try:
         result = render_article(
-            source, job.out_dir, job.profile, job.config, cache=_cache(job), feed=False
+            source,
+            job.out_dir,
+            job.profile,
+            job.config,
+            cache=_cache(job),
+            feed=False,
+            formats=job.formats,
         )
     except Exception as exc:
         return _failed(source, exc)
@@ -103,7 +111,9 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
 
     _restore_malloc_thresholds()
     try:
-        return stage_article(source, job.out_dir, job.profile, job.config, cache=_cache(job))
+        return stage_article(
+            source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
+        )
     except Exception as exc:
         return _failed(source, exc)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -58,6 +59,28 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield tmp
 
 
+@contextlib.contextmanager
+def folder_moved_into_place(tmp: Path, target: Path) -> Iterator[None]:
+    """Rename the folder ``tmp`` to ``target`` when the block succeeds; remove ``tmp`` whatever
+    happens. A folder cannot replace another in one rename: the old one is renamed aside first
+    and removed after, so ``target`` is missing only between two renames."""
+    try:
+        yield
+        os.chmod(tmp, 0o755)
+        aside = None
+        if target.exists():
+            aside = Path(
+                tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=tmp.parent)
+            )
+            os.replace(target, aside / target.name)
+        os.replace(tmp, target)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 # What the atomic writes and the audio scratch file are called while they are being written.
 TEMPORARY_PATTERNS = (".*.part", ".*.f32")
 
@@ -77,7 +100,10 @@ def remove_temporaries(
                 if (older_than is not None and now - modified > older_than) or (
                     newer_than is not None and modified >= newer_than
                 ):
-                    path.unlink()
+                    if path.is_dir():  # a staged folder (an episode's DAISY fileset)
+                        shutil.rmtree(path)
+                    else:
+                        path.unlink()
                     removed.append(path)
             except FileNotFoundError:
                 continue  # another process finished or removed it meanwhile

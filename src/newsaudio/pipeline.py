@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +21,7 @@ from newsaudio.audio.segments import MasteredAudio, SegmentStream
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
+from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
     VTT_SUFFIX,
@@ -31,7 +32,12 @@ from newsaudio.publishing.captions import (
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
 from newsaudio.publishing.page import EpisodeMedia
-from newsaudio.publishing.publish import EPISODE_FILES, StagedEpisode, file_names, publish_episode
+from newsaudio.publishing.publish import (
+    REQUIRED_FILES,
+    StagedEpisode,
+    file_names,
+    publish_episode,
+)
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.publishing.transcript import format_json_chapters, format_transcript
 from newsaudio.reading.article import Article
@@ -97,14 +103,16 @@ def render_article(
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
     feed: bool = True,
+    formats: Collection[str] = (),
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
     an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
-    feed is left alone: a batch publishes it once, at the end.
+    feed is left alone: a batch publishes it once, at the end. ``formats``: the talking book's
+    files to add (``.epub``, ``.daisy.zip``, see :mod:`newsaudio.publishing.bookmaker`).
     """
-    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache)
+    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache, formats)
     episode = publish_episode(staged, config, feed=feed)
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
@@ -120,6 +128,7 @@ def stage_article(
     progress: ProgressCallback | None = None,
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
+    formats: Collection[str] = (),
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
@@ -129,7 +138,8 @@ def stage_article(
     existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
     article = load_source(source)
     report("text", 0, 1, article.headline)
-    prepared = _prepare(build_script(article), text_options(profile, config), diacritizer, cache)
+    options = text_options(profile, config)
+    prepared = _prepare(build_script(article), options, diacritizer, cache)
     report("text", 1, 1, article.headline)
 
     total = len(prepared.segments)
@@ -150,7 +160,10 @@ def stage_article(
             mastered = _master(spoken(), prepared, cast, cache, stream)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            return _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            if formats:
+                staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
+            return staged
         finally:
             stream.unlink(missing_ok=True)
     except OSError as exc:
@@ -223,7 +236,7 @@ def _stage(
     pub_date = as_utc(article.meta.date) if article.meta.date else _now()
     files: dict[str, Path] = {}
     try:
-        for suffix in EPISODE_FILES.values():
+        for suffix in REQUIRED_FILES:
             files[suffix] = temporary_path(out_dir / f"{slug}{suffix}")
         # Players measure the MP3 stream (encoder delay and padding included): the last chapter
         # ends where they think the file ends.
@@ -282,6 +295,50 @@ def _stage(
     return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
 
 
+def _with_book(
+    staged: StagedEpisode,
+    article: Article,
+    prepared: PreparedScript,
+    mastered: MasteredAudio,
+    stream: Path,
+    options: TextOptions,
+    formats: Collection[str],
+) -> StagedEpisode:
+    """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
+    written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    episode = staged.episode
+    try:
+        part = make_part(
+            "a01",
+            "article",
+            prepared,
+            [
+                replace(c, start_ms=e.start_ms, end_ms=e.end_ms)
+                for c, e in zip(mastered.chapters, episode.chapters, strict=True)
+            ],
+            mastered.sentences,
+            lexicon=options.lexicon,
+        )
+        book = make_book(
+            title=article.headline,
+            slug=episode.slug,
+            issued=episode.pub_date.date(),
+            identity=article.identity,
+            publisher=episode.author or staged.tags.artist,
+            narrator=episode.voice or "",
+            audio_file=episode.audio_file,
+            duration_ms=round(episode.duration_s * 1000),
+            parts=[part],
+            description=episode.description,
+        )
+        books = stage_book(book, stream, staged.out_dir, formats, episode.rendered or _now())
+    except BaseException:
+        staged.discard()
+        raise
+    names = file_names(episode.slug, {*staged.files, *books})
+    return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
@@ -294,3 +351,31 @@ def _description(article: Article) -> str:
         if section.paragraphs:
             return section.paragraphs[0]
     return article.headline
+
+
+# --- Spoken pieces of a larger publication (an edition) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpokenScript:
+    """A script prepared, spoken and mastered into an untagged MP3: one piece of an edition."""
+
+    prepared: PreparedScript
+    mastered: MasteredAudio
+    voice: str  # who spoke, as an episode records it
+
+
+def speak_script(
+    script: Script,
+    mp3: Path,
+    profile: VoiceProfile,
+    config: Config,
+    cache: AudioCache | None = None,
+    diacritizer: Diacritizer | None = None,
+) -> SpokenScript:
+    """Prepare, speak and master ``script`` into ``mp3`` (no tag), reusing the cache as a render
+    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
+    cast = Cast(profile, cache)
+    prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
+    mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
+    return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)

@@ -17,6 +17,7 @@ from newsaudio.cli.options import (
     fail,
     handled_errors,
 )
+from newsaudio.cli.sources import article_sources
 from newsaudio.errors import (
     EXIT_INTERRUPTED,
     EXIT_KINDS,
@@ -96,6 +97,16 @@ def render(
             help="Render on a Dask cluster, e.g. tcp://HOST:8786 (extra: newsaudio[dask]).",
         ),
     ] = None,
+    epub: Annotated[
+        bool,
+        typer.Option(
+            "--epub", help="Also an EPUB 3 whose text is read aloud in sync (Media Overlays)."
+        ),
+    ] = False,
+    daisy: Annotated[
+        bool,
+        typer.Option("--daisy", help="Also a DAISY 2.02 book (<slug>.daisy/ and .daisy.zip)."),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Render articles (files, folders of them, or web pages) to MP3 with chapters, tags and
@@ -104,6 +115,7 @@ def render(
 
     Example: newsaudio render examples/kursk-ar.txt https://example.com/news/1 --out output
     """
+    formats = _book_formats(epub, daisy)
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
     from newsaudio.speech.cache import AudioCache
@@ -113,12 +125,12 @@ def render(
     with handled_errors(debug):
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
-        sources = _sources(articles or [], from_list or [])
+        sources = article_sources(articles or [], from_list or [])
         if (len(sources) > 1 or scheduler) and not debug:
             from newsaudio.batch import batch_exit_code
 
             done = _render_batch(
-                sources, out, profile, config, jobs, scheduler, not no_cache, quiet
+                sources, out, profile, config, jobs, scheduler, not no_cache, quiet, formats
             )
             code = batch_exit_code(done)
             _warn_base_url(config, quiet, any(outcome.ok for outcome in done))
@@ -128,7 +140,9 @@ def render(
             for source in sources:
                 try:
                     with _progress(not quiet) as progress:
-                        result = render_article(source, out, profile, config, progress, cache=cache)
+                        result = render_article(
+                            source, out, profile, config, progress, cache=cache, formats=formats
+                        )
                 except NewsaudioError:
                     raise  # _errors makes it one line, or a traceback with --debug
                 except Exception as exc:
@@ -144,22 +158,13 @@ def render(
         raise typer.Exit(code)
 
 
+def _book_formats(epub: bool, daisy: bool) -> tuple[str, ...]:
+    """The talking-book files asked for, by the suffix they are placed as."""
+    return (".epub",) * epub + (".daisy.zip",) * daisy
+
+
 class _Failed(NewsaudioError):
     """An article's bug (or an OS error not wrapped yet), already worded as its one line."""
-
-
-def _sources(articles: list[str], lists: list[Path]) -> list[str]:
-    """The articles to render: arguments (files, folders, URLs) and the entries of list files."""
-    from newsaudio.reading.fetch import is_url, read_list, url_scheme_problem
-    from newsaudio.reading.load import article_files
-
-    sources: list[str] = []
-    for entry in [*articles, *(e for f in lists for e in read_list(f))]:
-        is_folder = not (is_url(entry) or url_scheme_problem(entry)) and Path(entry).is_dir()
-        sources += [str(p) for p in article_files(Path(entry))] if is_folder else [entry]
-    if not sources:
-        raise typer.BadParameter("give article files, folders or URLs, or --from-list FILE")
-    return sources
 
 
 def _rendered_line(audio: Path, chapters: int, duration_s: float) -> str:
@@ -176,13 +181,14 @@ def _render_batch(
     scheduler: str | None,
     use_cache: bool,
     quiet: bool,
+    formats: tuple[str, ...] = (),
 ) -> list[Any]:
     """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
     batch, the feed written once at the end; a failed article is one line and changes nothing."""
     from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
     from newsaudio.publishing.publish import publish_feed
 
-    job = Job(out, profile, config, use_cache)
+    job = Job(out, profile, config, use_cache, formats)
     finished: list[Outcome] = []
     with _batch_progress(len(sources), not quiet) as advance:
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import asdict, replace
@@ -46,7 +47,12 @@ from newsaudio.publishing.episode import (
 log = logging.getLogger(__name__)
 
 CATALOG_FILE = "catalog.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# What each older schema lacks: added in place when a catalog of that version is opened.
+_MIGRATIONS = {
+    1: ("ALTER TABLE episodes ADD COLUMN epub_file TEXT",
+        "ALTER TABLE episodes ADD COLUMN daisy_file TEXT"),
+}  # fmt: skip
 # How long a writer waits for another process's transaction. Placing an episode holds it for a
 # few renames and the feed's rewrite (the files are complete before): milliseconds to seconds.
 LOCK_TIMEOUT_S = 300.0
@@ -57,7 +63,7 @@ ENCODER = "newsaudio"
 _COLUMNS = (
     "slug", "guid", "identity", "title", "description", "pub_date", "rendered", "duration_s",
     "audio_file", "audio_bytes", "audio_mtime_ns", "transcript_file", "chapters_file", "vtt_file",
-    "srt_file", "source_url", "author", "image", "voice", "chapters",
+    "srt_file", "source_url", "author", "image", "voice", "chapters", "epub_file", "daisy_file",
 )  # fmt: skip
 _SCHEMA = """
 CREATE TABLE episodes (
@@ -80,7 +86,9 @@ CREATE TABLE episodes (
     author TEXT,
     image TEXT,
     voice TEXT,
-    chapters TEXT NOT NULL           -- JSON: [{"title", "start_ms", "end_ms"}, ...]
+    chapters TEXT NOT NULL,          -- JSON: [{"title", "start_ms", "end_ms"}, ...]
+    epub_file TEXT,                  -- and daisy_file, the zip (its folder drops ".zip")
+    daisy_file TEXT
 );
 CREATE INDEX episodes_identity ON episodes (identity)
 """
@@ -228,7 +236,11 @@ class Catalog:
                 exit_code=EXIT_INPUT,
             )
         for name in episode.files:
-            (self.out_dir / name).unlink(missing_ok=True)
+            path = self.out_dir / name
+            if path.is_dir():  # the DAISY fileset
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
         return episode
 
@@ -243,6 +255,11 @@ class Catalog:
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 rebuild = True
+            elif version in _MIGRATIONS:
+                for upgrade in range(version, SCHEMA_VERSION):
+                    for statement in _MIGRATIONS[upgrade]:
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version > SCHEMA_VERSION:
                 raise FeedError(f"{self.path}: made by a newer newsaudio (schema {version})")
             elif version != SCHEMA_VERSION:
@@ -381,6 +398,8 @@ def episode_from_files(mp3: Path) -> Episode | None:
         rendered=rendered,
         vtt_file=beside(".vtt"),
         srt_file=beside(".srt"),
+        epub_file=beside(".epub"),
+        daisy_file=beside(".daisy.zip"),
     )
 
 

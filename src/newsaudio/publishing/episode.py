@@ -59,6 +59,10 @@ class Episode:
     # Timed transcripts (WebVTT captions, SRT), when the pipeline wrote them.
     vtt_file: str | None = None
     srt_file: str | None = None
+    # The talking book, when there is one (editions; ``render --epub`` / ``--daisy``): the EPUB 3
+    # with Media Overlays, and the zipped DAISY 2.02 fileset (unzipped beside it, ``<slug>.daisy``).
+    epub_file: str | None = None
+    daisy_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -77,13 +81,17 @@ class Episode:
 
     @property
     def files(self) -> tuple[str, ...]:
-        """The episode's files in the output folder, the MP3 first, the backup record last."""
+        """The episode's files (and its DAISY folder) in the output folder, the MP3 first, the
+        backup record last."""
         names = (
             self.audio_file,
             self.transcript_file,
             self.chapters_file,
             self.vtt_file,
             self.srt_file,
+            self.epub_file,
+            self.daisy_file,
+            self.daisy_file.removesuffix(".zip") if self.daisy_file else None,
             f"{self.slug}{EPISODE_SUFFIX}",
         )
         return tuple(n for n in names if n)

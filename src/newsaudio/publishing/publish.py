@@ -17,18 +17,26 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Mapping
+import shutil
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from newsaudio.config import Config
 from newsaudio.errors import OutputError
-from newsaudio.files import atomic_path, moved_into_place, remove_temporaries
+from newsaudio.files import (
+    atomic_path,
+    folder_moved_into_place,
+    moved_into_place,
+    remove_temporaries,
+)
 from newsaudio.interrupts import interrupts_deferred
 from newsaudio.publishing.captions import SRT_SUFFIX, VTT_SUFFIX
 from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
+from newsaudio.publishing.epub import EPUB_SUFFIX
 from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
@@ -62,7 +70,10 @@ class StagedEpisode:
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
         for path in self.files.values():
-            path.unlink(missing_ok=True)
+            if path.is_dir():  # the DAISY fileset
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
     def settled(self, slug: str, previous: Episode | None) -> Episode:
         """The episode under ``slug``, replacing ``previous`` (the same article's episode) if any:
@@ -70,7 +81,8 @@ class StagedEpisode:
         episode = self.episode
         guid = previous.guid if previous else episode_guid(slug, episode.source_url)
         pub_date = previous.pub_date if previous and not self.dated else episode.pub_date
-        return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **file_names(slug))
+        names = file_names(slug, self.files)
+        return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **names)
 
 
 # The Episode fields that name an episode's staged files, and the suffix each name takes.
@@ -80,12 +92,22 @@ EPISODE_FILES = {
     "chapters_file": ".chapters.json",
     "vtt_file": VTT_SUFFIX,
     "srt_file": SRT_SUFFIX,
+    "epub_file": EPUB_SUFFIX,
+    "daisy_file": DAISY_ZIP_SUFFIX,
 }
+# Files only some episodes have (editions, ``render --epub``/``--daisy``): named only when
+# staged. The DAISY zip comes with its folder, ``<slug>.daisy`` (staged and placed as a whole).
+OPTIONAL_FILES = frozenset({EPUB_SUFFIX, DAISY_ZIP_SUFFIX})
+REQUIRED_FILES = tuple(s for s in EPISODE_FILES.values() if s not in OPTIONAL_FILES)
 
 
-def file_names(slug: str) -> dict[str, Any]:
-    """The Episode fields that name its files, for an episode called ``slug``."""
-    return {field: f"{slug}{suffix}" for field, suffix in EPISODE_FILES.items()}
+def file_names(slug: str, staged: Collection[str] = REQUIRED_FILES) -> dict[str, Any]:
+    """The Episode fields that name its files, for an episode called ``slug`` whose staged
+    files have the suffixes ``staged`` (an optional file not staged is named None)."""
+    return {
+        field: f"{slug}{suffix}" if suffix in staged or suffix not in OPTIONAL_FILES else None
+        for field, suffix in EPISODE_FILES.items()
+    }
 
 
 def publish_episode(staged: StagedEpisode, config: Config, *, feed: bool = True) -> Episode:
@@ -127,15 +149,29 @@ def place_episode(
             published = stack.enter_context(contextlib.ExitStack())
             record = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
             for suffix, tmp in sorted(staged.files.items(), key=lambda item: item[0] != ".mp3"):
-                stack.enter_context(moved_into_place(tmp, out_dir / f"{slug}{suffix}"))
+                place = folder_moved_into_place if tmp.is_dir() else moved_into_place
+                stack.enter_context(place(tmp, out_dir / f"{slug}{suffix}"))
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)
+            if previous is not None:
+                _remove_dropped(out_dir, previous, episode)
             if feed:
                 stage_feed(catalog, config, published, {slug: staged.media})
         interrupt.done = f"{out_dir / episode.audio_file} was put in place and in the catalog"
     log.info("placed %s: %d chapters", out_dir / episode.audio_file, len(episode.chapters))
     return episode
+
+
+def _remove_dropped(out_dir: Path, previous: Episode, episode: Episode) -> None:
+    """Remove the files the episode had before and has no longer (an EPUB not asked for in
+    this render)."""
+    for name in set(previous.files) - set(episode.files):
+        path = out_dir / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def publish_feed(out_dir: Path, config: Config, *, rebuild: bool = False) -> Path:

@@ -53,6 +53,16 @@ GUID_DESC = "GUID"
 
 
 @dataclass(frozen=True)
+class ChapterGroup:
+    """Chapters grouped under a title of their own: an edition's article (a second-level CTOC).
+    ``first`` and ``count`` select the group's run of :attr:`EpisodeTags.chapters`."""
+
+    title: str
+    first: int
+    count: int
+
+
+@dataclass(frozen=True)
 class EpisodeTags:
     """Everything written into the MP3's tag."""
 
@@ -70,6 +80,9 @@ class EpisodeTags:
     encoder: str = "newsaudio"
     # The feed item's GUID (TXXX:GUID), so a catalog rebuilt from the MP3s keeps every GUID.
     guid: str = ""
+    # An edition's articles: the top-level table of contents lists each group's CTOC (and any
+    # chapter in no group, the opening) in time order; each group's CTOC lists its chapters.
+    groups: tuple[ChapterGroup, ...] = ()
 
 
 def mp3_duration_ms(path: Path) -> int:
@@ -106,32 +119,69 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
     if tags.guid:
         id3.add(TXXX(encoding=1, desc=GUID_DESC, text=[tags.guid]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
-    chapters = fit_chapters(tags.chapters)
-    ids = [f"chp{i:02d}" for i in range(1, len(chapters) + 1)]
-    id3.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
-            sub_frames=[TIT2(encoding=1, text=[TOC_TITLE])],
-        )
-    )
-    for element_id, chapter in zip(ids, chapters, strict=True):
-        id3.add(
-            CHAP(
-                element_id=element_id,
-                start_time=chapter.start_ms,
-                end_time=chapter.end_ms,
-                # 0xFFFFFFFF: no byte offsets, players use the times.
-                start_offset=0xFFFFFFFF,
-                end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=1, text=[chapter.title])],
-            )
-        )
+    if tags.groups:
+        _add_grouped_chapters(id3, tags.chapters, tags.groups)
+    else:
+        chapters = fit_chapters(tags.chapters)
+        ids = [f"chp{i:02d}" for i in range(1, len(chapters) + 1)]
+        id3.add(_toc("toc", TOC_TITLE, ids, top=True))
+        for element_id, chapter in zip(ids, chapters, strict=True):
+            id3.add(_chap(element_id, chapter))
     try:
         id3.save(path, v1=0, v2_version=ID3_VERSION)
     except MutagenError as exc:
         raise TagError(f"{path}: cannot write ID3 tag ({exc})") from exc
+
+
+def _toc(element_id: str, title: str, children: list[str], top: bool = False) -> CTOC:
+    flags = CTOCFlags.ORDERED | (CTOCFlags.TOP_LEVEL if top else 0)
+    return CTOC(
+        element_id=element_id,
+        flags=flags,
+        child_element_ids=children,
+        sub_frames=[TIT2(encoding=1, text=[title])],
+    )
+
+
+def _chap(element_id: str, chapter: ChapterMark) -> CHAP:
+    return CHAP(
+        element_id=element_id,
+        start_time=chapter.start_ms,
+        end_time=chapter.end_ms,
+        # 0xFFFFFFFF: no byte offsets, players use the times.
+        start_offset=0xFFFFFFFF,
+        end_offset=0xFFFFFFFF,
+        sub_frames=[TIT2(encoding=1, text=[chapter.title])],
+    )
+
+
+def _add_grouped_chapters(
+    id3: ID3, chapters: tuple[ChapterMark, ...], groups: tuple[ChapterGroup, ...]
+) -> None:
+    """A two-level table of contents: top CTOC → one CTOC per group → its CHAPs. Each CTOC
+    counts its entries in one byte: a group of more than 255 chapters is merged by
+    :func:`fit_chapters`, and so is a top level of more than 255 entries."""
+    grouped = {g.first: g for g in groups}
+    top: list[str] = []
+    index = 0
+    while index < len(chapters):
+        group = grouped.get(index)
+        if group is None:  # a chapter of its own at the top (an edition's opening, closing)
+            top.append(f"chp{index + 1:03d}")
+            id3.add(_chap(top[-1], chapters[index]))
+            index += 1
+            continue
+        element_id = f"art{groups.index(group) + 1:03d}"
+        run = fit_chapters(chapters[index : index + group.count])
+        ids = [f"{element_id}c{i:03d}" for i in range(1, len(run) + 1)]
+        id3.add(_toc(element_id, group.title, ids))
+        for chap_id, chapter in zip(ids, run, strict=True):
+            id3.add(_chap(chap_id, chapter))
+        top.append(element_id)
+        index += group.count
+    if len(top) > MAX_ID3_CHAPTERS:
+        raise TagError(f"{len(top)} articles: an ID3 table of contents holds at most 255")
+    id3.add(_toc("toc", TOC_TITLE, top, top=True))
 
 
 def read_tags(path: Path) -> EpisodeTags:
@@ -225,11 +275,19 @@ def _chap_start(frame: bytes) -> int:
     return int(struct.unpack(">I", body[id_end + 1 : id_end + 5])[0])
 
 
+def _toc_order(frame: bytes) -> tuple[bool, bytes]:
+    body = frame[10:]
+    id_end = body.index(b"\0")
+    top_level = bool(body[id_end + 1] & CTOCFlags.TOP_LEVEL)
+    return not top_level, body[:id_end]
+
+
 def order_chapter_frames(data: bytes, version: int) -> bytes:
-    """Frame bytes re-ordered: other frames as given, then CTOC, then CHAPs by start time."""
+    """Frame bytes re-ordered: other frames as given, then the CTOCs (the top-level one first,
+    then by element id: an edition's articles in order), then CHAPs by start time."""
     frames = _frames(data, version)
     others = [raw for fid, raw in frames if fid not in {"CHAP", "CTOC"}]
-    tocs = [raw for fid, raw in frames if fid == "CTOC"]
+    tocs = sorted((raw for fid, raw in frames if fid == "CTOC"), key=_toc_order)
     chaps = sorted((raw for fid, raw in frames if fid == "CHAP"), key=_chap_start)
     consumed = sum(len(raw) for _, raw in frames)
     return b"".join([*others, *tocs, *chaps]) + data[consumed:]

@@ -83,6 +83,9 @@ class VoiceProfile:
     case_endings: CaseEndings = "pausal"
     # A short generated chime at the start of every chapter after the first.
     earcons: bool = False
+    # In an edition: an opening (title, date, how many articles, how long), "الخبر الثالث من
+    # سبعة" before each headline, and a closing. Off: the title alone, then the articles.
+    spoken_structure: bool = True
     # A profile that speaks when this one's engine fails (e.g. "ar-espeak" for an online voice).
     fallback: str = ""
     # A model file for engines that take one (Piper), instead of an installed voice's name.
