@@ -259,7 +259,7 @@ def test_base_url_note_once(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stderr.count("base_url") == 1
     # Piped output: no progress bar, just the summary lines.
-    assert result.stdout.count("good.mp3") == 2
+    assert result.stdout.count("good.mp3") == 1  # given twice, rendered once
 
 
 def test_configured_base_url(tmp_path: Path) -> None:

@@ -12,7 +12,18 @@ from datetime import datetime
 from pathlib import Path
 
 # Episode file names stay well under file-system limits (255 bytes; Arabic letters take two).
-MAX_SLUG_CHARS = 80
+MAX_SLUG_BYTES = 150  # leaves room for ".chapters.json" and a temporary name's prefix and suffix
+# Names Windows reserves for devices, whatever the extension: "con.mp3" cannot be created there.
+_RESERVED = frozenset(
+    {
+        "con",
+        "prn",
+        "aux",
+        "nul",
+        *(f"com{n}" for n in range(1, 10)),
+        *(f"lpt{n}" for n in range(1, 10)),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -75,10 +86,18 @@ class Article:
 
 
 def slugify(stem: str) -> str:
-    """A URL- and file-system-safe slug of at most 80 characters; Arabic letters are kept.
+    """A URL- and file-system-safe slug of at most 150 UTF-8 bytes, cut between letters; Arabic
+    letters are kept, Windows device names are not slugs on their own.
 
     >>> slugify("Kursk Ar (final)")
     'kursk-ar-final'
+    >>> slugify("../../CON")
+    'con-episode'
+    >>> len(slugify("خ" * 300).encode())
+    150
     """
-    slug = re.sub(r"[^\w]+", "-", stem.casefold()).strip("-_")[:MAX_SLUG_CHARS].strip("-_")
+    slug = re.sub(r"[^\w]+", "-", stem.casefold()).strip("-_")
+    slug = slug.encode()[:MAX_SLUG_BYTES].decode("utf-8", "ignore").strip("-_")
+    if slug in _RESERVED:
+        slug += "-episode"
     return slug or "episode"

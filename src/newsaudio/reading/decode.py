@@ -6,11 +6,14 @@ Every way a file can be unusable becomes an :class:`ArticleError` naming the fil
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from pathlib import Path
 
 from newsaudio.errors import ArticleError
-from newsaudio.reading.language import ARABIC_LETTER
+from newsaudio.reading.language import ARABIC_LETTER, arabic_word_share
+
+log = logging.getLogger(__name__)
 
 # News articles are a few kilobytes; 2 MiB is far beyond any article and keeps a mistaken
 # `render big.iso` from tying up the engine for hours.
@@ -20,7 +23,9 @@ MAX_BYTES = 2 * 1024 * 1024
 def read_text(path: Path) -> str:
     """The file's text, decoded; every way a file can be unusable becomes an ArticleError."""
     if not path.exists():
-        raise ArticleError(path, "file not found")
+        # A shell leaves a pattern that matches nothing as it is: say so.
+        glob = any(c in path.name for c in "*?[")
+        raise ArticleError(path, "no file matches this pattern" if glob else "file not found")
     if path.is_dir():
         raise ArticleError(path, "is a directory, not an article file")
     if not path.is_file():  # a FIFO or a device would be read forever
@@ -36,7 +41,7 @@ def read_text(path: Path) -> str:
         raise ArticleError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if not raw.strip():
         raise ArticleError(path, "is empty")
-    text = decode(raw)
+    text = decode(raw, str(path))
     if text is None:
         if _looks_binary(raw):
             raise ArticleError(path, "is a binary file, not text")
@@ -54,11 +59,12 @@ def _looks_binary(raw: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-def decode(raw: bytes) -> str | None:
+def decode(raw: bytes, name: str = "") -> str | None:
     """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to Windows-1256.
 
-    Older Arabic sites still serve Windows-1256. The fallback is accepted only when the result is
-    mostly Arabic letters, since almost any byte string "decodes" as Windows-1256.
+    Older Arabic sites still serve Windows-1256. The fallback is accepted only when the result
+    reads as Arabic, since almost any byte string "decodes" as Windows-1256. A few bytes that are
+    not UTF-8 in UTF-8 text are replaced, with a warning naming ``name``.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -73,6 +79,16 @@ def decode(raw: bytes) -> str | None:
         pass
     text = utf8_with_few_bad_bytes(raw)
     if text is not None:
+        bad = text.count("\ufffd")
+        first = len(text[: text.index("\ufffd")].encode())
+        log.warning(
+            "%s: %d %s not UTF-8 (the first at byte %d); read as UTF-8 with %s replaced",
+            name or "the text",
+            bad,
+            "byte is" if bad == 1 else "bytes are",
+            first,
+            "it" if bad == 1 else "them",
+        )
         return text
     declared = _DECLARED_CHARSET.search(raw[:4096])
     if declared:
@@ -83,11 +99,15 @@ def decode(raw: bytes) -> str | None:
         text = raw.decode("cp1256")
     except UnicodeDecodeError:
         return None
-    # Judged on the text, not the markup around it (a page's scripts are Latin letters).
+    # Judged by its result, on the text, not the markup around it (a page's scripts are Latin
+    # letters): mostly Arabic letters, and Arabic's commonest words among them. Cyrillic in
+    # KOI8-R or Windows-1251 reads as Arabic letters too, but never as Arabic words.
     visible = _MARKUP.sub(" ", text)
     letters = [c for c in visible if c.isalpha()]
     arabic = sum(1 for c in letters if ARABIC_LETTER.match(c))
-    return text if letters and arabic / len(letters) > 0.6 else None
+    if not letters or arabic / len(letters) <= 0.6:
+        return None
+    return text if arabic_word_share(visible) >= _MIN_ARABIC_WORD_SHARE else None
 
 
 def utf8_with_few_bad_bytes(raw: bytes) -> str | None:
@@ -114,5 +134,8 @@ def utf8_with_few_bad_bytes(raw: bytes) -> str | None:
 # pasted paragraph in another encoding is a few percent of a page, up to a third of a short one;
 # a Windows-1256 page read as UTF-8 is ~100 % (h-youm7: 2,334 of 2,339).
 _MAX_BAD_UTF8_SHARE = 0.5
+# Arabic's commonest words among a Windows-1256 reading's words: real Arabic has ~18 % (the
+# sample), Russian in KOI8-R or Windows-1251 read as Windows-1256 has none.
+_MIN_ARABIC_WORD_SHARE = 0.03
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_-]{3,20})""", re.IGNORECASE)
 _MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.IGNORECASE | re.DOTALL)

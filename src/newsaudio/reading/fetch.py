@@ -225,7 +225,7 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     if not raw.strip():
         raise _error(url, "is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
-    decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime)
+    decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime, url)
     if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
         raise _error(url, "is not readable text (unknown or wrong character encoding)")
     text, charset = decoded
@@ -236,7 +236,7 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     return FetchedPage(url, final_url, mime, charset, text)
 
 
-def _decode(raw: bytes, header_charset: str | None, mime: str) -> tuple[str, str] | None:
+def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tuple[str, str] | None:
     """Text and codec: a BOM, else the header's charset, else the page's <meta>, else UTF-8,
     else :func:`~newsaudio.reading.decode.decode`'s Windows-1256 fallback for pages that are
     clearly Arabic."""
@@ -254,9 +254,12 @@ def _decode(raw: bytes, header_charset: str | None, mime: str) -> tuple[str, str
             log.warning("unknown charset %r declared; ignored", name)
         except UnicodeDecodeError:
             log.warning("page is not %s as declared; trying other encodings", name)
-    # UTF-8 and BOMs failed above, so decode() can only have succeeded with Windows-1256.
-    text = decode(raw)
-    return None if text is None else (text, "cp1256")
+    # Strict UTF-8 and BOMs failed above: decode() reads UTF-8 with a few bad bytes, or
+    # Windows-1256 that reads as Arabic.
+    text = decode(raw, url)
+    if text is None:
+        return None
+    return text, "utf-8" if "\ufffd" in text else "cp1256"
 
 
 def _retry_after(value: str | None) -> float | None:

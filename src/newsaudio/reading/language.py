@@ -51,6 +51,18 @@ def _bare(word: str) -> str:
     return _MARKS.sub("", word)
 
 
+def arabic_word_share(text: str) -> float:
+    """The share of ``text``'s Arabic-script words that are Arabic's commonest words (في، من،
+    على…): about a fifth in real Arabic, none in another script's bytes read as Windows-1256.
+
+    >>> arabic_word_share("قال الوزير إن المحادثات في العاصمة مستمرة")
+    0.42857142857142855
+    """
+    words = [_bare(w) for w in _WORD.findall(text)]
+    common = _languages()[0]
+    return sum(1 for w in words if w in common) / len(words) if words else 0.0
+
+
 def other_language(text: str, declared: str | None = None) -> str | None:
     """The name of the Arabic-script language ``text`` is written in, or None if it is Arabic.
 

@@ -8,13 +8,14 @@ stages can trust it.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from newsaudio.reading.article import ArticleMeta
+from newsaudio.reading.published import published_date
 
 # Longest headline or title kept; a real headline is under 200 characters.
 MAX_TITLE_CHARS = 300
@@ -98,38 +99,35 @@ def clean_url(url: str | None) -> str | None:
     return uri if len(uri) <= MAX_URL_CHARS else None
 
 
+def unescape(text: str) -> str:
+    """``text`` with its HTML character references read: ``&quot;`` was spoken "quot" and reached
+    the feed as ``&amp;quot;``. Applied once, where text enters (plain text and Markdown are not
+    markup; a page's parser has read its references once, so one left over was escaped twice).
+
+    >>> unescape("قال &quot;الوزير&quot; &amp; &#1605;")
+    'قال "الوزير" & م'
+    """
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
+
+
 def clean_value(value: Any, limit: int = MAX_NAME_CHARS) -> str | None:
     """A scalar from front matter or JSON as one clean line; None for anything else."""
-    return clean_line(str(value), limit) if isinstance(value, (str, int, float)) else None
-
-
-def parse_date(value: Any) -> datetime | None:
-    """A publish date from front matter (a YAML date) or a page (ISO 8601 text)."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        text = value.strip()
-        # Python before 3.11 reads neither "Z" nor "+0300" offsets.
-        text = re.sub(r"Z$", "+00:00", text)
-        text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            match = re.match(r"\d{4}-\d{2}-\d{2}", text)
-            return datetime.fromisoformat(match[0]) if match else None
-    return None
+    return clean_line(unescape(str(value)), limit) if isinstance(value, (str, int, float)) else None
 
 
 def safe_meta(data: dict[str, Any]) -> ArticleMeta:
     """Metadata from front matter or a page, cleaned: bounded one-line text, http(s) URIs only."""
     description = data.get("description")
     return ArticleMeta(
-        date=parse_date(data.get("date")),
+        date=published_date(data.get("date")),
         author=clean_value(data.get("author")),
         url=clean_url(clean_value(data.get("url"), 10_000)),
         image=clean_url(clean_value(data.get("image"), 10_000)),
         source=clean_value(data.get("source")),
-        description=clean_line(description, 1000) if isinstance(description, str) else None,
+        description=clean_line(unescape(description), 1000)
+        if isinstance(description, str)
+        else None,
     )

@@ -12,13 +12,18 @@ from newsaudio.errors import ArticleError
 from newsaudio.reading.article import Article, ArticleMeta, Section
 from newsaudio.reading.boilerplate import byline_name, content_indexes, is_heading_like
 from newsaudio.reading.language import ARABIC_LETTER
-from newsaudio.reading.sanitize import clean_line, clean_text, clean_value
+from newsaudio.reading.sanitize import clean_line, clean_text, clean_value, unescape
 
 
 def structure(source: str, blocks: list[str], headings: set[int], meta: ArticleMeta) -> Article:
     """Drop boilerplate from marked-up blocks (Markdown, HTML), keeping the subheading marks
     aligned; ``blocks[0]`` is the headline."""
     kept = content_indexes(blocks, headings)
+    if blocks and (not kept or kept[0] != 0):
+        # The headline is marked up as one (Markdown "#", the page's h1): the line rules judge
+        # the body, not it; an all-Latin headline ("OpenAI releases GPT-5") read as a button
+        # made the first paragraph the headline and left no body.
+        kept = [0, *kept]
     new_headings = {n for n, i in enumerate(kept) if i in headings}
     if meta.author is None:
         meta = replace(meta, author=byline(blocks, kept))
@@ -43,7 +48,7 @@ def byline(lines: list[str], kept: list[int]) -> str | None:
 
 def article_blocks(source: str, blocks: list[str]) -> list[str]:
     """``blocks`` as single lines; an error when none of them holds Arabic text."""
-    blocks = [" ".join(clean_text(b).split()) for b in blocks]
+    blocks = [" ".join(clean_text(unescape(b)).split()) for b in blocks]
     if not blocks or not any(ARABIC_LETTER.search(b) for b in blocks):
         raise ArticleError(source, "contains only site boilerplate, no article text")
     return blocks
