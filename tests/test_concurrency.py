@@ -22,8 +22,9 @@ from newsaudio.publishing.episode import Episode
 from .conftest import BRIEF, read_feed, run_cli
 
 VOICE = "ar-espeak-screenreader"
-# More with NEWSAUDIO_STRESS_ROUNDS=20 (minutes, not for every run of the suite).
-ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "3"))
+# Batches of two articles competing for slugs; the 20 rounds of the fault catalogue are single
+# renders (below). More with NEWSAUDIO_STRESS_ROUNDS=20 (minutes, not for every run).
+ROUNDS = int(os.environ.get("NEWSAUDIO_STRESS_ROUNDS", "1"))
 KILL_AT = Path(__file__).with_name("kill_at.py")
 # A render's renames, in order: the side files (captions first, chapters, transcript), the MP3,
 # its record, the page, the feed; then the catalog commits. Killing before the first and after
@@ -149,3 +150,31 @@ def test_render_killed_at_any_moment_leaves_the_folder_valid(earlier: Path, tmp_
         )
         assert result.exit_code == 0, result.output
         assert sorted(e.slug for e in check_folder(out)) == ["earlier", "next"], point
+
+
+@pytest.mark.slow
+def test_twenty_rounds_of_two_renders_into_one_folder(tmp_path: Path) -> None:
+    """The fault catalogue's concurrency case: 20 rounds, two single-article renders at once into
+    one folder, both articles named alike; after each round the folder is valid and complete."""
+    out = tmp_path / "out"
+    for n in range(20):
+        jobs = [
+            subprocess.Popen(
+                _render_cmd(
+                    _article(tmp_path / f"{side}{n}" / "story.md", f"خبر {side} رقم {n}"),
+                    "--out",
+                    out,
+                    "--voice",
+                    VOICE,
+                ),
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for side in ("a", "b")
+        ]
+        for job in jobs:
+            _, stderr = job.communicate(timeout=120)
+            assert job.returncode == 0, stderr
+        episodes = check_folder(out)
+        assert len({e.slug for e in episodes}) == len(episodes) == 2 * (n + 1)
+    assert len(read_feed(out / "feed.xml").entries) == 40
