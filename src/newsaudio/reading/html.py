@@ -11,7 +11,6 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,34 +24,17 @@ from newsaudio.reading.boilerplate import (
 )
 from newsaudio.reading.html_json import MIN_JSON_BODY_WORDS, arabic_words, json_body
 from newsaudio.reading.html_meta import json_ld, page_headline, page_lang, page_metadata, same_title
+from newsaudio.reading.html_prepare import (
+    MIN_PROSE_WORDS,
+    UNSAFE_REFERENCE,
+    XML_UNSAFE,
+    element_text,
+    prepare,
+    reference_keys,
+)
 
 log = logging.getLogger(__name__)
 
-# Class or id words of widgets that real Arabic sites put inside or beside the article and that
-# trafilatura sometimes keeps: comment forms, polls, newsletters, "most read", related lists.
-_CHROME = re.compile(
-    r"(?:^|[\s_-])(?:comments?|respond|reply|related|most-?(?:read|viewed|popular)|popular|"
-    r"trending|newsletter|subscribe|poll|vote|share|sharing|social|breadcrumbs?|read-?(?:also|more)|"
-    r"see-?also|tags?|keywords|latest|ticker|marquee|author-?box|prev-?next|pagination|"
-    r"ads?|advert\w*|sponsor\w*|promo|cookie\w*|consent|outbrain|taboola|"
-    # A live blog's "key points" box repeats its updates.
-    r"key-?points|highlights|side-?bar|side|widgets?|"
-    # Paywalls and subscription offers (the article's wrapper may say "premium": holding the
-    # article's text keeps it, _holds_reference).
-    r"paywall|premium|subscription|"
-    # Bylines and dates are read from the markup for the metadata, not spoken.
-    r"byline|byline-block|dateline|timestamp)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-# Picture captions are not read out; their containers go, the text around them stays.
-_FIGURE = re.compile(r"caption|inline-?img|image|photo|picture|figure|gallery", re.IGNORECASE)
-# A widget larger than this share of the page's text is the article's own wrapper, not a widget.
-_MAX_WIDGET_SHARE = 0.3
-# An element holding a picture and at most this many words is a picture with its caption.
-_MAX_CAPTION_WORDS = 30
-# A paragraph of the article dropped by the precise extraction is put back if it has this many
-# words (widget items — headlines, captions, prices — are shorter).
-_MIN_RECOVERED_WORDS = 15
 # Characters between a dropped subheading and the kept paragraph after it (spaces, a date).
 _MAX_HEADING_GAP = 40
 
@@ -84,7 +66,7 @@ def parse_html(html: str) -> HtmlPage:
     # lxml refuses to set a text node holding a control character ("All strings must be XML
     # compatible"), and drop_tree() sets one when it joins a removed element's tail: none may be in
     # the tree, written out or as a reference ("&#18;": a comment pasted into "&#1583;").
-    html = _XML_UNSAFE.sub("", _UNSAFE_REFERENCE.sub("", html))
+    html = XML_UNSAFE.sub("", UNSAFE_REFERENCE.sub("", html))
     try:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
@@ -97,7 +79,7 @@ def parse_html(html: str) -> HtmlPage:
     # publish date; a date must be marked up as one.
     meta = page_metadata(tree, trafilatura.extract_metadata(tree, extensive=False), ld)
     reference = _reference(html)
-    _prepare(tree, _reference_keys(reference))
+    prepare(tree, reference_keys(reference))
     subheadings = _subheadings(tree)
     page_text = _visible_text(tree)
     body: list[tuple[str, str]] = []
@@ -169,41 +151,6 @@ def _reference(html: str) -> list[tuple[str, str]]:
     return [(kind, text) for kind, text in _blocks(doc.body, frozenset()) if text]
 
 
-# A paragraph of the reference this long is article text for the guard in _prepare.
-_MIN_REFERENCE_WORDS = 8
-# An element holding this share of the words of the reference's paragraphs is the article (or its
-# wrapper), whatever its class says. On the development pages and fixtures the widgets removed
-# held at most 27 % (a "most watched" list trafilatura took for the text of a video page), a
-# paywall box 16 %, a cookie banner 4 %; an article's wrapper holds ~100 %.
-_MAX_WIDGET_REFERENCE_SHARE = 0.5
-
-
-def _reference_keys(reference: list[tuple[str, str]]) -> list[str]:
-    return [
-        key
-        for kind, text in reference
-        if kind == "p" and len(text.split()) >= _MIN_REFERENCE_WORDS and (key := title_key(text))
-    ]
-
-
-def _holds_reference(element: Any, keys: list[str]) -> bool:
-    """Whether ``element`` holds half or more of trafilatura's article paragraphs (by words)."""
-    if not keys:
-        return False
-    text = title_key(element.text_content())
-    held = sum(len(key.split()) for key in keys if key[:200] in text)
-    return held >= _MAX_WIDGET_REFERENCE_SHARE * sum(len(key.split()) for key in keys)
-
-
-def _drop(element: Any, keys: list[str]) -> None:
-    """Remove ``element`` (keeping its tail text), unless it holds the article."""
-    if _holds_reference(element, keys):
-        names = " ".join(element.get(a, "") for a in ("class", "id"))
-        log.info("kept <%s %s>: it holds the article's text", element.tag, names[:60])
-        return
-    element.drop_tree()
-
-
 def _with_lead(
     tree: Any,
     page_text: str,
@@ -253,7 +200,7 @@ def _block_starting(tree: Any, start: str) -> str | None:
             element = element.getparent()
         if element is None:
             return None
-        text = _text(element)
+        text = element_text(element)
         short = len(text.split()) <= _MAX_LEAD_WORDS
         if short and (title_key(text).startswith(key[:60]) or key.startswith(title_key(text))):
             return text
@@ -278,65 +225,6 @@ _VISIBLE_TEXT = (
 )
 
 
-def _prepare(tree: Any, reference_keys: list[str]) -> None:
-    """Undo what hides the article from trafilatura, and remove what it tends to keep.
-
-    Old sites lay pages out with nested tables, which trafilatura skips as data tables: they become
-    plain containers. Widgets are removed by their class or id, unless they hold most of the page
-    (then the word is on the article's wrapper). Pictures with captions are removed with
-    ``drop_tree``, which keeps the text that follows them: in ``<br>``-separated bodies that text
-    is the next paragraph. Nothing that holds half of the paragraphs trafilatura alone finds
-    (``reference_keys``) is removed: that is the article, whatever its class says.
-    """
-    for table in tree.xpath("//table[.//table or .//td[string-length(normalize-space()) > 200]]"):
-        for element in [table, *table.iter("tbody", "thead", "tr", "td", "th")]:
-            element.tag = "div"
-    total = max(1, len(tree.text_content()))
-    for element in list(tree.iter("div", "section", "aside", "ul", "ol", "form", "span", "p")):
-        if element.getparent() is None:
-            continue  # already removed with an ancestor
-        names = " ".join(element.get(a, "") for a in ("class", "id", "data-component"))
-        # Only named elements are measured: text_content() on every element would be quadratic.
-        if _CHROME.search(names):
-            small = len(element.text_content()) < total * _MAX_WIDGET_SHARE
-            if small and not element.xpath(".//h1"):
-                _drop(element, reference_keys)
-        elif _FIGURE.search(names) and element.xpath(".//img") and _is_caption(element):
-            _drop(element, reference_keys)
-    for heading in list(tree.iter("h2", "h3", "h4")):
-        # A box headed "قصص مقترحة" or "الأكثر قراءة" is a widget whatever its classes say: the
-        # largest container around its title that holds no paragraph of prose goes with it.
-        if heading.getparent() is None or not is_widget_title(_text(heading)):
-            continue
-        box = heading
-        while (parent := box.getparent()) is not None and parent.tag != "body":
-            if len(parent.text_content()) >= total * _MAX_WIDGET_SHARE or _has_prose(parent):
-                break
-            box = parent
-        _drop(box, reference_keys)
-    for element in list(tree.iter("figure", "figcaption")):
-        if element.getparent() is not None:
-            _drop(element, reference_keys)
-    # Headings pasted from word processors wrap their text in spans and <o:p>, which trafilatura
-    # drops with the heading: keep only the text. A heading that holds a link is another story's
-    # headline: the link tells trafilatura (link density) and _subheadings so, and stays.
-    for heading in tree.iter("h1", "h2", "h3", "h4"):
-        if heading.xpath(".//a[@href]"):
-            continue
-        text = _XML_UNSAFE.sub("", " ".join(heading.text_content().split()))
-        for child in list(heading):
-            heading.remove(child)
-        heading.text = text
-
-
-# What lxml refuses in a text node it is given, and a character reference to one of them.
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_UNSAFE_REFERENCE = re.compile(
-    r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2\d|3[01])(?!\d)|[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F])"
-    r"(?![0-9a-fA-F]));?"
-)
-
-
 def _subheadings(tree: Any) -> list[str]:
     """Texts of the page's ``h2``–``h4`` outside headers, footers and sidebars, in page order,
     then its bold-only lines. A heading that links elsewhere is another story's headline, not a
@@ -345,11 +233,11 @@ def _subheadings(tree: Any) -> list[str]:
         "//*[self::h2 or self::h3 or self::h4][not(.//a)]"
         "[not(ancestor::header or ancestor::footer or ancestor::aside or ancestor::nav)]"
     )
-    headings = [text for h in found if (text := _text(h))]
+    headings = [text for h in found if (text := element_text(h))]
     # Paragraphs that are all bold and short are subheadings on many CMSs: "<p><strong>…</strong>
     # </p>", or a bold line between <br>s in a <br>-separated body.
     for bold in tree.xpath("//strong | //b"):
-        text = _text(bold)
+        text = element_text(bold)
         if not text or bold.xpath("ancestor::a or .//a") or not is_heading_like(text):
             continue
         if len(text.split()) > _MAX_BOLD_HEADING_WORDS or is_widget_title(text):
@@ -357,7 +245,7 @@ def _subheadings(tree: Any) -> list[str]:
         if is_dateline(text, colon=False):
             continue  # "عنب بلدي – الحسكة": who filed the story, and where
         parent = bold.getparent()
-        alone = parent is not None and parent.tag == "p" and _text(parent) == text
+        alone = parent is not None and parent.tag == "p" and element_text(parent) == text
         between_breaks = (not (bold.tail or "").strip()) and _after_break(bold)
         if alone or between_breaks:
             headings.append(text)
@@ -383,13 +271,13 @@ def _recover_paragraphs(tree: Any, body: list[tuple[str, str]]) -> list[tuple[st
     """Put back whole paragraphs of the article that the precise extraction dropped.
 
     Precision drops boxes inside the article (a statement's full text, a quoted document) along
-    with widgets. Paragraphs of at least ``_MIN_RECOVERED_WORDS`` words inside the element that
+    with widgets. Paragraphs of at least ``MIN_PROSE_WORDS`` words inside the element that
     holds the kept paragraphs are returned to their place; widgets were removed by class before,
     and their items are short.
     """
     kept = {title_key(text)[:80]: i for i, (kind, text) in enumerate(body) if kind == "p"}
-    paragraphs = [p for p in tree.iter("p") if _text(p)]
-    anchors = [p for p in paragraphs if title_key(_text(p))[:80] in kept]
+    paragraphs = [p for p in tree.iter("p") if element_text(p)]
+    anchors = [p for p in paragraphs if title_key(element_text(p))[:80] in kept]
     if len(anchors) < 2:
         return body
     container = anchors[0]
@@ -400,11 +288,11 @@ def _recover_paragraphs(tree: Any, body: list[tuple[str, str]]) -> list[tuple[st
     after: dict[int, list[str]] = {}
     anchor = -1
     for p in container.iter("p"):
-        key = title_key(_text(p))[:80]
+        key = title_key(element_text(p))[:80]
         if key in kept:
             anchor = kept[key]
-        elif anchor >= 0 and len(_text(p).split()) >= _MIN_RECOVERED_WORDS:
-            after.setdefault(anchor, []).append(_text(p))
+        elif anchor >= 0 and len(element_text(p).split()) >= MIN_PROSE_WORDS:
+            after.setdefault(anchor, []).append(element_text(p))
     if not after:
         return body
     recovered: list[tuple[str, str]] = []
@@ -455,16 +343,6 @@ _HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _HTML_PARAGRAPHS = {"p", "li", "blockquote", "dd", "dt", "pre", "quote", "item"}
 
 
-def _is_caption(element: Any) -> bool:
-    """A picture's box holds a caption at most, not a paragraph."""
-    return len(element.text_content().split()) <= _MAX_CAPTION_WORDS
-
-
-def _has_prose(element: Any) -> bool:
-    """Whether ``element`` holds a paragraph of running text (not a headline or a teaser)."""
-    return any(len(_text(p).split()) >= _MIN_RECOVERED_WORDS for p in element.iter("p"))
-
-
 def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]:
     """(kind, text) for the extracted body: kind is "h1".."h6" or "p".
 
@@ -477,10 +355,10 @@ def _blocks(body: Any, subheadings: frozenset[str]) -> Iterator[tuple[str, str]]
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "head" or tag in _HTML_HEADINGS:
             rend = (element.get("rend") or tag).lower()
-            yield (rend if rend in _HTML_HEADINGS else "h2"), _text(element)
+            yield (rend if rend in _HTML_HEADINGS else "h2"), element_text(element)
         elif tag in {"list", "ul", "ol", "dl"}:
             for item in element.iter("item", "li", "dd"):
-                yield "p", _text(item)
+                yield "p", element_text(item)
         elif tag in _HTML_PARAGRAPHS:
             # <br>-separated paragraphs arrive as one <p> with <lb/> line breaks: split them.
             for line in _lines(element):
@@ -506,7 +384,3 @@ def _lines(element: Any) -> Iterator[str]:
             parts.append("".join(child.itertext()))
         parts.append(child.tail or "")
     yield from _split("".join(parts))
-
-
-def _text(element: Any) -> str:
-    return " ".join("".join(element.itertext()).split())
