@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -102,3 +103,10 @@ def rendered_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli("render", SAMPLE, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
     return out
+
+
+def sigint_as_usual() -> None:
+    """``preexec_fn`` for a child the test sends Ctrl-C to: a shell that runs the suite as a
+    background job ignores SIGINT for it, and a child would inherit that (Python then installs
+    no Ctrl-C handler at all)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

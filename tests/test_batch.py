@@ -21,7 +21,7 @@ from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.tags import mp3_duration_ms, read_tags
 from newsaudio.speech.voices import load_voice
 
-from .conftest import BRIEF, run_cli
+from .conftest import BRIEF, run_cli, sigint_as_usual
 
 TITLES = ["الخبر الأول", "الخبر الثاني", "الخبر الثالث"]
 
@@ -93,6 +93,7 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_finished(tmp_path: Path) -> Non
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C would reach
+        preexec_fn=sigint_as_usual,
     )
     deadline = time.monotonic() + 120
     while not list(out.glob("*.episode.json")) and time.monotonic() < deadline:

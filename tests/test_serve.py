@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from newsaudio.publishing.serve import make_server, server_url
-from tests.conftest import run_cli
+from tests.conftest import run_cli, sigint_as_usual
 
 AUDIO = bytes(range(256)) * 40  # 10,240 bytes
 
@@ -161,7 +161,7 @@ def test_cli_prints_the_url_serves_and_stops_on_ctrl_c(folder: Path) -> None:
         [sys.executable, "-c", "from newsaudio.cli import app; app()", "serve", str(folder),
          "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=sigint_as_usual,
     )  # fmt: skip
     try:
         assert process.stdout is not None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BRIEF, read_feed, snapshot
+from tests.conftest import BRIEF, read_feed, sigint_as_usual, snapshot
 from tests.test_batch import _spawned_children, write_articles
 from tests.test_concurrency import check_folder
 
@@ -124,6 +124,7 @@ def test_sigint_while_placing_waits_for_the_episode_and_says_it_is_in_place(
     )
     result = subprocess.run(
         [sys.executable, "-c", code, "render", str(article), "--out", str(out), "--quiet"],
+        preexec_fn=sigint_as_usual,
         capture_output=True,
         text=True,
         timeout=120,
