@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from newsaudio.errors import ArticleError
-from newsaudio.reading import html
+from newsaudio.reading import html_prepare
 from newsaudio.reading.article import Article, ArticleMeta, Section
 from newsaudio.reading.load import parse_article
 from newsaudio.reading.reference import (
@@ -113,9 +113,9 @@ def test_a_widget_word_on_the_articles_wrapper_does_not_remove_it(word: str) -> 
 
 
 def test_the_net_alone_restores_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the guard in _prepare switched off, the wrapper goes, and the net reads the
+    """With the guard in html_prepare switched off, the wrapper goes, and the net reads the
     reference instead: never worse than trafilatura alone, by construction."""
-    monkeypatch.setattr(html, "_holds_reference", lambda element, keys: False)
+    monkeypatch.setattr(html_prepare, "_holds_reference", lambda element, keys: False)
     got = parse_article("page.html", "page", page("entry tag-news"), ".html")
     heard = " ".join([got.headline, *got.lead, *(p for s in got.sections for p in s.paragraphs)])
     assert BRIEF in heard and SECOND in heard and THIRD in heard
