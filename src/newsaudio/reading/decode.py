@@ -41,7 +41,7 @@ def read_text(path: Path) -> str:
         raise ArticleError(path, f"cannot be read ({exc.strerror or exc})") from exc
     if not raw.strip():
         raise ArticleError(path, "is empty")
-    text = decode(raw, str(path))
+    text = decode(raw)
     if text is None:
         if _looks_binary(raw):
             raise ArticleError(path, "is a binary file, not text")
@@ -59,12 +59,12 @@ def _looks_binary(raw: bytes) -> bool:
     return control > len(head) * 0.05
 
 
-def decode(raw: bytes, name: str = "") -> str | None:
+def decode(raw: bytes) -> str | None:
     """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to Windows-1256.
 
     Older Arabic sites still serve Windows-1256. The fallback is accepted only when the result
     reads as Arabic, since almost any byte string "decodes" as Windows-1256. A few bytes that are
-    not UTF-8 in UTF-8 text are replaced, with a warning naming ``name``.
+    not UTF-8 in UTF-8 text are replaced (U+FFFD).
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -79,17 +79,7 @@ def decode(raw: bytes, name: str = "") -> str | None:
         pass
     text = utf8_with_few_bad_bytes(raw)
     if text is not None:
-        bad = text.count("\ufffd")
-        first = len(text[: text.index("\ufffd")].encode())
-        log.warning(
-            "%s: %d %s not UTF-8 (the first at byte %d); read as UTF-8 with %s replaced",
-            name or "the text",
-            bad,
-            "byte is" if bad == 1 else "bytes are",
-            first,
-            "it" if bad == 1 else "them",
-        )
-        return text
+        return text  # the reader warns, once the text turned out to be an article
     declared = _DECLARED_CHARSET.search(raw[:4096])
     if declared:
         # A saved page says how it is encoded: "<meta charset=windows-1256>".

@@ -256,7 +256,7 @@ def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tupl
             log.warning("page is not %s as declared; trying other encodings", name)
     # Strict UTF-8 and BOMs failed above: decode() reads UTF-8 with a few bad bytes, or
     # Windows-1256 that reads as Arabic.
-    text = decode(raw, url)
+    text = decode(raw)
     if text is None:
         return None
     return text, "utf-8" if "\ufffd" in text else "cp1256"

@@ -8,6 +8,7 @@ language or holds only boilerplate raises :class:`ArticleError` naming the file 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,8 @@ from newsaudio.reading.plain import parse_plain
 from newsaudio.reading.reference import not_below_reference
 from newsaudio.reading.sanitize import safe_meta
 from newsaudio.reading.structure import structure
+
+log = logging.getLogger(__name__)
 
 # A short news brief has two or three sentences, 30 words or more; less than that under a headline
 # is a teaser, a video caption or a page whose body was not saved, not something to broadcast.
@@ -79,6 +82,11 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
             source,
             f"no article body ({found}; at least {MIN_BODY_WORDS} words of text are needed)",
         )
+    replaced = text.count("\ufffd")  # decode's stand-ins for bytes that were not UTF-8
+    if replaced:
+        # Said once the text is an article: a refused one gets its one line and nothing else.
+        what = "byte that is" if replaced == 1 else "bytes that are"
+        log.warning("%s: %d %s not UTF-8 replaced", source, replaced, what)
     return article
 
 
