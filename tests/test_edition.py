@@ -455,3 +455,21 @@ def test_frames_are_counted_and_a_broken_mp3_is_named(tmp_path: Path) -> None:
     broken.write_bytes(mp3.read_bytes()[:1000] + b"junk" * 100)
     with pytest.raises(AudioError, match=r"broken\.mp3"):
         count_frames(broken)
+
+
+def test_a_title_that_text_preparation_would_change_still_makes_a_book(tmp_path: Path) -> None:
+    """Titles are shown as published while the spoken text is normalized (Persian-keyboard ی
+    becomes ي): the book matched its segments by the normalized title and failed with an
+    internal error on such an article."""
+    article = tmp_path / "keyboard.md"
+    article.write_text(
+        "# البرلمان یشدد شروط لم الشمل العائلی\n\n"
+        "وقال المتحدث باسم الوزارة في مؤتمر صحفي عقده صباح اليوم إن الفرق الفنية تواصل عملها في "
+        "المنطقة منذ ساعات الفجر الأولى، وإن الأوضاع تحت السيطرة الكاملة، مؤكدا أن السلطات ستعلن "
+        "نتائج التحقيق الأولية خلال الأيام القليلة المقبلة.\n\n## العائلات العالقة\n\n"
+        "وأضاف أن الحكومة ستراجع الطلبات المعلقة خلال الأسابيع المقبلة في كل المحافظات.\n",
+        encoding="utf-8",
+    )
+    result = run_cli("render", article, "--epub", "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "keyboard.epub").is_file()

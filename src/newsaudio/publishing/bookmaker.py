@@ -33,7 +33,6 @@ from newsaudio.publishing.epub import EPUB_SUFFIX, write_epub
 from newsaudio.reading.script import Segment
 from newsaudio.textprep import PreparedScript, PreparedSegment
 from newsaudio.textprep.lexicon import Lexicon
-from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.written import written_sentences
 
 # What ``render --epub`` / ``--daisy`` and an edition can add to an episode's files.
@@ -51,7 +50,8 @@ def _script_segments(prepared: PreparedScript) -> Iterator[tuple[PreparedSegment
     script = iter(prepared.script.segments)
     for segment in prepared.segments:
         for original in script:
-            if original.kind == segment.kind and normalize(original.title) == segment.title:
+            # Titles are shown as published: the prepared segment keeps its script's own.
+            if original.kind == segment.kind and original.title == segment.title:
                 yield segment, original
                 break
         else:
