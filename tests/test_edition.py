@@ -312,6 +312,7 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.mark.slow
 def test_the_highlight_follows_the_voice_in_a_reader(
     edition: EditionResult, browser: Browser, tmp_path: Path
 ) -> None:

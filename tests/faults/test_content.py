@@ -135,7 +135,7 @@ def test_future_and_missing_dates_give_a_valid_pubdate(tmp_path: Path) -> None:
     assert 2026 <= years["خبر من المستقبل"] < 2100 and 2026 <= years["خبر بلا تاريخ"] < 2100
 
 
-@pytest.mark.parametrize("sections", [1, 250])
+@pytest.mark.parametrize("sections", [1, pytest.param(250, marks=pytest.mark.slow)])
 def test_one_and_250_chapters(sections: int, tmp_path: Path) -> None:
     body = "".join(f"## القسم رقم {n}\n\nجملة قصيرة في القسم.\n\n" for n in range(1, sections + 1))
     out = tmp_path / "out"

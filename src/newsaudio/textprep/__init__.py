@@ -42,6 +42,7 @@ from newsaudio.textprep.symbols import (
     spell_latin_words,
 )
 from newsaudio.textprep.trace import NO_TRACE, Change, Trace
+from newsaudio.textprep.words import SpokenWord
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class PreparedSegment:
     # The same sentences as written for reading (words expanded, no vowel marks, no pausal
     # respelling): what captions show while ``blocks`` is heard.
     written: tuple[tuple[str, ...], ...] = ()
+    # Each sentence of ``blocks`` word by word, with confidence and alternatives (issue 22):
+    # ``words[b][s]`` are the words of ``blocks[b][s]``; empty where not computed.
+    words: tuple[tuple[tuple[SpokenWord, ...], ...], ...] = ()
 
     def written_sentence(self, block: int, sentence: int) -> str:
         """How sentence ``sentence`` of block ``block`` is shown to a reader."""

@@ -1,0 +1,37 @@
+"""The words of a prepared sentence as a proofreader sees them: what is spoken, how sure text
+preparation is of it, and the other forms it could have been.
+
+A word decided by a rule (numbers, dates, pausal forms), by the lexicon or by the author's own
+vowel marks is certain; a word voweled by the model carries the model's confidence and its next
+best forms. The proofing loop (``newsaudio proof``) and ``text --json`` / ``--explain`` read these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# Who decided a word's vowels: a word from the lexicon, a rule or the author is certain.
+Decider = Literal["model", "lexicon", "rule", "author"]
+
+
+@dataclass(frozen=True)
+class SpokenWord:
+    """One word of a prepared sentence.
+
+    ``written`` is the word without vowel marks, as the sentence had it before diacritization;
+    ``spoken`` is the form the engine is given (voweled, case ending by the voice's policy).
+    ``confidence`` is in [0, 1]; 1.0 for a word not decided by the model.
+    ``alternatives`` are up to three other spoken forms, the likeliest first.
+    """
+
+    written: str
+    spoken: str
+    confidence: float = 1.0
+    alternatives: tuple[str, ...] = ()
+    decided_by: Decider = "model"
+
+    @property
+    def certain(self) -> bool:
+        """Decided by the lexicon, a rule or the author: never flagged for proofing."""
+        return self.decided_by != "model"
