@@ -13,11 +13,13 @@ import contextlib
 import ctypes
 import functools
 import logging
+import logging.handlers
 import multiprocessing
 import os
 import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -152,13 +154,18 @@ def _failed(source: str, exc: Exception) -> Outcome:
     return Outcome(source, error=failure_line(source, exc), exit_code=exit_code_of(exc))
 
 
-def warm_up() -> None:
+def warm_up(logs: Any = None, level: int = logging.WARNING) -> None:
     """Start a worker: Ctrl-C is the parent's to handle (a worker interrupted inside the engine's
     C callback would print a traceback and go on), and the engine library and the diacritization
-    model are loaded once, before the first article."""
+    model are loaded once, before the first article. ``logs``: the queue of
+    :func:`forwarded_logs`, where the worker's log records go at ``level`` and above."""
     from newsaudio.libespeak import load_library
     from newsaudio.textprep.diacritize import default_diacritizer
 
+    if logs is not None:
+        root = logging.getLogger()
+        root.handlers[:] = [logging.handlers.QueueHandler(logs)]
+        root.setLevel(level)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     default_diacritizer()
@@ -189,6 +196,27 @@ def default_jobs(profile: VoiceProfile | None = None) -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def forwarded_logs(context: Any) -> Iterator[tuple[Any, int]]:
+    """Worker processes' log records, handled in this process as its own (``initargs`` for
+    :func:`warm_up`): a worker writing to the terminal itself would write into the progress bar
+    of the command that started it. A thread relays them until the block ends; it is not waited
+    for long, since a worker killed mid-write can leave the queue's lock taken."""
+    logs = context.Queue()
+
+    def relay() -> None:
+        while (record := logs.get()) is not None:
+            logging.getLogger(record.name).handle(record)
+
+    thread = threading.Thread(target=relay, name="worker logs", daemon=True)
+    thread.start()
+    try:
+        yield logs, logging.getLogger().getEffectiveLevel()
+    finally:
+        logs.put(None)
+        thread.join(timeout=2)
 
 
 def run_local(
@@ -239,9 +267,12 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     started = time.time()
     unfinished = []
-    with ProcessPoolExecutor(
-        min(jobs, len(indexes)), mp_context=context, initializer=warm_up
-    ) as pool:
+    with (
+        forwarded_logs(context) as initargs,
+        ProcessPoolExecutor(
+            min(jobs, len(indexes)), mp_context=context, initializer=warm_up, initargs=initargs
+        ) as pool,
+    ):
         futures = {pool.submit(render_one, sources[i], job): i for i in indexes}
         try:
             for future in as_completed(futures):

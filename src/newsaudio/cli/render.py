@@ -13,9 +13,11 @@ from newsaudio.cli.options import (
     ConfigOption,
     DebugOption,
     VoiceOption,
+    echo,
     err,
     fail,
     handled_errors,
+    progress_bar,
 )
 from newsaudio.cli.sources import article_sources
 from newsaudio.errors import (
@@ -34,26 +36,49 @@ if TYPE_CHECKING:
     from newsaudio.pipeline import ProgressCallback
 
 
+# What each step of a render counts, and how the bar words it.
+_STEPS = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}
+
+
+def _counted(step: str, done: int, total: int) -> str:
+    """The bar's count: sentences while preparing and speaking, audio while mastering.
+
+    >>> _counted("speech", 12, 80), _counted("audio", 75, 3600)
+    ('12/80 sentences', '1:15 of 1:00:00 audio')
+    """
+    if step == "audio":
+        from newsaudio.publishing.page import clock  # loaded by the render already
+
+        return f"{clock(done * 1000)} of {clock(total * 1000)} audio"
+    return f"{done}/{total} sentences"
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on an interactive terminal; nothing when piped or --quiet."""
+    """A progress bar on an interactive terminal, moving within each step (sentences prepared,
+    sentences spoken, seconds of audio mastered); nothing when piped or --quiet."""
     if not enabled or not err.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[counted]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err.console, transient=True) as bar:
-        task = bar.add_task("", total=None)
+    with progress_bar(*columns) as bar:
+        task = bar.add_task("", total=None, counted="")
 
         def update(step: str, done: int, total: int, label: str) -> None:
-            verb = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}[step]
-            bar.update(task, description=f"{verb}: {label[:40]}", completed=done, total=total)
+            bar.update(
+                task,
+                description=f"{_STEPS[step]}: {label[:40]}",
+                completed=done,
+                total=total,
+                counted=_counted(step, done, total),
+            )
 
         yield update
 
@@ -150,9 +175,7 @@ def render(
                         raise
                     raise _Failed(failure_line(source, exc), exit_code=exit_code_of(exc)) from exc
                 if not quiet:
-                    typer.echo(
-                        _rendered_line(result.audio, result.chapters, result.episode.duration_s)
-                    )
+                    echo(_rendered_line(result.audio, result.chapters, result.episode.duration_s))
             _warn_base_url(config, quiet, True)
     if code != EXIT_OK:
         raise typer.Exit(code)
@@ -198,7 +221,7 @@ def _render_batch(
                 fail(outcome.error or "")
             elif not quiet:
                 audio = out / f"{outcome.slug}.mp3"
-                typer.echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
+                echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
             advance(outcome.duration_s)
 
         try:
@@ -238,7 +261,6 @@ def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], Non
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
-        Progress,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -253,7 +275,7 @@ def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], Non
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, console=err.console, transient=True) as bar:
+    with progress_bar(*columns) as bar:
         task = bar.add_task("", total=total, audio=0.0)
         made = 0.0
 

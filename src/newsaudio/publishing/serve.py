@@ -177,7 +177,7 @@ class FolderHandler(SimpleHTTPRequestHandler):
         self._range = (start, end)
         return file
 
-    def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         """A folder without ``index.html`` (a DAISY fileset, an output folder before its first
         page): its public files as links, the private ones left out."""
         try:
