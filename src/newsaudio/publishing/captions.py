@@ -6,8 +6,7 @@ the listening page groups the cues back into whole sentences, paragraphs and hea
 names alone, so it needs nothing but the folder's files. Cue text is written so that Arabic reads
 right to left in every player (see :func:`rtl_line`) and so that no article text can break the
 file: WebVTT escapes ``&``, ``<`` and ``>``; SRT has no escapes, so tag openers and ``-->`` get an
-invisible word joiner (see
-:func:`_srt_line`).
+invisible word joiner (see :func:`_srt_line`).
 """
 
 from __future__ import annotations
