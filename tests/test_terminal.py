@@ -63,7 +63,7 @@ def _starts_a_line(screen: bytes, text: bytes) -> None:
 
 def test_batch_lines_and_worker_warnings_never_land_in_the_progress_bar(tmp_path: Path) -> None:
     """Two workers: a rendered article's line, a refused one's error and a worker's warning
-    (a stray byte) each get a line of their own above the bar."""
+    (a stray byte) each get a line of their own above the bars."""
     good = tmp_path / "good.md"
     good.write_text(f"# خبر أول\n\n{BRIEF}\n", encoding="utf-8")
     stray = tmp_path / "stray.md"
@@ -74,7 +74,9 @@ def test_batch_lines_and_worker_warnings_never_land_in_the_progress_bar(tmp_path
         ["render", "good.md", "stray.md", "english.txt", "--jobs", "2", "--out", "out"], tmp_path
     )
     assert code == 1, screen.decode(errors="replace")
-    assert b"Rendering" in screen  # the bar was shown
+    assert b"Rendering" in screen  # the batch's bar was shown, and under it each article's
+    plain = _SGR.sub(b"", screen)
+    assert re.search(rb"(good|stray)\.md: (Preparing text|Speaking|Mastering)", plain), plain
     _starts_a_line(screen, b"out/good.mp3 (")
     _starts_a_line(screen, b"out/stray.mp3 (")
     _starts_a_line(screen, b"Error: english.txt: ")

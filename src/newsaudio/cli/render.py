@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -213,7 +214,7 @@ def _render_batch(
 
     job = Job(out, profile, config, use_cache, formats)
     finished: list[Outcome] = []
-    with _batch_progress(len(sources), not quiet) as advance:
+    with _batch_progress(len(sources), not quiet) as bars:
 
         def on_done(outcome: Outcome) -> None:
             finished.append(outcome)
@@ -222,13 +223,15 @@ def _render_batch(
             elif not quiet:
                 audio = out / f"{outcome.slug}.mp3"
                 echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
-            advance(outcome.duration_s)
+            if bars:
+                bars.advance(outcome.source, outcome.duration_s)
 
         try:
             if scheduler:
                 run_cluster(sources, job, scheduler, on_done)
             else:
-                run_local(sources, job, jobs or default_jobs(profile), on_done)
+                workers = jobs or default_jobs(profile)
+                run_local(sources, job, workers, on_done, bars.progress if bars else None)
         except KeyboardInterrupt:
             # What finished is in place — also an episode whose worker was stopped between
             # placing it and reporting it: publish them all, then stop. Unfinished articles wrote
@@ -252,39 +255,73 @@ def _render_batch(
     return finished
 
 
+class _BatchBar:
+    """A batch on the terminal: a bar for the batch (articles done of total, minutes of audio
+    made, elapsed, ETA) and, under it, a bar for each article being rendered, moving by step as a
+    single render's does. Workers report from another thread, and an article's last report may
+    come after its result: it is dropped then."""
+
+    def __init__(self, bar: Any, total: int) -> None:
+        self.bar = bar
+        self.total = total
+        self.done = 0
+        self.made = 0.0
+        self.batch = bar.add_task("Rendering", total=total, counted=self._counted())
+        self.articles: dict[str, Any] = {}
+        self.finished: set[str] = set()
+        self.lock = threading.Lock()
+
+    def _counted(self) -> str:
+        return f"{self.done}/{self.total} articles, {self.made:.1f} min of audio"
+
+    def progress(self, source: str, step: str, done: int, total: int) -> None:
+        with self.lock:
+            if source in self.finished:
+                return
+            if source not in self.articles:
+                self.articles[source] = self.bar.add_task("", total=None, counted="", eta=False)
+            self.bar.update(
+                self.articles[source],
+                description=f"  {(Path(source).name or source)[:30]}: {_STEPS[step]}",
+                completed=done,
+                total=total,
+                counted=_counted(step, done, total),
+            )
+
+    def advance(self, source: str, seconds: float) -> None:
+        with self.lock:
+            self.finished.add(source)
+            task = self.articles.pop(source, None)
+            if task is not None:
+                self.bar.remove_task(task)
+            self.done += 1
+            self.made += seconds / 60
+            self.bar.update(self.batch, completed=self.done, counted=self._counted())
+
+
 @contextmanager
-def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], None]]:
-    """One bar for a batch: articles done of total, minutes of audio made, elapsed and ETA."""
+def _batch_progress(total: int, enabled: bool) -> Iterator[_BatchBar | None]:
+    """The batch's bars on an interactive terminal; nothing when piped or --quiet."""
     if not enabled or not err.is_terminal:
-        yield lambda _seconds: None
+        yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    class _Eta(TimeRemainingColumn):
+        """The batch's ETA; none for an article, whose steps count in different units."""
+
+        def render(self, task: Any) -> Any:
+            return super().render(task) if task.fields.get("eta", True) else ""
 
     columns = (
-        TextColumn("Rendering"),
+        TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("articles, {task.fields[audio]:.1f} min of audio,"),
+        TextColumn("{task.fields[counted]}"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
+        _Eta(),
     )
     with progress_bar(*columns) as bar:
-        task = bar.add_task("", total=total, audio=0.0)
-        made = 0.0
-
-        def advance(seconds: float) -> None:
-            nonlocal made
-            made += seconds / 60
-            bar.update(task, advance=1, audio=made)
-
-        yield advance
+        yield _BatchBar(bar, total)
 
 
 def _summary(outcomes: list[Any], out: Path) -> None:
