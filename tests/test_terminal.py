@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BRIEF
 
 ERASE_LINE = b"\x1b[2K"  # rich erases the bar's line (at column 0) before anything it prints
@@ -61,28 +63,52 @@ def _starts_a_line(screen: bytes, text: bytes) -> None:
         assert before.endswith((b"\n", ERASE_LINE)), f"{text!r} glued to {before!r}"
 
 
-def test_batch_lines_and_worker_warnings_never_land_in_the_progress_bar(tmp_path: Path) -> None:
-    """Two workers: a rendered article's line, a refused one's error and a worker's warning
-    (a stray byte) each get a line of their own above the bars."""
-    good = tmp_path / "good.md"
-    good.write_text(f"# خبر أول\n\n{BRIEF}\n", encoding="utf-8")
-    stray = tmp_path / "stray.md"
-    stray.write_bytes(f"# خبر ثان\n\n{BRIEF}\n".encode() + b" \xff\n")
-    english = tmp_path / "english.txt"
-    english.write_text("Nothing in Arabic here at all.\n", encoding="utf-8")
-    code, screen = _on_a_terminal(
-        ["render", "good.md", "stray.md", "english.txt", "--jobs", "2", "--out", "out"], tmp_path
-    )
-    assert code == 1, screen.decode(errors="replace")
-    assert b"Rendering" in screen  # the batch's bar was shown, and under it each article's
-    plain = _SGR.sub(b"", screen)
-    assert re.search(rb"(good|stray)\.md: (Preparing text|Speaking|Mastering)", plain), plain
+def _batch(folder: Path) -> list[str]:
+    """Three articles: one to render, one with a stray byte (rendered, with a warning), one
+    refused (an error line)."""
+    (folder / "good.md").write_text(f"# خبر أول\n\n{BRIEF}\n\n{BRIEF}\n", encoding="utf-8")
+    (folder / "stray.md").write_bytes(f"# خبر ثان\n\n{BRIEF}\n".encode() + b" \xff\n")
+    (folder / "english.txt").write_text("Nothing in Arabic here at all.\n", encoding="utf-8")
+    return ["render", "good.md", "stray.md", "english.txt", "--out", "out", "--no-cache"]
+
+
+def _lines_stand_apart(screen: bytes) -> None:
     _starts_a_line(screen, b"out/good.mp3 (")
     _starts_a_line(screen, b"out/stray.mp3 (")
     _starts_a_line(screen, b"Error: english.txt: ")
     _starts_a_line(screen, b"WARNING newsaudio.reading.load: stray.md: 1 byte that is not UTF-8")
 
 
+def test_a_batch_prints_above_its_bars_which_move_by_sentences_and_seconds(
+    tmp_path: Path,
+) -> None:
+    """A batch in one process: each article's bar counts the sentences prepared and spoken, then
+    the seconds of audio mastered, under the batch's bar; a rendered article's line, a refused
+    one's error and a warning each get a line of their own above the bars."""
+    code, screen = _on_a_terminal([*_batch(tmp_path), "--jobs", "1"], tmp_path)
+    assert code == 1, screen.decode(errors="replace")
+    plain = _SGR.sub(b"", screen).decode()
+    assert "Rendering" in plain and "articles," in plain
+    spoken = [
+        int(n) for n in re.findall(r"good\.md: Speaking [^\r\n]*? (\d+)/\d+ sentences", plain)
+    ]
+    assert spoken and spoken == sorted(spoken) and spoken[-1] >= 4, plain
+    assert re.search(r"good\.md: Mastering [^\r\n]*?\d:\d\d of \d:\d\d audio", plain), plain
+    _lines_stand_apart(screen)
+
+
+@pytest.mark.slow
+def test_with_workers_their_warnings_and_progress_reach_the_screen(tmp_path: Path) -> None:
+    """Two worker processes: their warnings and progress come to the parent, which prints the
+    warning above the bars and shows each article's bar."""
+    code, screen = _on_a_terminal([*_batch(tmp_path), "--jobs", "2"], tmp_path)
+    assert code == 1, screen.decode(errors="replace")
+    plain = _SGR.sub(b"", screen)
+    assert re.search(rb"(good|stray)\.md: (Preparing text|Speaking|Mastering)", plain), plain
+    _lines_stand_apart(screen)
+
+
+@pytest.mark.slow
 def test_a_render_bar_moves_by_sentences_and_seconds(tmp_path: Path) -> None:
     """One article: the bar counts the sentences prepared and spoken, then the seconds of audio
     mastered, rather than sitting at 0 of 1 through each step."""
