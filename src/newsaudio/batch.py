@@ -205,12 +205,18 @@ _PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
 
 def _die_with_parent() -> None:
     """A worker whose parent is killed (SIGKILL, the OOM killer) gets SIGTERM instead of
-    rendering on, orphaned, into a folder whose feed nobody will write (Linux only)."""
+    rendering on, orphaned, into a folder whose feed nobody will write (Linux only). A parent
+    killed while the worker was still starting (a second on a busy machine) is gone before the
+    signal was asked for: the worker stops at once then. (Workers are spawned, so their parent
+    process is the one that started them.)"""
     try:
         prctl = ctypes.CDLL(None).prctl
     except (OSError, AttributeError):  # not Linux
         return
     prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def default_jobs(profile: VoiceProfile | None = None) -> int:
