@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 from playwright.sync_api import Browser, sync_playwright
@@ -116,6 +117,35 @@ def test_the_captions_follow_the_whole_edition(edition: EditionResult) -> None:
     assert cues[0].start_ms < 1000 and "نشرة نيوزأوديو" in cues[0].text
     assert cues[-1].end_ms <= edition.episode.duration_s * 1000
     assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
+
+
+def test_the_page_nests_the_edition_by_article(edition: EditionResult) -> None:
+    """The listening page: chapter buttons and transcript sections under their article, each
+    article opening with its announcement and its headline as spoken."""
+    page = lxml_html.fromstring(edition.audio.with_name("index.html").read_bytes())
+    tree = page.xpath("//ol[@class='chapters']")[0]
+    parents = tree.xpath("li[ol]")
+    assert len(parents) == 3 and tree.xpath("string(li[1]/button)").endswith(TITLE)
+    assert (
+        parents[0]
+        .xpath("string(button)")
+        .endswith("1. بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك")
+    )
+    assert len(parents[0].xpath("ol/li")) == 7  # the sample's subheadings
+    box = page.xpath("//div[@class='transcript']")[0]
+    articles = box.xpath("section[@class='article']")
+    assert len(articles) == 3
+    for number, article in enumerate(articles, 1):
+        first = article.xpath("section")[0]
+        assert first.xpath("string(p[@class='kicker'])").startswith(
+            bare(announcement(number, 3))[:8]
+        )
+        assert len(first.xpath("h4")) == 1 and article.xpath(".//h5")
+    assert "بوتين يشيد" in articles[0].xpath("string(section/h4)")
+    # Every cue is in one sentence of the page, each sentence whole.
+    cues = parse_vtt(_file(edition, ".vtt").read_text(encoding="utf-8"))
+    sentences = box.xpath(".//*[@data-sentence]")
+    assert len(sentences) == len({c.ident.split(".")[0] for c in cues}) < len(cues)
 
 
 def test_the_opening_says_title_date_count_and_length(edition: EditionResult) -> None:

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.audio.master import master_mp3
-from newsaudio.audio.segments import MasteredAudio, SegmentStream
+from newsaudio.audio.segments import MasteredAudio, Restart, SegmentStream, Sound
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
@@ -28,6 +28,7 @@ from newsaudio.publishing.captions import (
     format_srt,
     format_vtt,
     sentence_cues,
+    sentence_places,
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
@@ -53,7 +54,8 @@ from newsaudio.textprep.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
 
-# Called as (step, done, total, label): step is "text", "speech" or "audio".
+# Called as (step, done, total, label): step is "text" (sentences diacritized), "speech"
+# (sentences spoken) or "audio" (seconds of audio encoded).
 ProgressCallback = Callable[[str, int, int, str], None]
 
 
@@ -139,25 +141,40 @@ def stage_article(
     article = load_source(source)
     report("text", 0, 1, article.headline)
     options = text_options(profile, config)
-    prepared = _prepare(build_script(article), options, diacritizer, cache)
-    report("text", 1, 1, article.headline)
 
-    total = len(prepared.segments)
+    def preparing(done: int, total: int) -> None:
+        report("text", done, total, article.headline)
+
+    prepared = _prepare(build_script(article), options, diacritizer, cache, preparing)
+    total = sum(len(block) for segment in prepared.segments for block in segment.blocks)
+
+    spoken_count = 0
+
+    def counted(segment: SegmentStream) -> Iterator[Sound | Restart]:
+        """The segment's sounds, the bar moving by sentences as mastering takes them."""
+        nonlocal spoken_count
+        before = spoken_count
+        for sound in segment.sounds:
+            if isinstance(sound, Restart):  # its fallback voice speaks the segment again
+                spoken_count = before
+            elif sound.sentences:
+                spoken_count += len(sound.sentences)
+                report("speech", spoken_count, total, segment.title)
+            yield sound
 
     def spoken() -> Iterator[SegmentStream]:
-        # A segment is spoken while mastering takes its sounds: done when the next is asked for.
-        for done, segment in enumerate(synthesize_script(cast, prepared)):
-            report("speech", done, total, segment.title)
-            yield segment
-        report("speech", total, total, "")
-        report("audio", 0, 1, "loudness, MP3, tags")
+        for segment in synthesize_script(cast, prepared):
+            yield SegmentStream(segment.title, counted(segment))
+
+    def mastering(done: int, total: int) -> None:
+        report("audio", done, total, "MP3")
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
-            mastered = _master(spoken(), prepared, cast, cache, stream)
+            mastered = _master(spoken(), prepared, cast, cache, stream, mastering)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
@@ -180,15 +197,16 @@ def _prepare(
     options: TextOptions,
     diacritizer: Diacritizer | None,
     cache: AudioCache | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PreparedScript:
     """The script's prepared text; from the cache when the same script was prepared before with
     the same options, code and model (diacritizing is most of a warm re-render's time)."""
     if cache is None:
-        return prepare_script(script, options, diacritizer)
+        return prepare_script(script, options, diacritizer, progress)
     key = cache.prepared_key(script, options)
     prepared = cache.get_prepared(key, script)
     if prepared is None:
-        prepared = prepare_script(script, options, diacritizer)
+        prepared = prepare_script(script, options, diacritizer, progress)
         cache.put_prepared(key, prepared)
     return prepared
 
@@ -199,6 +217,7 @@ def _master(
     cast: Cast,
     cache: AudioCache | None,
     mp3: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MasteredAudio:
     """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before.
 
@@ -207,13 +226,13 @@ def _master(
     """
     pause_ms = cast.profile.pauses.segment_ms
     if cache is None or not cast.single_voice:
-        return master_mp3(segments, pause_ms, mp3)
+        return master_mp3(segments, pause_ms, mp3, progress)
     key = cache.episode_key(prepared, cast.profile, cast.main.engine)
     mastered = cache.get_episode(key, mp3)
     if mastered is not None:
         log.info("the mastered MP3 came from the cache: no sentence changed")
         return mastered
-    mastered = master_mp3(segments, pause_ms, mp3)
+    mastered = master_mp3(segments, pause_ms, mp3, progress)
     if not cast.fell_back:
         cache.put_episode(key, mastered, mp3)
     return mastered
@@ -282,7 +301,10 @@ def _stage(
             **file_names(slug),
         )
         # Captions and chapters come from the same sample counts (one timing source).
-        cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
+        cues = sentence_cues(
+            ((m.text, m.start_ms, m.end_ms) for m in mastered.sentences),
+            sentence_places([(0, prepared)]),
+        )
         files[".txt"].write_text(transcript, encoding="utf-8")
         files[".chapters.json"].write_text(format_json_chapters(chapters), encoding="utf-8")
         files[VTT_SUFFIX].write_text(format_vtt(cues), encoding="utf-8")

@@ -4,6 +4,7 @@ chapters, transcript, the talking book), staged under temporary names.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
 from dataclasses import replace
@@ -28,6 +29,7 @@ from newsaudio.publishing.captions import (
     format_srt,
     format_vtt,
     sentence_cues,
+    sentence_places,
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, episode_guid
 from newsaudio.publishing.page import EpisodeMedia
@@ -164,7 +166,11 @@ def _stage_files(
         description=description,
     )
     files.update(stage_book(book, stream, out_dir, BOOK_FORMATS, rendered))
-    cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in sentences)
+    numbers = itertools.count(1)
+    places = sentence_places(
+        (next(numbers) if p.kind == "article" else 0, p.spoken.prepared) for p in pieces
+    )
+    cues = sentence_cues(((m.text, m.start_ms, m.end_ms) for m in sentences), places)
     files[".txt"].write_text(transcript, encoding="utf-8")
     files[".chapters.json"].write_text(format_json_chapters(tuple(chapters)), encoding="utf-8")
     files[VTT_SUFFIX].write_text(format_vtt(cues), encoding="utf-8")

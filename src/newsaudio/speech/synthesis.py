@@ -68,15 +68,20 @@ class _FellBack(Exception):
 class Cast:
     """The voices of one render, built before any audio so a missing voice fails first."""
 
-    def __init__(self, profile: VoiceProfile, cache: AudioCache | None = None) -> None:
+    def __init__(
+        self, profile: VoiceProfile, cache: AudioCache | None = None, fallbacks: bool = True
+    ) -> None:
+        """``fallbacks=False``: a failing voice fails, its fallback is not asked (trying a
+        voice must not pass off another voice's sound as its own)."""
         self.profile = profile
         self.cache = cache
         self._engines: dict[str, Engine] = {}  # by profile file: roles sharing a profile share it
-        main = self._voice(profile)
+        main = self._voice(profile, fallbacks)
         self.roles: dict[Role, Voice] = {}
         for role in ROLES:
             name = getattr(profile.roles, role)
-            self.roles[role] = self._voice(load_voice(name, profile.folder)) if name else main
+            voice = load_voice(name, profile.folder) if name else None
+            self.roles[role] = self._voice(voice, fallbacks) if voice else main
         self._failed: set[str] = set()  # profiles whose engine failed in this render
         self._spoken: dict[str, str] = {}  # profile name -> label, in order of first use
 
