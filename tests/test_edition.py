@@ -36,7 +36,7 @@ from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.announcements import announcement, article_count, length_words
 from newsaudio.textprep.number_words import bare
 from tests import daisy_check, foliate
-from tests.conftest import DATA, SAMPLE, run_cli
+from tests.conftest import BRIEF, DATA, SAMPLE, run_cli
 
 ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", DATA / "blind" / "h-bbc.html"]
 TITLE = "نشرة نيوزأوديو الصوتية"
@@ -347,8 +347,6 @@ def _article(folder: Path, name: str, headline: str, body: str) -> Path:
 
 
 def test_cli_edition_without_spoken_structure_in_two_workers(tmp_path: Path) -> None:
-    from tests.conftest import BRIEF
-
     profile = tmp_path / "plain.toml"
     profile.write_text(
         'engine = "espeak"\nvoice = "ar"\nspoken_structure = false\n', encoding="utf-8"
@@ -368,13 +366,60 @@ def test_cli_edition_without_spoken_structure_in_two_workers(tmp_path: Path) -> 
     assert daisy_check.check(out / f"{episode.slug}.daisy", out / (episode.vtt_file or "")) == []
 
 
-def test_cli_edition_with_a_bad_article_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
+ENGLISH = (
+    "The president met the prime minister today\n\nThe president of the republic met the prime "
+    "minister in the capital on Tuesday to discuss the economy, the budget and the elections, "
+    "officials said in a statement after the meeting ended late in the evening.\n"
+)
+
+
+def test_cli_edition_leaves_a_refused_article_out_and_says_so(tmp_path: Path) -> None:
+    """Issue 23: an English article among good ones, in two workers, was "internal error
+    (BrokenProcessPool)" naming a good article, and no edition. Now: its own line, the edition of
+    the other two, announced as two, and exit code 1."""
+    first = _article(tmp_path, "a.md", "الخبر الأول في النشرة", BRIEF)
+    english = tmp_path / "english.txt"
+    english.write_text(ENGLISH, encoding="utf-8")
+    second = _article(tmp_path, "b.md", "الخبر الثاني في النشرة", BRIEF)
+    out = tmp_path / "out"
+    result = run_cli(
+        "edition", first, english, second, "--title", "نشرة", "--out", out, "--jobs", "2"
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == f"Error: {english}: contains no Arabic text\n"
+    assert "2 of 3 articles" in result.stdout and f"Left out (see the errors above): {english}" in (
+        result.stdout
+    )
+    (episode,) = load_episodes(out)
+    assert [c.title for c in episode.chapters if c.title[:2] in ("1.", "2.", "3.")] == [
+        "1. الخبر الأول في النشرة",
+        "2. الخبر الثاني في النشرة",
+    ]
+    transcript = bare((out / episode.transcript_file).read_text(encoding="utf-8"))
+    assert bare(announcement(2, 2))[:-2] in transcript and "من ثلاث" not in transcript
+
+
+def test_cli_edition_strict_refuses_with_one_line_and_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     missing = tmp_path / "missing.txt"
-    result = run_cli("edition", SAMPLE, missing, "--title", "نشرة", "--out", out, "--jobs", "1")
+    result = run_cli(
+        "edition", SAMPLE, missing, "--title", "نشرة", "--out", out, "--jobs", "1", "--strict"
+    )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and str(missing) in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == f"Error: edition not made (--strict): {missing}: file not found\n"
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_cli_edition_of_articles_that_all_fail_alike_ends_with_their_code(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = [tmp_path / "missing.txt", tmp_path / "gone.txt"]
+    result = run_cli("edition", *missing, "--title", "نشرة", "--out", out, "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {missing[0]}: file not found",
+        f"Error: {missing[1]}: file not found",
+        "Error: edition not made: none of its 2 articles could be read and spoken",
+    ]
     assert sorted(p.name for p in out.iterdir()) == []
 
 
