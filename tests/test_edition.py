@@ -31,12 +31,12 @@ from playwright.sync_api import Browser, sync_playwright
 from newsaudio.config import Config
 from newsaudio.edition import EditionJob, EditionResult, render_edition
 from newsaudio.publishing.captions import parse_vtt
-from newsaudio.publishing.episode import load_episodes
+from newsaudio.publishing.episode import Episode, load_episodes
 from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.announcements import announcement, article_count, length_words
 from newsaudio.textprep.number_words import bare
 from tests import daisy_check, foliate
-from tests.conftest import BRIEF, DATA, SAMPLE, run_cli
+from tests.conftest import BRIEF, DATA, SAMPLE, read_feed, run_cli
 
 ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", DATA / "blind" / "h-bbc.html"]
 TITLE = "نشرة نيوزأوديو الصوتية"
@@ -519,3 +519,40 @@ def test_a_title_that_text_preparation_would_change_still_makes_a_book(tmp_path:
     result = run_cli("render", article, "--epub", "--out", tmp_path / "out", "-q")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "keyboard.epub").is_file()
+
+
+def test_the_same_title_and_day_is_a_new_edition_unless_replaced(tmp_path: Path) -> None:
+    """Apps know an item by its GUID: the evening's bulletin under the morning's GUID was never
+    fetched. A second edition is numbered; --replace makes the latest again, as a new item only
+    when its audio changed."""
+    first = _article(tmp_path, "a.md", "الخبر الأول في النشرة", BRIEF)
+    other = _article(tmp_path, "b.md", "خبر آخر في نشرة المساء", BRIEF)
+    out = tmp_path / "out"
+
+    def edition(*args: Path | str) -> dict[str, Episode]:
+        result = run_cli("edition", *args, "--title", "نشرة", "--out", out, "--jobs", "1", "-q")
+        assert result.exit_code == 0, result.stderr
+        return {e.slug: e for e in load_episodes(out)}
+
+    (morning,) = edition(first).values()
+    base = morning.slug
+    evening = edition(first)[f"{base}-2"]
+    assert evening.guid != morning.guid and evening.daisy_file != morning.daisy_file
+    with zipfile.ZipFile(out / (evening.epub_file or "")) as epub:
+        opf = epub.read("EPUB/package.opf").decode()
+    with zipfile.ZipFile(out / (morning.epub_file or "")) as epub:
+        assert (
+            epub.read("EPUB/package.opf").decode().split("<dc:identifier")[1]
+            != (opf.split("<dc:identifier")[1])
+        )  # another publication, another book identifier
+    again = edition(first, "--replace")
+    assert sorted(again) == [base, f"{base}-2"] and again[base] == morning
+    assert (again[f"{base}-2"].guid, again[f"{base}-2"].pub_date) == (
+        evening.guid,
+        evening.pub_date,
+    )  # the same audio: the same item
+    changed = edition(other, "--replace")[f"{base}-2"]
+    assert changed.guid != evening.guid and changed.pub_date > evening.pub_date
+    assert ID3(out / changed.audio_file)["TXXX:GUID"].text == [changed.guid]
+    items = read_feed(out / "feed.xml").entries
+    assert sorted(i.id for i in items) == sorted([morning.guid, changed.guid])

@@ -89,6 +89,14 @@ def edition(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Make today's latest edition of this title again (default: a new edition, "
+            "numbered); podcast apps get it as new if its audio changed.",
+        ),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option(
@@ -104,7 +112,8 @@ def edition(
     title, date, number of articles and length, and announces each article ("الخبر الثالث من
     سبعة") unless the voice profile sets spoken_structure = false. An article that cannot be
     read or spoken is reported and left out, and the others make the edition (exit code 1);
-    --strict refuses the edition instead.
+    --strict refuses the edition instead. The same title on the same day makes a new edition
+    (numbered: "…-2") unless --replace.
 
     Example: newsaudio edition a.txt b.html https://example.com/news/3 --title "نشرة الصباح"
     """
@@ -119,7 +128,8 @@ def edition(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = article_sources(articles or [], from_list or [])
-        job = EditionJob(out, profile, config, " ".join(title.split()), date.today(), not no_cache)
+        title = " ".join(title.split())
+        job = EditionJob(out, profile, config, title, date.today(), not no_cache, replace)
         # --debug renders in this process: a bug's traceback is in the debug log.
         workers = 1 if debug else (jobs or default_jobs())
         with _progress(len(sources), not quiet) as advance:

@@ -56,10 +56,20 @@ class EditionJob:
     title: str
     day: date
     use_cache: bool = True
+    # Make the latest edition of this title and day again, instead of a new one (--replace).
+    replace: bool = False
+    # The edition's file name and identity, settled against the folder (``naming.named``).
+    slug: str = ""
+    identity: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.slug:
+            object.__setattr__(self, "slug", self.base_slug)
 
     @property
-    def slug(self) -> str:
-        """The edition's file name: its title and day ("نشرة-الصباح-2026-12-05")."""
+    def base_slug(self) -> str:
+        """The edition's title and day ("نشرة-الصباح-2026-12-05"); a second edition of them is
+        numbered ("…-2")."""
         return slugify(f"{self.title} {self.day.isoformat()}")
 
     @property

@@ -25,6 +25,7 @@ from newsaudio.audio.frames import count_frames
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
 from newsaudio.batch import Outcome, attempt, batch_exit_code, warm_up
 from newsaudio.edition.assemble import stage_edition
+from newsaudio.edition.naming import named
 from newsaudio.edition.pieces import (
     EditionError,
     EditionJob,
@@ -195,6 +196,8 @@ def render_edition(
     the edition is refused with the exit code they share (else 1)."""
     if not sources:
         raise EditionError("an edition needs at least one article")
+    if not job.identity:
+        job = named(job)
     started = time.time()
     try:
         job.out_dir.mkdir(parents=True, exist_ok=True)

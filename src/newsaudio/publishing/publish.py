@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from newsaudio.audio.frames import audio_digest
 from newsaudio.config import Config
-from newsaudio.errors import OutputError
+from newsaudio.errors import AudioError, OutputError
 from newsaudio.files import (
     atomic_path,
     folder_moved_into_place,
@@ -66,6 +67,9 @@ class StagedEpisode:
     media: EpisodeMedia
     # The date is the article's own (else it is the render's, and a re-render keeps the first).
     dated: bool
+    # An edition: replacing one whose audio differs is a new item for podcast apps (this
+    # render's GUID and date); the same audio keeps the GUID and date it had.
+    renews: bool = False
 
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
@@ -77,12 +81,25 @@ class StagedEpisode:
 
     def settled(self, slug: str, previous: Episode | None) -> Episode:
         """The episode under ``slug``, replacing ``previous`` (the same article's episode) if any:
-        it keeps the GUID, and the date unless the article has its own."""
+        it keeps the GUID, and the date unless the article has its own (see ``renews``)."""
         episode = self.episode
+        names = file_names(slug, self.files)
+        if self.renews:
+            if previous and not self._audio_changed(previous):
+                episode = replace(episode, guid=previous.guid, pub_date=previous.pub_date)
+            return replace(episode, slug=slug, **names)
         guid = previous.guid if previous else episode_guid(slug, episode.source_url)
         pub_date = previous.pub_date if previous and not self.dated else episode.pub_date
-        names = file_names(slug, self.files)
         return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **names)
+
+    def _audio_changed(self, previous: Episode) -> bool:
+        before = self.out_dir / previous.audio_file
+        if not before.is_file():
+            return True
+        try:
+            return audio_digest(before) != audio_digest(self.files[".mp3"])
+        except AudioError:  # not an MP3 of ours any more: this one is new
+            return True
 
 
 # The Episode fields that name an episode's staged files, and the suffix each name takes.
