@@ -34,11 +34,15 @@ from newsaudio.publishing.captions import parse_vtt
 from newsaudio.publishing.episode import Episode, load_episodes
 from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.announcements import announcement, article_count, length_words
+from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.number_words import bare
 from tests import daisy_check, foliate
 from tests.conftest import BRIEF, DATA, SAMPLE, read_feed, run_cli
 
-ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", DATA / "blind" / "h-bbc.html"]
+# The third has figures in every paragraph, and sentences that only their expansion made long
+# enough to split (shown as written by aligning words).
+FIGURES = DATA / "blind" / "r2-albayan.txt"
+ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", FIGURES]
 TITLE = "نشرة نيوزأوديو الصوتية"
 DAY = date(2026, 12, 5)
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,6 +212,29 @@ def test_the_epub_shows_the_text_as_written(edition: EditionResult) -> None:
     assert "الْخَبَرُ الثَّانِي مِنْ ثَلَاثَةٍ." in text  # the announcement, as it is said
     transcript = _file(edition, ".txt").read_text(encoding="utf-8")
     assert "40%" not in transcript
+
+
+def test_every_sentence_of_an_article_full_of_figures_is_shown_as_written(
+    edition: EditionResult,
+) -> None:
+    """Issue 23: where sentences did not line up, a block was shown as the voweled spoken words
+    ("تِسْعَةِ مِلْيَارَاتٍ" for "9.1 مليارات"). Every sentence of the article is now its text as
+    written, and the render says so."""
+    assert edition.book_fallbacks == 0
+    with zipfile.ZipFile(_file(edition, ".epub")) as epub:
+        doc = etree.fromstring(epub.read("EPUB/a03.xhtml"), PARSER)
+    written = normalize(FIGURES.read_text(encoding="utf-8"))
+    paragraphs = [
+        " ".join("".join(span.itertext()) for span in p.iter(f"{XHTML}span"))
+        for p in doc.iter(f"{XHTML}p")
+        if p.get("class") != "kicker"
+    ]
+    assert len(paragraphs) == 5 and all(p in written for p in paragraphs), paragraphs
+    assert (
+        "وسجلت الدائرة 4,912 مبايعة بقيمة 12.7 مليار درهم، منها 3,388 مبايعة لشقق وفلل بقيمة 9.1"
+        " مليارات درهم، و1,524 مبايعة لأراضٍ بقيمة 3.6 مليارات درهم، فيما بلغت قيمة الرهون 4.9"
+        " مليارات درهم." in paragraphs
+    )
 
 
 def test_epubcheck_finds_nothing(edition: EditionResult, tmp_path: Path) -> None:
@@ -390,6 +417,7 @@ def test_cli_edition_leaves_a_refused_article_out_and_says_so(tmp_path: Path) ->
     assert "2 of 3 articles" in result.stdout and f"Left out (see the errors above): {english}" in (
         result.stdout
     )
+    assert "; book text: every sentence as written" in result.stdout
     (episode,) = load_episodes(out)
     assert [c.title for c in episode.chapters if c.title[:2] in ("1.", "2.", "3.")] == [
         "1. الخبر الأول في النشرة",

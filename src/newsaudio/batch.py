@@ -68,6 +68,8 @@ class Outcome:
     duration_s: float = 0.0
     error: str | None = None
     exit_code: int = EXIT_FAILED  # the failure's (errors.py); a dead worker is EXIT_FAILED
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -103,7 +105,13 @@ def render_one(source: str, job: Job) -> Outcome:
     except Exception as exc:
         return failure(source, exc)
     episode = result.episode
-    return Outcome(source, episode.slug, result.chapters, episode.duration_s)
+    return Outcome(
+        source,
+        episode.slug,
+        result.chapters,
+        episode.duration_s,
+        book_fallbacks=result.book_fallbacks,
+    )
 
 
 def attempt(source: str, work: Callable[..., T], *args: Any) -> T | Outcome:
@@ -362,4 +370,6 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
         return failure(source, exc)
     finally:
         staged.discard()
-    return Outcome(source, episode.slug, len(episode.chapters), episode.duration_s)
+    chapters = len(episode.chapters)
+    fallbacks = staged.book_fallbacks
+    return Outcome(source, episode.slug, chapters, episode.duration_s, book_fallbacks=fallbacks)

@@ -66,6 +66,8 @@ class RenderResult:
     transcript: Path
     feed: Path
     chapters: int
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
 
 def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
@@ -117,7 +119,9 @@ def render_article(
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
-    return RenderResult(episode, audio, transcript, out_dir / FEED_FILE, chapters)
+    return RenderResult(
+        episode, audio, transcript, out_dir / FEED_FILE, chapters, staged.book_fallbacks
+    )
 
 
 def stage_article(
@@ -336,7 +340,10 @@ def _with_book(
         staged.discard()
         raise
     names = file_names(episode.slug, {*staged.files, *books})
-    return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
+    episode = replace(episode, **names)
+    return replace(
+        staged, files={**staged.files, **books}, episode=episode, book_fallbacks=book.fallbacks
+    )
 
 
 def _now() -> datetime:

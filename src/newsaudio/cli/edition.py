@@ -14,6 +14,7 @@ from newsaudio.cli.options import (
     ConfigOption,
     DebugOption,
     VoiceOption,
+    book_line,
     err,
     fail,
     handled_errors,
@@ -154,7 +155,7 @@ def _summary(result: EditionResult) -> str:
     line = (
         f"{result.audio} ({count}, {result.chapters} chapters, {minutes}:{seconds:02d}); "
         f"{result.episode.epub_file}, {result.episode.daisy_file}"
-    )
+    ) + book_line(result.book_fallbacks)
     if result.left_out:
         names = ", ".join(o.source for o in result.left_out)
         line += f"\nLeft out (see the errors above): {names}"

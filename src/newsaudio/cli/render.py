@@ -13,6 +13,7 @@ from newsaudio.cli.options import (
     ConfigOption,
     DebugOption,
     VoiceOption,
+    book_line,
     err,
     fail,
     handled_errors,
@@ -150,9 +151,9 @@ def render(
                         raise
                     raise _Failed(failure_line(source, exc), exit_code=exit_code_of(exc)) from exc
                 if not quiet:
-                    typer.echo(
-                        _rendered_line(result.audio, result.chapters, result.episode.duration_s)
-                    )
+                    duration = result.episode.duration_s
+                    line = _rendered_line(result.audio, result.chapters, duration)
+                    typer.echo(line + book_line(result.book_fallbacks))
             _warn_base_url(config, quiet, True)
     if code != EXIT_OK:
         raise typer.Exit(code)
@@ -198,7 +199,8 @@ def _render_batch(
                 fail(outcome.error or "")
             elif not quiet:
                 audio = out / f"{outcome.slug}.mp3"
-                typer.echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
+                line = _rendered_line(audio, outcome.chapters, outcome.duration_s)
+                typer.echo(line + book_line(outcome.book_fallbacks))
             advance(outcome.duration_s)
 
         try:

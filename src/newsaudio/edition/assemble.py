@@ -187,4 +187,13 @@ def _stage_files(
         **file_names(slug, files),
     )
     media = EpisodeMedia(tuple(chapters), tuple(cues))
-    return StagedEpisode(out_dir, episode, files, tags, media, dated=False, renews=True)
+    return StagedEpisode(
+        out_dir,
+        episode,
+        files,
+        tags,
+        media,
+        dated=False,
+        renews=True,
+        book_fallbacks=book.fallbacks,
+    )

@@ -102,6 +102,8 @@ class EditionResult:
     chapters: int
     given: int = 0
     left_out: tuple[Outcome, ...] = ()
+    # The book's sentences shown as spoken, not as written (textprep.written).
+    book_fallbacks: int = 0
 
 
 # --- Scripts: what each piece says ---------------------------------------------------------------

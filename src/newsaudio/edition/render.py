@@ -237,7 +237,10 @@ def render_edition(
     left_out = tuple(run.left_out) if run else ()
     made = len(sources) - len(left_out)
     log.info("edition %s: %d articles, %.1f s", audio, made, episode.duration_s)
-    return EditionResult(episode, audio, made, len(episode.chapters), len(sources), left_out)
+    fallbacks = staged.book_fallbacks or 0
+    return EditionResult(
+        episode, audio, made, len(episode.chapters), len(sources), left_out, fallbacks
+    )
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,21 +59,29 @@ def _script_segments(prepared: PreparedScript) -> Iterator[tuple[PreparedSegment
             raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
-# Per segment, per block: the sentences as a reader sees them (see :func:`shown_sentences`).
-Shown = tuple[tuple[tuple[str, ...], ...], ...]
+@dataclass(frozen=True)
+class Shown:
+    """The sentences as a reader sees them, per segment and block (``blocks[s][b]``), and how
+    many are shown as spoken because their text as written could not be found."""
+
+    blocks: tuple[tuple[tuple[str, ...], ...], ...]
+    fallbacks: int = 0
 
 
 def shown_sentences(prepared: PreparedScript, lexicon: Lexicon | None = None) -> Shown:
     """Each spoken sentence of ``prepared`` as written in the article, per segment and block
-    (where a block does not line up, as prepared). Worth computing where the script was
+    (:func:`~newsaudio.textprep.written.written_sentences`). Worth computing where the script was
     prepared: it expands every sentence again."""
-    return tuple(
-        tuple(
-            written_sentences(original.blocks[b], spoken, lexicon) if spoken else ()
-            for b, spoken in enumerate(segment.written or segment.blocks)
-        )
-        for segment, original in _script_segments(prepared)
-    )
+    segments = []
+    fallbacks = 0
+    for segment, original in _script_segments(prepared):
+        blocks = []
+        for b, spoken in enumerate(segment.written or segment.blocks):
+            found = written_sentences(original.blocks[b], spoken, lexicon) if spoken else None
+            blocks.append(found.sentences if found else ())
+            fallbacks += found.fallbacks if found else 0
+        segments.append(tuple(blocks))
+    return Shown(tuple(segments), fallbacks)
 
 
 def _role(segment: PreparedSegment, block: int, kicker: bool) -> BlockRole:
@@ -107,7 +116,7 @@ def make_part(
     number = 0
     for index, (segment, chapter) in enumerate(zip(prepared.segments, chapters, strict=True), 1):
         blocks = []
-        for b, texts in enumerate(shown[index - 1]):
+        for b, texts in enumerate(shown.blocks[index - 1]):
             if not texts:
                 continue
             items = []
@@ -130,7 +139,7 @@ def make_part(
         )
     if next(heard, None) is not None:
         raise ValueError(f"part {part_id}: more sentences heard than the script has")
-    return BookPart(part_id, kind, title or sections[0].title, tuple(sections))
+    return BookPart(part_id, kind, title or sections[0].title, tuple(sections), shown.fallbacks)
 
 
 def make_book(

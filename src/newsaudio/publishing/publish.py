@@ -70,6 +70,8 @@ class StagedEpisode:
     # An edition: replacing one whose audio differs is a new item for podcast apps (this
     # render's GUID and date); the same audio keeps the GUID and date it had.
     renews: bool = False
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
