@@ -21,7 +21,9 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
+import podcastparser
 import pytest
 from lxml import etree
 from mutagen.id3 import ID3, CTOCFlags
@@ -32,6 +34,7 @@ from newsaudio.config import Config
 from newsaudio.edition import EditionJob, EditionResult, render_edition
 from newsaudio.publishing.captions import parse_vtt
 from newsaudio.publishing.episode import Episode, load_episodes
+from newsaudio.publishing.names import placed_name
 from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.announcements import announcement, article_count, length_words
 from newsaudio.textprep.normalize import normalize
@@ -71,7 +74,7 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> EditionResult:
 
 
 def _file(edition: EditionResult, suffix: str) -> Path:
-    return edition.audio.with_name(f"{edition.episode.slug}{suffix}")
+    return edition.audio.with_name(placed_name(edition.episode.slug, suffix))
 
 
 def _clock_ms(value: str) -> int:
@@ -149,6 +152,23 @@ def test_the_edition_is_one_episode_of_the_feed(edition: EditionResult) -> None:
         assert (out / name).exists(), name
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert f"<title>{TITLE}</title>" in feed
+    # The item links its talking book where apps leave it alone: Atom "related" links, and the
+    # show notes; the MP3 stays the one enclosure every parser sees.
+    (item,) = read_feed(out / "feed.xml").entries
+    base = Config().feed.base_url
+    related = {link.type: link.href for link in item.links if link.rel == "related"}
+    assert related == {
+        "application/epub+zip": base + quote(episode.epub_file or ""),
+        "application/zip": base + quote(episode.daisy_file or ""),
+    }
+    assert [e.type for e in item.enclosures] == ["audio/mpeg"] and item.get("link") is None
+    with (out / "feed.xml").open("rb") as raw:
+        (parsed,) = podcastparser.parse(base + "feed.xml", raw)["episodes"]
+    assert [e["mime_type"] for e in parsed["enclosures"]] == ["audio/mpeg"]
+    assert quote(episode.epub_file or "") in parsed["description_html"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for name in (episode.epub_file, episode.daisy_file):
+        assert f'href="{quote(name or "")}"' in page
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert leftovers == [], leftovers
 
@@ -174,6 +194,12 @@ def test_the_epub_reads_every_sentence_in_sync(edition: EditionResult) -> None:
         features = {
             m.text for m in opf.iter(f"{OPF}meta") if m.get("property", "").endswith("Feature")
         }
+        narrators = [
+            m.text for m in opf.iter(f"{OPF}meta") if m.get("property") == "media:narrator"
+        ]
+        assert narrators == ["صوت مركب آليا (إسبيك)"]  # words, not an engine's version string
+        assert opf.get("dir") == "rtl"
+        assert opf.find(f"{OPF}spine").get("page-progression-direction") == "rtl"
         assert {"synchronizedAudioText", "tableOfContents"} <= features
         durations = {
             m.get("refines"): _clock_ms(m.text)
@@ -288,9 +314,21 @@ def test_the_daisy_fileset_is_structured_and_timed_by_the_captions(edition: Edit
     ncc = (folder / "ncc.html").read_text(encoding="utf-8")
     assert len(re.findall(r"<h1", ncc)) == 1 + 3 + 1  # title, the articles, the closing
     assert len(re.findall(r"<h2", ncc)) == 7 + 2 + 2  # the articles' sections
-    assert not (folder / edition.audio.name).read_bytes().startswith(b"ID3")
-    with zipfile.ZipFile(_file(edition, ".daisy.zip")) as bundle:
-        assert sorted(bundle.namelist()) == sorted(p.name for p in folder.iterdir())
+    # Players and SD cards expect ASCII names: the slug transliterated (and told apart).
+    assert folder.name == "nshra-nywzawdyw-alswtya-2026-12-05-c279.daisy"
+    (mp3,) = folder.glob("*.mp3")
+    assert mp3.name == "nshra-nywzawdyw-alswtya-2026-12-05-c279.mp3"
+    assert not mp3.read_bytes().startswith(b"ID3")
+    assert all(p.name.isascii() for p in folder.iterdir())
+    # Right to left, by the style sheet: the NCC schema allows no dir attribute.
+    assert '<link rel="stylesheet" type="text/css" href="default.css"/>' in ncc
+    assert "direction: rtl" in (folder / "default.css").read_text(encoding="utf-8")
+    # The narrator is words a listener hears in the book's information.
+    assert '<meta name="ncc:narrator" content="صوت مركب آليا (إسبيك)"/>' in ncc
+    with zipfile.ZipFile(_file(edition, ".daisy.zip")) as bundle:  # opens to that one folder
+        assert sorted(bundle.namelist()) == sorted(
+            [f"{folder.name}/", *(f"{folder.name}/{p.name}" for p in folder.iterdir())]
+        )
 
 
 @pytest.mark.skipif(not daisy_check.XHTML1_DTD.is_file(), reason="no W3C DTDs (w3c-sgml-lib)")
@@ -390,7 +428,8 @@ def test_cli_edition_without_spoken_structure_in_two_workers(tmp_path: Path) -> 
     transcript = bare((out / episode.transcript_file).read_text(encoding="utf-8"))
     assert "الخبر الأول من" not in transcript and "في هذا العدد" not in transcript
     assert transcript.count("انتهى الخبر") == 2  # each article keeps its own sign-off
-    assert daisy_check.check(out / f"{episode.slug}.daisy", out / (episode.vtt_file or "")) == []
+    folder = out / (episode.daisy_file or "").removesuffix(".zip")
+    assert daisy_check.check(folder, out / (episode.vtt_file or "")) == []
 
 
 ENGLISH = (

@@ -166,7 +166,8 @@ def stage_article(
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
             if formats:
-                staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
+                book = _BookMaking(prepared, mastered, stream, options, formats, cast.narrators)
+                staged = _with_book(staged, article, book)
             return staged
         finally:
             stream.unlink(missing_ok=True)
@@ -299,18 +300,23 @@ def _stage(
     return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
 
 
-def _with_book(
-    staged: StagedEpisode,
-    article: Article,
-    prepared: PreparedScript,
-    mastered: MasteredAudio,
-    stream: Path,
-    options: TextOptions,
-    formats: Collection[str],
-) -> StagedEpisode:
+@dataclass(frozen=True)
+class _BookMaking:
+    """What an article's talking book is made of, beside its staged episode."""
+
+    prepared: PreparedScript
+    mastered: MasteredAudio
+    stream: Path  # the episode's MP3, untagged
+    options: TextOptions
+    formats: Collection[str]
+    narrators: list[str]
+
+
+def _with_book(staged: StagedEpisode, article: Article, making: _BookMaking) -> StagedEpisode:
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
-    written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    written, each sentence with its clip in the episode's MP3."""
     episode = staged.episode
+    prepared, mastered, stream = making.prepared, making.mastered, making.stream
     try:
         part = make_part(
             "a01",
@@ -321,7 +327,7 @@ def _with_book(
                 for c, e in zip(mastered.chapters, episode.chapters, strict=True)
             ],
             mastered.sentences,
-            lexicon=options.lexicon,
+            lexicon=making.options.lexicon,
         )
         book = make_book(
             title=article.headline,
@@ -329,13 +335,14 @@ def _with_book(
             issued=episode.pub_date.date(),
             identity=article.identity,
             publisher=episode.author or staged.tags.artist,
-            narrator=episode.voice or "",
+            narrators=making.narrators,
             audio_file=episode.audio_file,
             duration_ms=round(episode.duration_s * 1000),
             parts=[part],
             description=episode.description,
         )
-        books = stage_book(book, stream, staged.out_dir, formats, episode.rendered or _now())
+        modified = episode.rendered or _now()
+        books = stage_book(book, stream, staged.out_dir, making.formats, modified)
     except BaseException:
         staged.discard()
         raise
@@ -370,6 +377,7 @@ class SpokenScript:
     prepared: PreparedScript
     mastered: MasteredAudio
     voice: str  # who spoke, as an episode records it
+    narrators: tuple[str, ...] = ()  # who spoke, as a talking book names them (Cast.narrators)
 
 
 def speak_script(
@@ -385,4 +393,5 @@ def speak_script(
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
     mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
-    return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)
+    voice = "; ".join(cast.spoken_by) or cast.main.label
+    return SpokenScript(prepared, mastered, voice, tuple(cast.narrators))

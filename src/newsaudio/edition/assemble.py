@@ -159,7 +159,7 @@ def _stage_files(
         issued=job.day,
         identity=identity,
         publisher=config.feed.author,
-        narrator=voice,
+        narrators=[n for p in pieces for n in p.spoken.narrators],
         audio_file=f"{slug}.mp3",
         duration_ms=duration_ms,
         parts=parts,

@@ -95,7 +95,7 @@ class Book:
     issued: date
     identifier: str  # a URN: the same article or edition keeps it across renders
     publisher: str
-    narrator: str  # who speaks: the voice profiles, e.g. "ar-espeak (espeak-ng 1.52)"
+    narrator: str  # who speaks, in words: "صوت مركب آليا (إسبيك)"
     audio_file: str  # the MP3's name; every clip is in it
     duration_ms: int  # the MP3 as players measure it
     parts: tuple[BookPart, ...]

@@ -31,7 +31,9 @@ from newsaudio.publishing.book import (
 )
 from newsaudio.publishing.daisy import DAISY_SUFFIX, DAISY_ZIP_SUFFIX, write_daisy
 from newsaudio.publishing.epub import EPUB_SUFFIX, write_epub
+from newsaudio.publishing.names import ascii_name
 from newsaudio.reading.script import Segment
+from newsaudio.resources import data_toml
 from newsaudio.textprep import PreparedScript, PreparedSegment
 from newsaudio.textprep.lexicon import Lexicon
 from newsaudio.textprep.written import written_sentences
@@ -149,20 +151,24 @@ def make_book(
     issued: date,
     identity: str,
     publisher: str,
-    narrator: str,
+    narrators: Sequence[str],
     audio_file: str,
     duration_ms: int,
     parts: Sequence[BookPart],
     description: str = "",
 ) -> Book:
-    """The book, its clips made contiguous (each runs on to the next sentence)."""
+    """The book, its clips made contiguous (each runs on to the next sentence). ``narrators``:
+    who spoke, as phrases a listener hears in the book's information (the voice profiles'
+    ``narrator``); one that is empty says only that the voice is synthesized."""
+    default = str(data_toml("edition.toml")["book"]["narrator"])
+    named = dict.fromkeys(n.strip() or default for n in narrators)
     book = Book(
         title=title,
         slug=slug,
         issued=issued,
         identifier=book_identifier(identity),
         publisher=publisher,
-        narrator=f"كلام مركب آليا (synthesized speech: {narrator})",
+        narrator="، ".join(named) or default,
         audio_file=audio_file,
         duration_ms=duration_ms,
         parts=tuple(parts),
@@ -190,7 +196,7 @@ def stage_book(
                                            dir=out_dir))  # fmt: skip
             files[DAISY_SUFFIX] = folder
             folder.rmdir()
-            write_daisy(book, audio, folder, files[DAISY_ZIP_SUFFIX])
+            write_daisy(book, audio, folder, files[DAISY_ZIP_SUFFIX], ascii_name(book.slug))
     except BaseException:
         discard(files.values())
         raise

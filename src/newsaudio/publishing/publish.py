@@ -39,6 +39,7 @@ from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
 from newsaudio.publishing.epub import EPUB_SUFFIX
 from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
+from newsaudio.publishing.names import placed_name
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
 from newsaudio.resources import data_bytes
@@ -124,7 +125,9 @@ def file_names(slug: str, staged: Collection[str] = REQUIRED_FILES) -> dict[str,
     """The Episode fields that name its files, for an episode called ``slug`` whose staged
     files have the suffixes ``staged`` (an optional file not staged is named None)."""
     return {
-        field: f"{slug}{suffix}" if suffix in staged or suffix not in OPTIONAL_FILES else None
+        field: placed_name(slug, suffix)
+        if suffix in staged or suffix not in OPTIONAL_FILES
+        else None
         for field, suffix in EPISODE_FILES.items()
     }
 
@@ -169,7 +172,7 @@ def place_episode(
             record = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
             for suffix, tmp in sorted(staged.files.items(), key=lambda item: item[0] != ".mp3"):
                 place = folder_moved_into_place if tmp.is_dir() else moved_into_place
-                stack.enter_context(place(tmp, out_dir / f"{slug}{suffix}"))
+                stack.enter_context(place(tmp, out_dir / placed_name(slug, suffix)))
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)
