@@ -166,8 +166,10 @@ def stage_article(
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
             if formats:
-                book = _BookMaking(prepared, mastered, stream, options, formats, cast.narrators)
-                staged = _with_book(staged, article, book)
+                narrators = cast.narrators
+                staged = _with_book(
+                    staged, article, prepared, mastered, stream, options, formats, narrators
+                )
             return staged
         finally:
             stream.unlink(missing_ok=True)
@@ -300,23 +302,20 @@ def _stage(
     return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
 
 
-@dataclass(frozen=True)
-class _BookMaking:
-    """What an article's talking book is made of, beside its staged episode."""
-
-    prepared: PreparedScript
-    mastered: MasteredAudio
-    stream: Path  # the episode's MP3, untagged
-    options: TextOptions
-    formats: Collection[str]
-    narrators: list[str]
-
-
-def _with_book(staged: StagedEpisode, article: Article, making: _BookMaking) -> StagedEpisode:
+def _with_book(
+    staged: StagedEpisode,
+    article: Article,
+    prepared: PreparedScript,
+    mastered: MasteredAudio,
+    stream: Path,
+    options: TextOptions,
+    formats: Collection[str],
+    narrators: list[str],
+) -> StagedEpisode:
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
-    written, each sentence with its clip in the episode's MP3."""
+    written, each sentence with its clip in the episode's MP3 (``stream``, untagged), read by
+    ``narrators`` (``Cast.narrators``)."""
     episode = staged.episode
-    prepared, mastered, stream = making.prepared, making.mastered, making.stream
     try:
         part = make_part(
             "a01",
@@ -327,7 +326,7 @@ def _with_book(staged: StagedEpisode, article: Article, making: _BookMaking) -> 
                 for c, e in zip(mastered.chapters, episode.chapters, strict=True)
             ],
             mastered.sentences,
-            lexicon=making.options.lexicon,
+            lexicon=options.lexicon,
         )
         book = make_book(
             title=article.headline,
@@ -335,14 +334,13 @@ def _with_book(staged: StagedEpisode, article: Article, making: _BookMaking) -> 
             issued=episode.pub_date.date(),
             identity=article.identity,
             publisher=episode.author or staged.tags.artist,
-            narrators=making.narrators,
+            narrators=narrators,
             audio_file=episode.audio_file,
             duration_ms=round(episode.duration_s * 1000),
             parts=[part],
             description=episode.description,
         )
-        modified = episode.rendered or _now()
-        books = stage_book(book, stream, staged.out_dir, making.formats, modified)
+        books = stage_book(book, stream, staged.out_dir, formats, episode.rendered or _now())
     except BaseException:
         staged.discard()
         raise

@@ -93,8 +93,7 @@ class _Run:
         self.on_failed(outcome)
 
     def discard_finished(self) -> None:
-        """Remove the MP3 of every piece that finished (the edition is not made, or those
-        pieces are spoken again)."""
+        """Remove the MP3 of every piece that finished: the edition is not made."""
         for future in self.futures:
             if future.done() and not future.cancelled() and future.exception() is None:
                 result = future.result()
@@ -117,8 +116,8 @@ def _read(run: _Run, sources: Sequence[str]) -> list[tuple[str, Article]]:
 
 def _speak(run: _Run, articles: list[tuple[str, Article]], on_done: DoneCallback) -> list[Piece]:
     """Every article as a piece, numbered among those in the edition. An article that fails
-    here changes the others' announcements ("الخبر الثالث من سبعة"): they are spoken again (from
-    the sentence cache, but for the announcement)."""
+    here changes the others' announcements ("الخبر الثالث من سبعة"): they are spoken again (all
+    but the announcement from the sentence cache, when it is on)."""
     first = True
     while articles:
         total = len(articles)
