@@ -78,6 +78,7 @@ def test_every_error_class_raised_in_a_batch_worker_is_its_own_line_and_code(
     assert (tmp_path / "out" / "good.mp3").is_file()
 
 
+@pytest.mark.slow  # 12-18 s: its one good article is spoken twice (the second time announced alone)
 def test_every_error_class_raised_in_an_edition_worker_leaves_its_article_out(
     articles: tuple[Path, list[Path]], tmp_path: Path
 ) -> None:
