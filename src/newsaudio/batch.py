@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsaudio.config import Config
 from newsaudio.errors import (
@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # imported where used: a worker process starts without them
     from newsaudio.speech.cache import AudioCache
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,8 @@ class Outcome:
     duration_s: float = 0.0
     error: str | None = None
     exit_code: int = EXIT_FAILED  # the failure's (errors.py); a dead worker is EXIT_FAILED
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -126,9 +130,26 @@ def render_one(source: str, job: Job, progress: BatchProgress | None = None) -> 
             formats=job.formats,
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
     episode = result.episode
-    return Outcome(source, episode.slug, result.chapters, episode.duration_s)
+    return Outcome(
+        source,
+        episode.slug,
+        result.chapters,
+        episode.duration_s,
+        book_fallbacks=result.book_fallbacks,
+    )
+
+
+def attempt(source: str, work: Callable[..., T], *args: Any) -> T | Outcome:
+    """``work(*args)`` for ``source``, in a worker; a failure comes back as its
+    :class:`Outcome`, worded where it happened. Only a line and an exit code cross the process
+    boundary, never the exception: one whose class cannot be rebuilt in the parent (a library's,
+    with its own constructor) would break the whole pool ("BrokenProcessPool")."""
+    try:
+        return work(*args)
+    except Exception as exc:
+        return failure(source, exc)
 
 
 def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
@@ -142,7 +163,7 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
             source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
 
 
 # mallopt(3) parameters, from glibc's malloc.h.
@@ -171,7 +192,7 @@ def _cache(job: Job) -> AudioCache | None:
     return AudioCache.from_env() if job.use_cache else None
 
 
-def _failed(source: str, exc: Exception) -> Outcome:
+def failure(source: str, exc: Exception) -> Outcome:
     """The one line a failed article reports, with its exit code; a bug's traceback goes to the
     debug log."""
     if not isinstance(exc, NewsaudioError):
@@ -196,8 +217,13 @@ def warm_up(channel: Any = None, level: int = logging.WARNING) -> None:
         root = logging.getLogger()
         root.handlers[:] = [logging.handlers.QueueHandler(channel)]
         root.setLevel(level)
-    default_diacritizer()
-    load_library()
+    try:
+        default_diacritizer()
+        load_library()
+    except Exception:
+        # An initializer that raises breaks the pool, and every article would fail as "the
+        # worker died": the first article loads them again and fails with the real reason.
+        log.debug("warming up a worker failed", exc_info=True)
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
@@ -419,7 +445,9 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
     try:
         episode = place_episode(catalog, staged, job.config)
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
     finally:
         staged.discard()
-    return Outcome(source, episode.slug, len(episode.chapters), episode.duration_s)
+    chapters = len(episode.chapters)
+    fallbacks = staged.book_fallbacks
+    return Outcome(source, episode.slug, chapters, episode.duration_s, book_fallbacks=fallbacks)

@@ -68,6 +68,8 @@ class RenderResult:
     transcript: Path
     feed: Path
     chapters: int
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
 
 def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
@@ -119,7 +121,9 @@ def render_article(
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
-    return RenderResult(episode, audio, transcript, out_dir / FEED_FILE, chapters)
+    return RenderResult(
+        episode, audio, transcript, out_dir / FEED_FILE, chapters, staged.book_fallbacks
+    )
 
 
 def stage_article(
@@ -179,7 +183,10 @@ def stage_article(
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
             if formats:
-                staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
+                narrators = cast.narrators
+                staged = _with_book(
+                    staged, article, prepared, mastered, stream, options, formats, narrators
+                )
             return staged
         finally:
             stream.unlink(missing_ok=True)
@@ -325,9 +332,11 @@ def _with_book(
     stream: Path,
     options: TextOptions,
     formats: Collection[str],
+    narrators: list[str],
 ) -> StagedEpisode:
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
-    written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    written, each sentence with its clip in the episode's MP3 (``stream``, untagged), read by
+    ``narrators`` (``Cast.narrators``)."""
     episode = staged.episode
     try:
         part = make_part(
@@ -347,7 +356,7 @@ def _with_book(
             issued=episode.pub_date.date(),
             identity=article.identity,
             publisher=episode.author or staged.tags.artist,
-            narrator=episode.voice or "",
+            narrators=narrators,
             audio_file=episode.audio_file,
             duration_ms=round(episode.duration_s * 1000),
             parts=[part],
@@ -358,7 +367,10 @@ def _with_book(
         staged.discard()
         raise
     names = file_names(episode.slug, {*staged.files, *books})
-    return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
+    episode = replace(episode, **names)
+    return replace(
+        staged, files={**staged.files, **books}, episode=episode, book_fallbacks=book.fallbacks
+    )
 
 
 def _now() -> datetime:
@@ -385,6 +397,7 @@ class SpokenScript:
     prepared: PreparedScript
     mastered: MasteredAudio
     voice: str  # who spoke, as an episode records it
+    narrators: tuple[str, ...] = ()  # who spoke, as a talking book names them (Cast.narrators)
 
 
 def speak_script(
@@ -400,4 +413,5 @@ def speak_script(
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
     mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
-    return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)
+    voice = "; ".join(cast.spoken_by) or cast.main.label
+    return SpokenScript(prepared, mastered, voice, tuple(cast.narrators))

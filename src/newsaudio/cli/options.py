@@ -106,6 +106,16 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks and 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
 
+def book_line(fallbacks: int | None) -> str:
+    """What a render says of its talking book's text: every sentence as written, or how many
+    are shown as spoken (their text as written could not be found)."""
+    if fallbacks is None:
+        return ""
+    if not fallbacks:
+        return "; book text: every sentence as written"
+    return f"; book text: {fallbacks} sentences shown as spoken, not as written"
+
+
 def fail(message: str) -> None:
     err.print(f"Error: {' '.join(message.split())}", markup=False)
 

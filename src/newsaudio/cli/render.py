@@ -14,6 +14,7 @@ from newsaudio.cli.options import (
     ConfigOption,
     DebugOption,
     VoiceOption,
+    book_line,
     echo,
     err,
     fail,
@@ -176,7 +177,9 @@ def render(
                         raise
                     raise _Failed(failure_line(source, exc), exit_code=exit_code_of(exc)) from exc
                 if not quiet:
-                    echo(_rendered_line(result.audio, result.chapters, result.episode.duration_s))
+                    duration = result.episode.duration_s
+                    line = _rendered_line(result.audio, result.chapters, duration)
+                    echo(line + book_line(result.book_fallbacks))
             _warn_base_url(config, quiet, True)
     if code != EXIT_OK:
         raise typer.Exit(code)
@@ -222,7 +225,8 @@ def _render_batch(
                 fail(outcome.error or "")
             elif not quiet:
                 audio = out / f"{outcome.slug}.mp3"
-                echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
+                line = _rendered_line(audio, outcome.chapters, outcome.duration_s)
+                echo(line + book_line(outcome.book_fallbacks))
             if bars:
                 bars.advance(outcome.source, outcome.duration_s)
 

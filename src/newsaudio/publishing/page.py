@@ -152,6 +152,8 @@ def render_page(
                 "episode": episode,
                 "audio_url": quote(episode.audio_file),
                 "transcript_url": quote(episode.transcript_file),
+                "epub_url": quote(episode.epub_file) if episode.epub_file else None,
+                "daisy_url": quote(episode.daisy_file) if episode.daisy_file else None,
                 "captions_url": quote(f"{episode.slug}{VTT_SUFFIX}") if found.cues else None,
                 "date": episode.pub_date.date().isoformat(),
                 "duration": clock(round(episode.duration_s * 1000)),

@@ -121,6 +121,14 @@ class Cast:
         """The names of the profiles that spoke, in order of first use."""
         return list(self._spoken)
 
+    @property
+    def narrators(self) -> list[str]:
+        """The ``narrator`` phrases of the profiles that spoke (the main voice's, when none did:
+        the mastered MP3 came from the cache), in order of first use; empty where unset."""
+        voices = [*self.roles.values(), *(v.fallback for v in self.roles.values() if v.fallback)]
+        phrase = {v.profile.name: v.profile.narrator for v in voices}
+        return [phrase.get(name, "") for name in self._spoken] or [self.main.profile.narrator]
+
     def speaker(self, role: Role) -> Voice:
         """Who speaks ``role`` now: its voice, or the fallback once that voice has failed."""
         voice = self.roles[role]
