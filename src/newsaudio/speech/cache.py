@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,6 +53,7 @@ _SUFFIX = ".pcm"
 _EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
 _EPISODE_SUFFIX = ".episode"
 _PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
+_PREPARED_FORMAT = 2  # 2: every field of PreparedSegment, words included
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
 _NOT_SOUND = ("name", "description", "pauses", "spoken_structure")
@@ -149,6 +150,7 @@ class AudioCache:
                 sorted(options.lexicon.latin.items()),
             ],
             "text": _text_version(),
+            "format": _PREPARED_FORMAT,
         }
         return hashlib.sha256(_canonical(identity)).hexdigest()
 
@@ -156,6 +158,10 @@ class AudioCache:
         """``script``'s prepared segments stored under ``key``, or None."""
         from newsaudio.textprep import PreparedScript, PreparedSegment
         from newsaudio.textprep.trace import Change
+        from newsaudio.textprep.words import SpokenWord
+
+        def word(data: dict[str, Any]) -> SpokenWord:
+            return SpokenWord(**{**data, "alternatives": tuple(data["alternatives"])})
 
         path = self._path(key, _PREPARED_SUFFIX)
         try:
@@ -164,9 +170,13 @@ class AudioCache:
                 PreparedSegment(
                     row["kind"],
                     row["title"],
-                    tuple(tuple(block) for block in row["blocks"]),
-                    tuple(Change(*change) for change in row["changes"]),
-                    tuple(tuple(block) for block in row["written"]),
+                    _tuples(row["blocks"]),
+                    tuple(Change(**change) for change in row["changes"]),
+                    _tuples(row["written"]),
+                    tuple(
+                        tuple(tuple(word(w) for w in sentence) for sentence in block)
+                        for block in row["words"]
+                    ),
                 )
                 for row in rows
             )
@@ -181,22 +191,13 @@ class AudioCache:
         return PreparedScript(script, segments)
 
     def put_prepared(self, key: str, prepared: PreparedScript) -> None:
-        """Keep ``prepared``'s segments under ``key``; a failure is only logged."""
-        rows = [
-            {
-                "kind": s.kind,
-                "title": s.title,
-                "blocks": s.blocks,
-                "changes": [[c.rule, c.before, c.after] for c in s.changes],
-                "written": s.written,
-            }
-            for s in prepared.segments
-        ]
-        data = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        """Keep ``prepared``'s segments, every field of them, under ``key``; a failure is only
+        logged. (A field left out would make a cached render differ from an uncached one.)"""
+        data = json.dumps([asdict(s) for s in prepared.segments], ensure_ascii=False)
         try:
             with atomic_path(self._path(key, _PREPARED_SUFFIX)) as tmp:
-                tmp.write_bytes(data)
-            self._added(len(data))
+                tmp.write_bytes(data.encode("utf-8"))
+            self._added(len(data.encode("utf-8")))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
@@ -346,6 +347,10 @@ def _text_version() -> str:
     for path in sorted([*(package / "textprep").glob("*.py"), *(package / "data").iterdir()]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def _tuples(rows: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in rows)
 
 
 def _decode(data: bytes) -> AudioChunk | None:
