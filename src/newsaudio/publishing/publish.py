@@ -37,7 +37,13 @@ from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
 from newsaudio.publishing.epub import EPUB_SUFFIX
-from newsaudio.publishing.feed import FEED_FILE, existing_channel, foreign_items, render_feed
+from newsaudio.publishing.feed import (
+    FEED_FILE,
+    existing_channel,
+    foreign_items,
+    keep_channel_elements,
+    render_feed,
+)
 from newsaudio.publishing.origins import remember_origin
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
@@ -241,8 +247,9 @@ def stage_feed(
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
     episodes = catalog.episodes()
-    keep = foreign_items(feed_path, {e.guid for e in episodes}, config.feed.base_url)
-    xml = render_feed(episodes, config.feed, keep=keep)
+    channel = existing_channel(feed_path)
+    keep = foreign_items(channel, {e.guid for e in episodes}, config.feed.base_url, feed_path)
+    xml = keep_channel_elements(render_feed(episodes, config.feed, keep=keep), channel, feed_path)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():
