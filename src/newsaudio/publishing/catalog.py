@@ -380,11 +380,12 @@ class Catalog:
                                 episode_json(replace(episode, identity=public)), encoding="utf-8"
                             )
         if rows:
+            records = f"{len(rows)} episode record{'s' if len(rows) > 1 else ''}"
             self._repair(
-                f"{self.out_dir}: local file paths removed from {len(rows)} episode records "
-                "(where each article came from is kept in the cache, not in this folder)",
-                f"{self.out_dir}: {len(rows)} episode records hold a local file path; the next "
-                "render, feed or `newsaudio episodes repair` removes them",
+                f"{self.out_dir}: local file paths removed from {records} (where each article "
+                "came from is kept in the cache, not in this folder)",
+                f"{self.out_dir}: {records} hold a local file path; the next render, feed or "
+                "`newsaudio episodes repair` removes it",
             )
         return len(rows)
 

@@ -15,7 +15,8 @@ import hashlib
 import json
 import logging
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from newsaudio.config import cache_folder
 from newsaudio.files import atomic_path
@@ -46,12 +47,10 @@ def article_source(episode: Episode) -> str | None:
     identity = episode.identity or ""
     try:
         noted = json.loads(_record(identity).read_text(encoding="utf-8"))
-        return unquote(urlparse(noted["origin"]).path)
+        return url2pathname(urlparse(noted["origin"]).path)
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    if identity.startswith(("http://", "https://")):
-        return identity
-    return episode.source_url
+    return identity if identity.startswith(("http://", "https://")) else None
 
 
 def private_identity(identity: str) -> bool:
