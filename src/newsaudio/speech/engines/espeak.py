@@ -40,10 +40,9 @@ class EspeakEngine:
         # it is driven: every sentence from a library that has spoken nothing before.
         respelling = Path(spelling_module.__file__).read_bytes()
         self.version = (
-            f"libespeak-ng {self._library.version}; "
+            f"libespeak-ng {self._library.version}, fresh per sentence; "
             f"espeakng-loader {metadata.version('espeakng-loader')}; "
-            f"respelling {hashlib.sha256(respelling).hexdigest()[:12]}; "
-            "a pristine library per sentence"
+            f"respelling {hashlib.sha256(respelling).hexdigest()[:12]}"
         )
 
     def phonemes(self, text: str) -> str:
