@@ -321,7 +321,8 @@ def _stage(
             path.unlink(missing_ok=True)
         raise
     media = EpisodeMedia(chapters, tuple(cues))
-    return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
+    dated = article.meta.date is not None
+    return StagedEpisode(out_dir, episode, files, tags, media, dated, origin=article.origin)
 
 
 def _with_book(

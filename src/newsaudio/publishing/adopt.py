@@ -79,6 +79,20 @@ def episode_from_files(mp3: Path) -> Episode | None:
     )
 
 
+def shorter_than_chapters(mp3: Path, episode: Episode) -> bool:
+    """Whether the MP3 ends before its last chapter does (cut short by a copy or a full disk)."""
+    if not episode.chapters:
+        return False
+    from newsaudio.publishing.tags import mp3_duration_ms
+
+    try:
+        duration_ms = mp3_duration_ms(mp3)
+    except NewsaudioError:
+        return True
+    # A chapter may end a frame or two after the stream: the MP3's frames are 26 ms each.
+    return episode.chapters[-1].end_ms > duration_ms + 500
+
+
 def matching_record(mp3: Path) -> Episode | None:
     """The MP3's ``.episode.json`` record, if it is readable and describes this very file."""
     try:

@@ -38,8 +38,15 @@ from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
 from newsaudio.publishing.epub import EPUB_SUFFIX
-from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
+from newsaudio.publishing.feed import (
+    FEED_FILE,
+    existing_channel,
+    foreign_items,
+    keep_channel_elements,
+    render_feed,
+)
 from newsaudio.publishing.names import placed_name
+from newsaudio.publishing.origins import remember_origin
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
 from newsaudio.resources import data_bytes
@@ -73,6 +80,9 @@ class StagedEpisode:
     renews: bool = False
     # The talking book's sentences shown as spoken, not as written (None: no book).
     book_fallbacks: int | None = None
+    # Where the article was read from (a file: URI or URL), for this machine's private note of it
+    # (origins.py): never published.
+    origin: str = ""
 
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
@@ -181,6 +191,8 @@ def place_episode(
             if feed:
                 stage_feed(catalog, config, published, {slug: staged.media})
         interrupt.done = f"{out_dir / episode.audio_file} was put in place and in the catalog"
+    if episode.identity:
+        remember_origin(episode.identity, staged.origin)
     log.info("placed %s: %d chapters", out_dir / episode.audio_file, len(episode.chapters))
     return episode
 
@@ -199,6 +211,7 @@ def _remove_dropped(out_dir: Path, previous: Episode, episode: Episode) -> None:
 def publish_feed(out_dir: Path, config: Config, *, rebuild: bool = False) -> Path:
     """Rewrite the feed of ``out_dir`` from its catalog; returns the feed's path. ``rebuild``
     first rebuilds the catalog from the folder's MP3s (see :meth:`Catalog.open`)."""
+    check_feed(out_dir)
     try:
         with Catalog.open(out_dir, rebuild=rebuild) as catalog, catalog.transaction():
             return write_feed(catalog, config)
@@ -206,8 +219,28 @@ def publish_feed(out_dir: Path, config: Config, *, rebuild: bool = False) -> Pat
         raise OutputError(f"{out_dir}: cannot write the feed ({exc.strerror or exc})") from exc
 
 
+def repair_folder(out_dir: Path, config: Config) -> list[str]:
+    """Record in the catalog what the folder holds (``newsaudio episodes repair``) and rewrite the
+    feed; returns each repair made, one line each."""
+    check_feed(out_dir)
+    try:
+        with Catalog.open(out_dir, report=False) as catalog, catalog.transaction():
+            write_feed(catalog, config)
+            return catalog.repairs
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot repair ({exc.strerror or exc})") from exc
+
+
+def check_feed(out_dir: Path) -> None:
+    """Refuse a feed that is not ours to rewrite (another tool's, unreadable, a link) before the
+    catalog is created or changed."""
+    if out_dir.is_dir():
+        existing_channel(out_dir / FEED_FILE)
+
+
 def remove_episode(out_dir: Path, slug: str, config: Config) -> Episode:
     """Delete an episode's files and catalog row, and rewrite the feed without it."""
+    check_feed(out_dir)
     try:
         with Catalog.open(out_dir) as catalog, catalog.transaction():
             episode = catalog.remove(slug)
@@ -236,8 +269,9 @@ def stage_feed(
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
     episodes = catalog.episodes()
-    keep = foreign_items(feed_path, {e.guid for e in episodes}, config.feed.base_url)
-    xml = render_feed(episodes, config.feed, keep=keep)
+    channel = existing_channel(feed_path)
+    keep = foreign_items(channel, {e.guid for e in episodes}, config.feed.base_url, feed_path)
+    xml = keep_channel_elements(render_feed(episodes, config.feed, keep=keep), channel, feed_path)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():
