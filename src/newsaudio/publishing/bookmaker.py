@@ -79,8 +79,10 @@ def _role(segment: PreparedSegment, block: int, kicker: bool) -> BlockRole:
     if segment.kind == "closing":
         return "paragraph"
     if segment.kind == "headline" and kicker:
-        return "kicker" if block == 0 else "heading" if block == 1 else "paragraph"
-    return "heading" if block == 0 else "paragraph"
+        if block == 0:
+            return "kicker"
+        block -= 1
+    return "heading" if block == 0 and segment.spoken_title else "paragraph"
 
 
 def make_part(

@@ -213,8 +213,8 @@ def _ncc(book: Book, items: list[NccItem], files: int) -> str:
 def daisy_files(book: Book) -> dict[str, str]:
     """The fileset's text files by name (the MP3, ``book.audio_file``, comes beside them)."""
     items = ncc_items(book)
-    if not items or items[0].section.heading is None:
-        raise ValueError("a DAISY 2.02 book opens with its spoken title")
+    if not items:
+        raise ValueError("a DAISY 2.02 book has at least its title")
     files = {CONTENT_FILE: _content(book, items), CSS_FILE: _CSS}
     for item in items:
         files[item.smil] = _smil(book, item, book.audio_file)

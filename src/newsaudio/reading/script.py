@@ -21,12 +21,15 @@ class Segment:
     """One chapter of speech.
 
     ``blocks`` are spoken in order with a short pause between them: for a section the subheading is
-    the first block, so it is heard, then a pause, then its paragraphs.
+    the first block, so it is heard, then a pause, then its paragraphs. ``spoken_title``: whether
+    the first block is the title; a title newsaudio made from the text (an article without a
+    headline) is shown, not spoken, and the blocks are the text alone.
     """
 
     kind: SegmentKind
     title: str
     blocks: tuple[str, ...]
+    spoken_title: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,10 @@ def closing_text(source: str | None) -> str:
 
 def build_script(article: Article) -> Script:
     """Headline segment, one segment per section, closing segment."""
-    segments = [Segment("headline", article.headline, (article.headline, *article.lead))]
+    if article.untitled:
+        segments = [Segment("headline", article.headline, article.lead, spoken_title=False)]
+    else:
+        segments = [Segment("headline", article.headline, (article.headline, *article.lead))]
     segments += [
         Segment("section", section.heading, (section.heading, *section.paragraphs))
         for section in article.sections

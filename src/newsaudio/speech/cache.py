@@ -142,7 +142,9 @@ class AudioCache:
         """The content key of ``script`` prepared with ``options``: its segments, the case-ending
         policy, every lexicon entry, and the text-preparation code, data and model."""
         identity = {
-            "segments": [[s.kind, s.title, list(s.blocks)] for s in script.segments],
+            "segments": [
+                [s.kind, s.title, list(s.blocks), s.spoken_title] for s in script.segments
+            ],
             "case_endings": options.case_endings,
             "lexicon": [
                 sorted(options.lexicon.arabic.items()),
@@ -167,6 +169,7 @@ class AudioCache:
                     tuple(tuple(block) for block in row["blocks"]),
                     tuple(Change(*change) for change in row["changes"]),
                     tuple(tuple(block) for block in row["written"]),
+                    spoken_title=bool(row.get("spoken_title", True)),
                 )
                 for row in rows
             )
@@ -189,6 +192,7 @@ class AudioCache:
                 "blocks": s.blocks,
                 "changes": [[c.rule, c.before, c.after] for c in s.changes],
                 "written": s.written,
+                "spoken_title": s.spoken_title,
             }
             for s in prepared.segments
         ]

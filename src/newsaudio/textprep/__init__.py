@@ -70,6 +70,8 @@ class PreparedSegment:
     # Each sentence of ``blocks`` word by word, with confidence and alternatives (issue 22):
     # ``words[b][s]`` are the words of ``blocks[b][s]``; empty where not computed.
     words: tuple[tuple[tuple[SpokenWord, ...], ...], ...] = ()
+    # Whether the first block is the title, spoken (as its script segment says).
+    spoken_title: bool = True
 
     def written_sentence(self, block: int, sentence: int) -> str:
         """How sentence ``sentence`` of block ``block`` is shown to a reader."""
@@ -161,7 +163,14 @@ def prepare_script(
         # The title is shown (feed, ID3 chapters, JSON chapters, page, `text --json`) as the
         # publisher wrote it: only the spoken text is normalized ("أميركا :50" is not "أميركا:50").
         segments.append(
-            PreparedSegment(segment.kind, segment.title, spoken, tuple(trace.changes), written)
+            PreparedSegment(
+                segment.kind,
+                segment.title,
+                spoken,
+                tuple(trace.changes),
+                written,
+                spoken_title=segment.spoken_title,
+            )
         )
     return PreparedScript(script, tuple(segments))
 
@@ -170,7 +179,12 @@ def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...]
     """The blocks' sentences as captions show them: as prepared, but a title spoken as the first
     block (the headline, a subheading) as published, when it splits into as many sentences."""
     written = [tuple(block) for block in blocks]
-    if segment.kind != "closing" and written and segment.blocks[0] == segment.title:
+    if (
+        segment.spoken_title
+        and segment.kind != "closing"
+        and written
+        and segment.blocks[0] == segment.title
+    ):
         published = tuple(split_sentences(segment.title))
         if len(published) == len(written[0]):
             written[0] = published
