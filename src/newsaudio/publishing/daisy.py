@@ -106,7 +106,8 @@ def _content(book: Book, items: list[NccItem]) -> str:
     for item in items:
         tag = f"h{item.level}"
         title_class = ' class="title"' if item is items[0] else ""
-        if item.section.heading is None:  # a title that is not spoken (the closing's)
+        if item.section.heading is None and not item.section.paragraph:
+            # A title that is not spoken (the closing's; a navigation point's is in the NCC only)
             body.append(f"<{tag}{title_class}>{_text(item.title)}</{tag}>\n")
         for block in item.section.blocks:
             if block.role == "heading":

@@ -28,6 +28,8 @@ from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
 from newsaudio.publishing.captions import VTT_SUFFIX, Cue, parse_vtt
 from newsaudio.publishing.episode import Episode, newest_first
+from newsaudio.publishing.transcript import PARAGRAPH_KEY
+from newsaudio.reading.script import paragraph_label
 from newsaudio.resources import project_path, template_environment
 
 PAGE_FILE = "index.html"
@@ -62,18 +64,24 @@ def read_chapters(path: Path, duration_ms: int) -> tuple[ChapterMark, ...]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         entries = [
-            (round(float(c["startTime"]) * 1000), str(c["title"])) for c in document["chapters"]
+            (
+                round(float(c["startTime"]) * 1000),
+                str(c["title"]),
+                c.get(PARAGRAPH_KEY) is True,
+            )
+            for c in document["chapters"]
         ]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise FeedError(f"{path}: not valid JSON chapters ({exc})") from exc
     entries.sort()
     ends = (
-        [start for start, _ in entries[1:]] + [max(duration_ms, entries[-1][0] + 1)]
+        [start for start, _, _ in entries[1:]] + [max(duration_ms, entries[-1][0] + 1)]
         if entries
         else []
     )
     return tuple(
-        ChapterMark(title, start, end) for (start, title), end in zip(entries, ends, strict=True)
+        ChapterMark(title, start, end, paragraph)
+        for (start, title, paragraph), end in zip(entries, ends, strict=True)
     )
 
 
@@ -132,6 +140,8 @@ def render_page(
                         "end": c.end_ms / 1000,
                         "clock": clock(c.start_ms),
                         "title": c.title,
+                        # A navigation point made at a paragraph is marked: not a heading.
+                        "mark": paragraph_label() if c.paragraph else "",
                     }
                     for c in found.chapters
                 ],

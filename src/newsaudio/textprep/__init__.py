@@ -23,6 +23,7 @@ shows which rule changed which words.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
@@ -96,6 +97,19 @@ class PreparedScript:
     def text(self) -> str:
         """Every segment's spoken text, segments separated by a blank line."""
         return "\n\n".join(segment.text for segment in self.segments)
+
+    def sources(self) -> Iterator[tuple[PreparedSegment, Segment]]:
+        """Each prepared segment with the script segment it came from (text preparation leaves
+        out a segment with nothing to speak)."""
+        script = iter(self.script.segments)
+        for segment in self.segments:
+            for original in script:
+                # Titles are shown as published: the prepared segment keeps its script's own.
+                if original.kind == segment.kind and original.title == segment.title:
+                    yield segment, original
+                    break
+            else:
+                raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
