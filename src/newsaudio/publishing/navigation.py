@@ -175,9 +175,8 @@ def _pieces(
     # as written (as the talking book finds them, textprep.written), on each side.
     shown_blocks = segment.written or segment.blocks
     split = {
-        c.block: written_sentences(original.blocks[c.block], shown_blocks[c.block], lexicon)
-        for c in cuts
-        if c.sentence
+        b: written_sentences(original.blocks[b], shown_blocks[b], lexicon)
+        for b in {c.block for c in cuts if c.sentence}
     }
     bounds = [chapter.start_ms, *(c.at_ms for c in cuts), chapter.end_ms]
     places = [(0, 0), *((c.block, c.sentence) for c in cuts), (len(segment.blocks), 0)]
