@@ -32,6 +32,7 @@ from newsaudio.publishing.captions import (
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
+from newsaudio.publishing.navigation import with_navigation
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
     REQUIRED_FILES,
@@ -179,6 +180,7 @@ def stage_article(
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
             mastered = _master(spoken(), prepared, cast, cache, stream, mastering)
+            prepared, mastered = with_navigation(prepared, mastered, lexicon=options.lexicon)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
@@ -410,9 +412,13 @@ def speak_script(
     diacritizer: Diacritizer | None = None,
 ) -> SpokenScript:
     """Prepare, speak and master ``script`` into ``mp3`` (no tag), reusing the cache as a render
-    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
+    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script. Its
+    chapters over three minutes get navigation points, however long the script is: it is a piece
+    of a longer publication."""
     cast = Cast(profile, cache)
-    prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
+    options = text_options(profile, config)
+    prepared = _prepare(script, options, diacritizer, cache)
     mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
+    prepared, mastered = with_navigation(prepared, mastered, long=True, lexicon=options.lexicon)
     voice = "; ".join(cast.spoken_by) or cast.main.label
     return SpokenScript(prepared, mastered, voice, tuple(cast.narrators))

@@ -139,7 +139,9 @@ class AudioCache:
         """The content key of ``script`` prepared with ``options``: its segments, the case-ending
         policy, every lexicon entry, and the text-preparation code, data and model."""
         identity = {
-            "segments": [[s.kind, s.title, list(s.blocks)] for s in script.segments],
+            "segments": [
+                [s.kind, s.title, list(s.blocks), s.spoken_title] for s in script.segments
+            ],
             "case_endings": options.case_endings,
             "lexicon": [
                 sorted(options.lexicon.arabic.items()),
@@ -173,6 +175,7 @@ class AudioCache:
                         tuple(tuple(word(w) for w in sentence) for sentence in block)
                         for block in row["words"]
                     ),
+                    spoken_title=bool(row.get("spoken_title", True)),
                 )
                 for row in rows
             )

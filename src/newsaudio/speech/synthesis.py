@@ -169,10 +169,11 @@ class Cast:
 
 def _role(segment: PreparedSegment, block_index: int) -> Role:
     """Which part of the script a block is: the first block of the headline segment is the
-    headline, of a section its subheading; the rest is body (the lead, paragraphs)."""
+    headline, of a section its subheading (when the title is spoken); the rest is body (the lead,
+    paragraphs)."""
     if segment.kind == "closing":
         return "closing"
-    if block_index == 0:
+    if block_index == 0 and segment.spoken_title:
         return "headline" if segment.kind == "headline" else "subheading"
     return "body"
 

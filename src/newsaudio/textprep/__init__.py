@@ -23,7 +23,7 @@ shows which rule changed which words.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
@@ -71,6 +71,8 @@ class PreparedSegment:
     # Each sentence of ``blocks`` word by word, with confidence and alternatives (issue 22):
     # ``words[b][s]`` are the words of ``blocks[b][s]``; empty where not computed.
     words: tuple[tuple[tuple[SpokenWord, ...], ...], ...] = ()
+    # Whether the first block is the title, spoken (as its script segment says).
+    spoken_title: bool = True
 
     def written_sentence(self, block: int, sentence: int) -> str:
         """How sentence ``sentence`` of block ``block`` is shown to a reader."""
@@ -95,6 +97,19 @@ class PreparedScript:
     def text(self) -> str:
         """Every segment's spoken text, segments separated by a blank line."""
         return "\n\n".join(segment.text for segment in self.segments)
+
+    def sources(self) -> Iterator[tuple[PreparedSegment, Segment]]:
+        """Each prepared segment with the script segment it came from (text preparation leaves
+        out a segment with nothing to speak)."""
+        script = iter(self.script.segments)
+        for segment in self.segments:
+            for original in script:
+                # Titles are shown as published: the prepared segment keeps its script's own.
+                if original.kind == segment.kind and original.title == segment.title:
+                    yield segment, original
+                    break
+            else:
+                raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
@@ -176,7 +191,14 @@ def prepare_script(
         # The title is shown (feed, ID3 chapters, JSON chapters, page, `text --json`) as the
         # publisher wrote it: only the spoken text is normalized ("أميركا :50" is not "أميركا:50").
         segments.append(
-            PreparedSegment(segment.kind, segment.title, spoken, tuple(trace.changes), written)
+            PreparedSegment(
+                segment.kind,
+                segment.title,
+                spoken,
+                tuple(trace.changes),
+                written,
+                spoken_title=segment.spoken_title,
+            )
         )
     return PreparedScript(script, tuple(segments))
 
@@ -186,7 +208,7 @@ def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...]
     (the headline, a subheading; in an edition, the headline after its announcement) as
     published, when it splits into as many sentences."""
     written = [tuple(block) for block in blocks]
-    if segment.kind == "closing" or segment.title not in segment.blocks:
+    if not segment.spoken_title or segment.kind == "closing" or segment.title not in segment.blocks:
         return tuple(written)
     index = segment.blocks.index(segment.title)
     published = tuple(split_sentences(segment.title))
