@@ -13,7 +13,8 @@ Per block of article text, in this order (each step in its own module):
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);
-9. ``fixes``          systematic corrections (diptotes);
+9. ``fixes``          systematic corrections (diptotes); ``lexicon`` words voweled exactly as
+                      their entries (the model adds marks to letters an entry left bare);
 10. ``pausal``        case endings by the voice profile's policy.
 
 The result is exactly what the engine is given; ``newsaudio text`` prints it and ``--explain``
@@ -29,7 +30,7 @@ from newsaudio.reading.script import Script, Segment, SegmentKind
 from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
-from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
+from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon, enforce_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
 from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
@@ -126,7 +127,8 @@ def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> li
     Latin entries are left out: they would put Arabic words where the text keeps Latin.
     """
     arabic = Lexicon((lexicon or builtin_lexicon()).arabic, {})
-    return vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    voweled = vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    return [enforce_lexicon(sentence, arabic) for sentence in voweled]
 
 
 def prepare_script(
@@ -150,7 +152,14 @@ def prepare_script(
     segments = []
     for segment, blocks, trace in zip(script.segments, plain, traces, strict=True):
         spoken = tuple(
-            tuple(apply_case_endings(next(voweled), options.case_endings, trace) for _ in block)
+            tuple(
+                apply_case_endings(
+                    enforce_lexicon(next(voweled), options.lexicon, trace),
+                    options.case_endings,
+                    trace,
+                )
+                for _ in block
+            )
             for block in blocks
         )
         if not any(spoken):
