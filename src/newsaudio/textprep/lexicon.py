@@ -17,6 +17,7 @@ from functools import cache, partial
 from pathlib import Path
 
 from newsaudio.errors import ConfigError
+from newsaudio.files import atomic_path
 from newsaudio.resources import data_text
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
@@ -86,6 +87,29 @@ def load_lexicon(project_file: Path | None = None) -> Lexicon:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{project_file}: cannot read lexicon ({exc})") from exc
     return builtin_lexicon().merged(parse_lexicon(text, str(project_file)))
+
+
+def add_entries(path: Path, entries: dict[str, str]) -> None:
+    """Write ``entries`` (written → spoken) into the lexicon file at ``path`` (created if need
+    be), each replacing a line of the same word; the file's other lines, comments included, stay
+    as they are. Atomic: a reader sees the old file or the new one."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read lexicon ({exc})") from exc
+    keys = {_entry_key(written) for written in entries}
+    kept = [line for line in lines if _entry_key(line.split("\t")[0].strip()) not in keys]
+    kept += [f"{written}\t{spoken}" for written, spoken in entries.items()]
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write lexicon ({exc.strerror or exc})") from exc
+
+
+def _entry_key(written: str) -> str:
+    """What makes two lines entries of one word: a Latin word case-folded, an Arabic one's key."""
+    return written.casefold() if re.match("[A-Za-z]", written) else lookup_key(written)
 
 
 def _splits(key: str) -> list[tuple[str, str, bool]]:
