@@ -17,10 +17,10 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # imported where used: a worker process starts without them
     from newsaudio.publishing.catalog import Catalog
     from newsaudio.publishing.publish import StagedEpisode
     from newsaudio.speech.cache import AudioCache
+    from newsaudio.textprep.corrections import Correction
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,9 @@ class Job:
     use_cache: bool = True
     # The talking-book files each episode also gets (``render --epub`` / ``--daisy``).
     formats: tuple[str, ...] = ()
+    # The proofreader's corrections of the folder's episodes, by article identity: read once, by
+    # the process that starts the batch (cluster workers never open the catalog).
+    corrections: Mapping[str, tuple[Correction, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def render_one(source: str, job: Job) -> Outcome:
             cache=_cache(job),
             feed=False,
             formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
         return _failed(source, exc)
@@ -112,7 +117,13 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
     _restore_malloc_thresholds()
     try:
         return stage_article(
-            source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
+            source,
+            job.out_dir,
+            job.profile,
+            job.config,
+            cache=_cache(job),
+            formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
         return _failed(source, exc)
@@ -334,6 +345,7 @@ def _discard_finished(futures: list[Any]) -> None:
 
 def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: Job) -> Outcome:
     """Put a worker's staged episode in place (the feed is written at the end of the batch)."""
+    from newsaudio.pipeline import note_source
     from newsaudio.publishing.publish import StagedEpisode, place_episode
 
     if not isinstance(staged, StagedEpisode):
@@ -344,4 +356,5 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
         return _failed(source, exc)
     finally:
         staged.discard()
+    note_source(job.out_dir, episode.slug, source, job.profile, job.formats)
     return Outcome(source, episode.slug, len(episode.chapters), episode.duration_s)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,6 +29,7 @@ from newsaudio.publishing.captions import (
     format_vtt,
     sentence_cues,
 )
+from newsaudio.publishing.corrections import corrections_by_identity, to_json
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
 from newsaudio.publishing.page import EpisodeMedia
@@ -38,6 +39,7 @@ from newsaudio.publishing.publish import (
     file_names,
     publish_episode,
 )
+from newsaudio.publishing.sources import EpisodeSource, remember_source, source_of
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.publishing.transcript import format_json_chapters, format_transcript
 from newsaudio.reading.article import Article
@@ -48,6 +50,7 @@ from newsaudio.speech.cache import AudioCache
 from newsaudio.speech.synthesis import Cast, synthesize_script
 from newsaudio.speech.voices import VoiceProfile
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
+from newsaudio.textprep.corrections import Correction, apply_corrections
 from newsaudio.textprep.diacritize import Diacritizer
 from newsaudio.textprep.lexicon import load_lexicon
 
@@ -55,6 +58,8 @@ log = logging.getLogger(__name__)
 
 # Called as (step, done, total, label): step is "text", "speech" or "audio".
 ProgressCallback = Callable[[str, int, int, str], None]
+# The proofreader's corrections of a folder's episodes, by their article's identity.
+Corrections = Mapping[str, tuple[Correction, ...]]
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,14 @@ def prepare_article(
     return prepare_script(build_script(load_source(source)), options, diacritizer)
 
 
+def prepare_cached(
+    article: Article, profile: VoiceProfile, config: Config, cache: AudioCache | None
+) -> PreparedScript:
+    """An article's spoken script as a render prepares it (before the proofreader's
+    corrections): from the cache when it was prepared before with the same settings."""
+    return _prepare(build_script(article), text_options(profile, config), None, cache)
+
+
 def render_article(
     source: str | Path,
     out_dir: Path,
@@ -104,6 +117,7 @@ def render_article(
     cache: AudioCache | None = None,
     feed: bool = True,
     formats: Collection[str] = (),
+    corrections: Corrections | None = None,
 ) -> RenderResult:
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
@@ -111,9 +125,15 @@ def render_article(
     an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
     feed is left alone: a batch publishes it once, at the end. ``formats``: the talking book's
     files to add (``.epub``, ``.daisy.zip``, see :mod:`newsaudio.publishing.bookmaker`).
+    ``corrections``: the folder's (by default read from its catalog).
     """
-    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache, formats)
+    if corrections is None:
+        corrections = corrections_by_identity(out_dir)
+    staged = stage_article(
+        source, out_dir, profile, config, progress, diacritizer, cache, formats, corrections
+    )
     episode = publish_episode(staged, config, feed=feed)
+    note_source(out_dir, episode.slug, source, profile, formats)
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
@@ -129,10 +149,11 @@ def stage_article(
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
     formats: Collection[str] = (),
+    corrections: Corrections | None = None,
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
-    it fails."""
+    it fails. ``corrections``: the folder's, of which the article's own are applied."""
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
@@ -140,6 +161,10 @@ def stage_article(
     report("text", 0, 1, article.headline)
     options = text_options(profile, config)
     prepared = _prepare(build_script(article), options, diacritizer, cache)
+    corrected = (corrections or {}).get(article.identity, ())
+    if corrected:
+        segments = apply_corrections(prepared.segments, corrected, options.case_endings)
+        prepared = replace(prepared, segments=segments)
     report("text", 1, 1, article.headline)
 
     total = len(prepared.segments)
@@ -160,7 +185,7 @@ def stage_article(
             mastered = _master(spoken(), prepared, cast, cache, stream)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice, corrected)
             if formats:
                 staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
             return staged
@@ -227,6 +252,7 @@ def _stage(
     out_dir: Path,
     config: Config,
     voice: str,
+    corrections: tuple[Correction, ...] = (),
 ) -> StagedEpisode:
     """Write the episode's files under temporary names beside their places, named and dated as a
     new article's (placing settles both against the catalog)."""
@@ -257,6 +283,7 @@ def _stage(
             url=article.meta.url,
             voice=voice,
             guid=episode_guid(slug, article.meta.url),
+            corrections=to_json(corrections),
         )
         audio = files[".mp3"]
         write_tags(audio, tags)
@@ -337,6 +364,14 @@ def _with_book(
         raise
     names = file_names(episode.slug, {*staged.files, *books})
     return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
+
+
+def note_source(
+    out_dir: Path, slug: str, source: str | Path, profile: VoiceProfile, formats: Collection[str]
+) -> None:
+    """Keep, privately, what rendering the episode again takes (``newsaudio proof``)."""
+    voice = profile.source if Path(profile.source).is_file() else profile.name
+    remember_source(out_dir, slug, EpisodeSource(source_of(source), voice, tuple(formats)))
 
 
 def _now() -> datetime:

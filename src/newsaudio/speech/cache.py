@@ -35,6 +35,7 @@ import numpy as np
 from newsaudio.audio.segments import AudioChunk, ChapterMark, MasteredAudio, SentenceMark
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
+from newsaudio.resources import CACHE_ENV, user_cache_folder
 from newsaudio.speech.engines.base import Engine
 from newsaudio.speech.voices import VoiceProfile
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENV_DIR = "NEWSAUDIO_CACHE_DIR"
+ENV_DIR = CACHE_ENV
 ENV_MAX_MB = "NEWSAUDIO_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsroom's articles
 _MAGIC = b"NAS1"  # sentence entry: magic, sample rate (uint32 LE), int16 LE samples
@@ -79,11 +80,6 @@ class AudioCache:
     @classmethod
     def from_env(cls) -> AudioCache:
         """The user's cache, as the environment configures it."""
-        folder = os.environ.get(ENV_DIR)
-        if not folder:
-            from platformdirs import user_cache_dir
-
-            folder = user_cache_dir("newsaudio")
         raw = os.environ.get(ENV_MAX_MB, str(DEFAULT_MAX_MB))
         try:
             max_mb = float(raw)
@@ -91,7 +87,7 @@ class AudioCache:
             max_mb = -1
         if max_mb < 0:
             raise ConfigError(f"{ENV_MAX_MB} must be a number of megabytes, not {raw!r}")
-        return cls(Path(folder) / "audio", int(max_mb * 1_000_000))
+        return cls(user_cache_folder() / "audio", int(max_mb * 1_000_000))
 
     @staticmethod
     def key(text: str, profile: VoiceProfile, engine: Engine) -> str:
