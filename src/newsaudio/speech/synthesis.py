@@ -154,7 +154,7 @@ class Cast:
             self._spoken.setdefault(name, label)
 
 
-def _role(segment: PreparedSegment, block_index: int) -> Role:
+def role_of(segment: PreparedSegment, block_index: int) -> Role:
     """Which part of the script a block is: the first block of the headline segment is the
     headline, of a section its subheading; the rest is body (the lead, paragraphs)."""
     if segment.kind == "closing":
@@ -193,7 +193,7 @@ def _sounds(cast: Cast, segment: PreparedSegment, used: dict[str, str]) -> Itera
         if rate:
             yield Sound(_silence(pauses.block_ms, rate), rate)
         for number, sentence in enumerate(block):
-            chunk = cast.say(_role(segment, index), sentence, used)
+            chunk = cast.say(role_of(segment, index), sentence, used)
             rate = rate or chunk.sample_rate
             if number:
                 yield Sound(_silence(pauses.sentence_ms, rate), rate)

@@ -1,0 +1,208 @@
+"""``newsaudio proof`` without a browser: the words listed, corrections applied from the command
+line, kept by later renders, ``feed --rebuild`` and a lost catalog, and hostile input refused.
+
+One short real article is rendered once (real engine); each test works on a copy of its folder,
+naming the episode by its article, as a proofreader on another machine would."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+
+from newsaudio.publishing.catalog import CATALOG_FILE
+from newsaudio.publishing.sources import SOURCES_FILE
+from newsaudio.publishing.tags import CORRECTIONS_DESC
+
+from .conftest import BRIEF, read_feed, run_cli, snapshot
+
+ARTICLE = (
+    "# الوزير يزور المنطقة\n\n"
+    f"{BRIEF}\n\n"
+    "## الزيارة\n\n"
+    "وزار الوزير المنطقة صباح اليوم. وقال إن المنطقة آمنة تماما.\n"
+)
+SLUG = "visit"
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("proof-cache")
+
+
+@pytest.fixture(autouse=True)
+def own_cache(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cache for the module (it holds the sentences and where the episode came from)."""
+    monkeypatch.setenv("NEWSAUDIO_CACHE_DIR", str(cache))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
+    root = tmp_path_factory.mktemp("proof-article-folder")
+    article = root / f"{SLUG}.md"
+    article.write_text(ARTICLE, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSAUDIO_CACHE_DIR", str(cache))
+        result = run_cli("render", article, "--out", root / "out", "--quiet")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def out(rendered: Path, tmp_path: Path) -> Iterator[Path]:
+    """A copy of the rendered folder (its article stays where it was rendered from)."""
+    copy = tmp_path / "out"
+    shutil.copytree(rendered / "out", copy)
+    yield copy
+
+
+def _article(rendered: Path) -> Path:
+    return rendered / f"{SLUG}.md"
+
+
+def _view(out: Path, target: str) -> dict:  # type: ignore[type-arg]
+    result = run_cli("proof", target, "--out", out, "--list", "--json")
+    assert result.exit_code == 0, result.output
+    view: dict = json.loads(result.stdout)  # type: ignore[type-arg]
+    return view
+
+
+def _words(view: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [w for s in view["segments"] for t in s["sentences"] for w in t["words"]]
+
+
+def _other_form(spoken: str) -> str:
+    """``spoken`` with its first vowel changed: a different form of the same letters."""
+    vowels = "\u064e\u064f\u0650"
+    for i, char in enumerate(spoken):
+        if char in vowels:
+            return spoken[:i] + vowels[(vowels.index(char) + 1) % 3] + spoken[i + 1 :]
+    return spoken[:1] + vowels[0] + spoken[1:]
+
+
+def test_list_shows_the_script_and_the_words_to_check(rendered: Path, out: Path) -> None:
+    result = run_cli("proof", _article(rendered), "--out", out, "--list")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{SLUG}: ")
+    assert "words to check (of " in result.stdout
+    view = _view(out, SLUG)
+    assert view["episode"]["slug"] == SLUG
+    assert view["to_check"] == len(view["flagged"])
+    spoken = [t["spoken"] for s in view["segments"] for t in s["sentences"]]
+    assert (out / f"{SLUG}.txt").read_text(encoding="utf-8").count(spoken[0]) == 1
+    # Every sentence is placed in the MP3 by its captions, in order.
+    times = [(t["start_ms"], t["end_ms"]) for s in view["segments"] for t in s["sentences"]]
+    assert all(start is not None and start < end for start, end in times)
+    assert times == sorted(times)
+
+
+def test_an_article_correction_renders_again_and_lasts(rendered: Path, out: Path) -> None:
+    article = _article(rendered)
+    words = _words(_view(out, str(article)))
+    current = next(w["spoken"] for w in words if w["written"] == "المنطقة")
+    form = _other_form(current)
+    guid = read_feed(out / "feed.xml").entries[0].id
+    mp3 = (out / f"{SLUG}.mp3").read_bytes()
+
+    holding = len({w["sentence"] for w in words if w["written"] == "المنطقة"})
+    assert holding == 4  # the headline, the brief's sentence, both of the last paragraph
+
+    result = run_cli("proof", SLUG, "--out", out, "--fix", f"المنطقة={form}", "--scope", "article")
+    assert result.exit_code == 0, result.output
+    # The sentences that hold the word, and only those, are spoken again.
+    assert f"1 correction, {holding} sentences spoken again ({holding} changed)" in result.stdout
+    assert (out / f"{SLUG}.mp3").read_bytes() != mp3
+    entries = read_feed(out / "feed.xml").entries
+    assert [e.id for e in entries] == [guid]
+    view = _view(out, SLUG)
+    assert view["corrections"] == [
+        {"written": "المنطقة", "spoken": form, "scope": "article", "sentence": ""}
+    ]
+    assert {w["corrected"] for w in _words(view) if w["written"] == "المنطقة"} == {"article"}
+    carried = ID3(out / f"{SLUG}.mp3").getall(f"TXXX:{CORRECTIONS_DESC}")
+    assert carried and form in carried[0].text[0]
+
+    # A later render of the article keeps it (and speaks nothing again).
+    result = run_cli("render", article, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert _view(out, SLUG)["corrections"] == view["corrections"]
+
+    # So does a rebuild of the catalog, and one from the MP3s alone.
+    assert run_cli("feed", "--rebuild", "--out", out).exit_code == 0
+    assert _view(out, SLUG)["corrections"] == view["corrections"]
+    for name in (CATALOG_FILE, f"{CATALOG_FILE}-wal", f"{CATALOG_FILE}-shm"):
+        (out / name).unlink(missing_ok=True)
+    assert run_cli("feed", "--rebuild", "--out", out).exit_code == 0
+    assert _view(out, SLUG)["corrections"] == view["corrections"]
+    assert [e.id for e in read_feed(out / "feed.xml").entries] == [guid]
+
+    # Removing the episode removes its corrections: another article may take the name.
+    assert run_cli("episodes", "remove", SLUG, "--out", out).exit_code == 0
+    with sqlite3.connect(out / CATALOG_FILE) as db:
+        assert db.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
+
+
+def test_a_sentence_correction_speaks_one_sentence_again(rendered: Path, out: Path) -> None:
+    words = _words(_view(out, str(_article(rendered))))
+    current = next(w["spoken"] for w in words if w["written"] == "صباح")
+    result = run_cli("proof", SLUG, "--out", out, "--fix", f"صباح={_other_form(current)}")
+    assert result.exit_code == 0, result.output
+    assert "1 correction, 1 sentence spoken again (1 changed)" in result.stdout
+
+
+def test_the_source_is_kept_out_of_the_published_folder(rendered: Path, cache: Path) -> None:
+    """Re-rendering needs the article's path; the folder is made to be published."""
+    folder_name = rendered.name
+    for path in (rendered / "out").rglob("*"):
+        if path.is_file():
+            assert folder_name.encode() not in path.read_bytes(), path
+    assert (cache / SOURCES_FILE).is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fix", "صباح=<b>صَبَاحَ</b>"], "only Arabic letters and vowel marks"),
+        (["--fix", "صباح=صَبَاحَ\u202e"], "control or invisible characters"),
+        (["--fix", "صباح=" + "م" * 10_000], "a correction is a word or a name"),
+        (["--fix", "صباح=مَسَاءَ"], "does not have the letters of"),
+        (["--fix", "المنطقة=الْمَنْطِقَةُ"], "is in 4 sentences; give --scope article"),
+        (["--fix", "الوزير=الْوَزِيرُ"], "is in 2 sentences; give --scope article"),
+        (["--fix", "القمر=الْقَمَرُ"], "'القمر' is not in the script"),
+        (["--fix", "المنطقة=الْمَنْطِقَةُ", "--scope", "book"], "unknown scope 'book'"),
+        (["--fix", "99=1"], "no flagged word 99"),
+        (["--fix", "المنطقة"], "give WORD=FORM"),
+    ],
+)
+def test_hostile_fixes_are_one_line_and_change_nothing(
+    out: Path, args: list[str], message: str
+) -> None:
+    before = snapshot(out)
+    result = run_cli("proof", SLUG, "--out", out, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 or "Usage" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_unknown_episode_is_one_line(out: Path, tmp_path: Path) -> None:
+    result = run_cli("proof", "no-such-episode", "--out", out, "--list")
+    assert result.exit_code == 2
+    assert "no episode 'no-such-episode'" in result.stderr
+    elsewhere = tmp_path / "elsewhere.md"
+    elsewhere.write_text(f"# خبر آخر\n\n{BRIEF}\n", encoding="utf-8")
+    result = run_cli("proof", elsewhere, "--out", out, "--list")
+    assert result.exit_code == 2
+    assert "has no episode in" in result.stderr
+
+
+def test_a_folder_moved_elsewhere_asks_for_the_article(out: Path) -> None:
+    result = run_cli("proof", SLUG, "--out", out, "--list")
+    assert result.exit_code == 2
+    assert "is not known on this machine" in result.stderr
+    assert "newsaudio proof ARTICLE" in result.stderr
