@@ -4,9 +4,9 @@ the MP3, and the corrections it was rendered with.
 The script is prepared again from the episode's article, as a render prepares it (from the cache:
 no diacritization when nothing changed), and the episode's corrections are applied to it, so what
 is shown is what the MP3 says. A word is flagged when text preparation decided it with less
-confidence than :data:`FLAG_BELOW` and nobody decided it for sure (the lexicon, a rule, the
-author, a proofreader's correction). Each sentence's place in the MP3 comes from the episode's
-captions, which are timed by the same sample counts as its chapters.
+confidence than ``textprep.words.FLAG_BELOW`` and nobody decided it for sure (the lexicon, a
+rule, the author, a proofreader's correction). Each sentence's place in the MP3 comes from the
+episode's captions, which are timed by the same sample counts as its chapters.
 """
 
 from __future__ import annotations
@@ -38,14 +38,10 @@ from newsaudio.textprep.corrections import (
     sentence_key,
 )
 from newsaudio.textprep.diacritize import strip_marks
-from newsaudio.textprep.words import SpokenWord
+from newsaudio.textprep.words import WORD, SpokenWord
 
 log = logging.getLogger(__name__)
 
-# Words text preparation decided with less confidence than this are flagged for proofing.
-FLAG_BELOW = 0.5
-
-_WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u0671][\u0621-\u063a\u0641-\u0652\u0670\u0671]*")
 _LETTERS = re.compile(r"\w+")
 
 
@@ -79,9 +75,7 @@ class Word:
 
     @property
     def flagged(self) -> bool:
-        return (
-            not self.word.certain and self.corrected is None and (self.word.confidence < FLAG_BELOW)
-        )
+        return self.word.flagged and self.corrected is None
 
 
 @dataclass(frozen=True)
@@ -285,8 +279,8 @@ def _spoken_words(segment: PreparedSegment, sentence: Sentence) -> tuple[SpokenW
     without a confidence: nothing to flag)."""
     if segment.words:
         given = segment.words[sentence.block][sentence.number]
-        if len(given) == len(_WORD.findall(sentence.spoken)):
+        if len(given) == len(WORD.findall(sentence.spoken)):
             return given
     return tuple(
-        SpokenWord(strip_marks(w), w, 1.0, (), "rule") for w in _WORD.findall(sentence.spoken)
+        SpokenWord(strip_marks(w), w, 1.0, (), "rule") for w in WORD.findall(sentence.spoken)
     )

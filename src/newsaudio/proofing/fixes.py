@@ -81,7 +81,7 @@ def corrections_for(proof: ProofEpisode, fixes: list[Fix]) -> list[Correction]:
         if fix.scope not in SCOPES:
             raise CorrectionError(f"unknown scope {fix.scope!r}: use one of {', '.join(SCOPES)}")
         word = proof.word(fix.word)
-        made.append(correction(word.word.spoken, fix.form, fix.scope, word.sentence.spoken))
+        made.append(correction(word.word.written, fix.form, fix.scope, word.sentence.spoken))
     return made
 
 
@@ -112,7 +112,7 @@ def resolve(proof: ProofEpisode, word: str, form: str, scope: Scope) -> Correcti
             "article, or the number --list shows for the one to correct"
         )
     first = found[0]
-    written = word if not word.isdigit() else first.word.spoken
+    written = word if not word.isdigit() else first.word.written
     if form.isdigit():
         alternatives = first.word.alternatives
         if " " in written or not 1 <= int(form) <= len(alternatives):

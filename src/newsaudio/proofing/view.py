@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsaudio.proofing.episode import FLAG_BELOW, ProofEpisode, Sentence, Word
+from newsaudio.proofing.episode import ProofEpisode, Sentence, Word
 from newsaudio.textprep.corrections import SCOPES
+from newsaudio.textprep.words import FLAG_BELOW, WORD_PATTERN
 
-_WORD_SPLIT = re.compile(
-    "([\u0621-\u063a\u0641-\u064a\u0671][\u0621-\u063a\u0641-\u0652\u0670\u0671]*)"
-)
+_WORD_SPLIT = re.compile(f"({WORD_PATTERN})")
 
 
 def proof_view(proof: ProofEpisode) -> dict[str, Any]:

@@ -152,6 +152,7 @@ class AudioCache:
         """``script``'s prepared segments stored under ``key``, or None."""
         from newsaudio.textprep import PreparedScript, PreparedSegment
         from newsaudio.textprep.trace import Change
+        from newsaudio.textprep.words import SpokenWord
 
         path = self._path(key, _PREPARED_SUFFIX)
         try:
@@ -163,6 +164,16 @@ class AudioCache:
                     tuple(tuple(block) for block in row["blocks"]),
                     tuple(Change(*change) for change in row["changes"]),
                     tuple(tuple(block) for block in row["written"]),
+                    tuple(
+                        tuple(
+                            tuple(
+                                SpokenWord(written, spoken, confidence, tuple(others), decided_by)
+                                for written, spoken, confidence, others, decided_by in sentence
+                            )
+                            for sentence in block
+                        )
+                        for block in row["words"]
+                    ),
                 )
                 for row in rows
             )
@@ -185,6 +196,16 @@ class AudioCache:
                 "blocks": s.blocks,
                 "changes": [[c.rule, c.before, c.after] for c in s.changes],
                 "written": s.written,
+                "words": [
+                    [
+                        [
+                            [w.written, w.spoken, w.confidence, w.alternatives, w.decided_by]
+                            for w in sentence
+                        ]
+                        for sentence in block
+                    ]
+                    for block in s.words
+                ],
             }
             for s in prepared.segments
         ]

@@ -27,7 +27,8 @@ import logging
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
-from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
+from newsaudio.textprep.confidence import provenance, sentence_words
+from newsaudio.textprep.diacritize import Diacritizer, Voweling, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
 from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon, enforce_lexicon
@@ -115,9 +116,18 @@ def vowelize(
 ) -> list[str]:
     """Steps 8-9: diacritize sentences and apply the systematic fixes — what the diacritization
     benchmark measures. ``traces`` (one per sentence) record the fixes."""
-    voweled = (diacritizer or default_diacritizer()).diacritize(sentences)
-    traces = traces or [NO_TRACE] * len(voweled)
-    return [fix_diptotes(s, t) for s, t in zip(voweled, traces, strict=True)]
+    return [voweling.text for voweling in _vowelings(sentences, diacritizer, traces)]
+
+
+def _vowelings(
+    sentences: list[str], diacritizer: Diacritizer | None, traces: list[Trace] | None
+) -> list[Voweling]:
+    """:func:`vowelize`, keeping the model's letter scores."""
+    vowelings = (diacritizer or default_diacritizer()).vowel(sentences)
+    traces = traces or [NO_TRACE] * len(vowelings)
+    return [
+        Voweling(fix_diptotes(v.text, t), v.scores) for v, t in zip(vowelings, traces, strict=True)
+    ]
 
 
 def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> list[str]:
@@ -141,6 +151,8 @@ def prepare_script(
         [split_sentences(expand(block, options.lexicon, trace)) for block in segment.blocks]
         for segment, trace in zip(script.segments, traces, strict=True)
     ]
+    # Words marked before the model runs were marked by the lexicon, a rule or the author.
+    decided = [provenance(trace.changes) for trace in traces]
     flat = [sentence for segment in plain for block in segment for sentence in block]
     owners = [
         trace
@@ -148,20 +160,32 @@ def prepare_script(
         for block in segment
         for _ in block
     ]
-    voweled = iter(vowelize(flat, diacritizer, owners))
+    voweled = iter(_vowelings(flat, diacritizer, owners))
     segments = []
-    for segment, blocks, trace in zip(script.segments, plain, traces, strict=True):
-        spoken = tuple(
-            tuple(
-                apply_case_endings(
-                    enforce_lexicon(next(voweled), options.lexicon, trace),
-                    options.case_endings,
-                    trace,
+    for segment, blocks, trace, known in zip(script.segments, plain, traces, decided, strict=True):
+        spoken: list[tuple[str, ...]] = []
+        words: list[tuple[tuple[SpokenWord, ...], ...]] = []
+        for block in blocks:
+            said = []
+            for sentence in block:
+                voweling = next(voweled)
+                exact = enforce_lexicon(voweling.text, options.lexicon, trace)
+                text = apply_case_endings(exact, options.case_endings, trace)
+                said.append(
+                    (
+                        text,
+                        sentence_words(
+                            sentence,
+                            exact,
+                            text,
+                            voweling.scores,
+                            options.case_endings,
+                            known,
+                        ),
+                    )
                 )
-                for _ in block
-            )
-            for block in blocks
-        )
+            spoken.append(tuple(text for text, _ in said))
+            words.append(tuple(sentence for _, sentence in said))
         if not any(spoken):
             # e.g. a subheading and paragraph made only of symbols: no chapter of silence
             log.warning("segment %r has nothing to speak; left out", segment.title)
@@ -170,7 +194,14 @@ def prepare_script(
         # The title is shown (feed, ID3 chapters, JSON chapters, page, `text --json`) as the
         # publisher wrote it: only the spoken text is normalized ("أميركا :50" is not "أميركا:50").
         segments.append(
-            PreparedSegment(segment.kind, segment.title, spoken, tuple(trace.changes), written)
+            PreparedSegment(
+                segment.kind,
+                segment.title,
+                tuple(spoken),
+                tuple(trace.changes),
+                written,
+                tuple(words),
+            )
         )
     return PreparedScript(script, tuple(segments))
 

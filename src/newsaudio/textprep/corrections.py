@@ -24,11 +24,11 @@ from typing import Literal
 
 from newsaudio.errors import CorrectionError
 from newsaudio.textprep import PreparedSegment
-from newsaudio.textprep.diacritize import strip_marks
+from newsaudio.textprep.diacritize import clusters, strip_marks
 from newsaudio.textprep.lexicon import Lexicon, lexicon_spans, lookup_key
 from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
 from newsaudio.textprep.trace import Change
-from newsaudio.textprep.words import SpokenWord
+from newsaudio.textprep.words import WORD, WORD_PATTERN, SpokenWord
 
 Scope = Literal["sentence", "article", "all"]
 SCOPES: tuple[Scope, ...] = ("sentence", "article", "all")
@@ -39,8 +39,7 @@ MAX_FORM_WORDS = 6
 _LETTER = "\u0621-\u063a\u0641-\u064a\u0671"
 _MARK = "\u064b-\u0652\u0670"
 _FORM = re.compile(f"[{_LETTER}{_MARK} ]+")
-_WORD = re.compile(f"[{_LETTER}][{_LETTER}{_MARK}]*")
-_WORD_SPLIT = re.compile(f"([{_LETTER}][{_LETTER}{_MARK}]*)")
+_WORD_SPLIT = re.compile(f"({WORD_PATTERN})")
 # Letters a pause form or a light spelling may write otherwise: one for one, so positions hold.
 _FOLD = str.maketrans({"ة": "ه", "ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
@@ -73,7 +72,7 @@ def sentence_key(sentence: str) -> str:
     >>> sentence_key("وَصَلَ إِلَى الْمِنْطَقَةِ.") == sentence_key("وصل الى المنطقه")
     True
     """
-    return " ".join(fold(w) for w in _WORD.findall(strip_marks(sentence)))
+    return " ".join(fold(w) for w in WORD.findall(strip_marks(sentence)))
 
 
 def check_form(written: str, form: str) -> str:
@@ -98,11 +97,11 @@ def check_form(written: str, form: str) -> str:
         raise CorrectionError(
             f"the correction of {written!r} holds control or invisible characters ({names})"
         )
-    if not _FORM.fullmatch(form):
-        other = next(c for c in form if not _FORM.fullmatch(c))
+    if not _FORM.fullmatch(form) or re.search(f"(?:^| )[{_MARK}]", form):
+        other = next((c for c in form if not _FORM.fullmatch(c)), None)
         raise CorrectionError(
             f"the correction {shown!r} of {written!r} may hold only Arabic letters and vowel "
-            f"marks, not {other!r}"
+            + (f"marks, not {other!r}" if other else "marks, each mark after its letter")
         )
     if [fold(lookup_key(w)) for w in form.split()] != [
         fold(lookup_key(w)) for w in written.split()
@@ -117,15 +116,44 @@ def check_form(written: str, form: str) -> str:
 
 
 def correction(written: str, form: str, scope: Scope, sentence: str = "") -> Correction:
-    """A checked correction of ``written`` (as the text has it, marks or not) to ``form``: its
-    written letters are the form's (which may restore a hamza or a ta marbuta)."""
+    """A checked correction of ``written`` (the word as the text has it) to ``form``.
+
+    The word keeps the text's letters, but for a hamza the form puts on a bare alef; a form typed
+    as heard at a pause (ta marbuta as ha, a final sukun) is the word with its ending left to the
+    case-ending policy, so it reads right in every place.
+
+    >>> correction("المنطقة", "المَنْطَقَهْ", "article").spoken
+    'المَنْطَقَة'
+    >>> correction("اسرائيل", "إِسْرَائِيلُ", "all")
+    Correction(written='إسرائيل', spoken='إِسْرَائِيلُ', scope='all', sentence='')
+    """
     if scope not in SCOPES:
         raise CorrectionError(f"unknown scope {scope!r}: use one of {', '.join(SCOPES)}")
-    form = check_form(strip_marks(written), form)
+    written = strip_marks(written)
+    form = _as_written(written, check_form(written, form))
     key = sentence_key(sentence) if scope == "sentence" else ""
     if scope == "sentence" and not key:
         raise CorrectionError(f"the correction of {written!r} names no sentence")
     return Correction(strip_marks(form), form, scope, key)
+
+
+def _as_written(written: str, form: str) -> str:
+    """``form`` (checked: ``written``'s letters, folded) with the text's letters where a pause
+    form or a light spelling wrote them otherwise; a hamza the form adds stays."""
+    words = []
+    for text, spoken in zip(written.split(), form.split(), strict=True):
+        letters_of = clusters(spoken)
+        letters = []
+        for i, ((letter, marks), original) in enumerate(zip(letters_of, text, strict=True)):
+            if original == "ة" and letter == "ه":
+                letter = original
+                if i == len(letters_of) - 1 and marks == "\u0652":
+                    marks = ""  # the pause's sukun: the ending is the policy's
+            elif not (original == "ا" and letter in "أإآٱ"):
+                letter = original
+            letters.append(letter + marks)
+        words.append("".join(letters))
+    return unicodedata.normalize("NFC", " ".join(words))
 
 
 def lexicon_of(corrections: Iterable[Correction]) -> Lexicon:
@@ -194,8 +222,8 @@ def correct_sentence(
     pieces: list[str] = []
     done, covered = 0, set[int]()
     for start, end, imposed in spans:
-        first = len(_WORD.findall(sentence[:start]))
-        covered.update(range(first, first + len(_WORD.findall(sentence[start:end]))))
+        first = len(WORD.findall(sentence[:start]))
+        covered.update(range(first, first + len(WORD.findall(sentence[start:end]))))
         pieces += [sentence[done:start], imposed]
         done = end
     imposed = "".join(pieces) + sentence[done:]
@@ -214,7 +242,7 @@ def _certain(
 ) -> tuple[SpokenWord, ...]:
     """The sentence's words with the corrected ones certain, as the lexicon's are. (Words are
     the sentence's Arabic words, one for one; any other shape is left as it is.)"""
-    spoken = _WORD.findall(sentence)
+    spoken = WORD.findall(sentence)
     if not covered or len(spoken) != len(words):
         return words
     return tuple(

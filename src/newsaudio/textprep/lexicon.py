@@ -19,6 +19,7 @@ from pathlib import Path
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
 from newsaudio.resources import data_text
+from newsaudio.textprep.diacritize import clusters
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
 _MARKS = re.compile("[\u064b-\u0652\u0670]")
@@ -203,17 +204,6 @@ def _phrase(match: re.Match[str], spoken: str) -> str:
 _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
 
 
-def _clusters(word: str) -> list[tuple[str, str]]:
-    """(letter, the marks written after it)."""
-    clusters: list[tuple[str, str]] = []
-    for char in word:
-        if _MARKS.match(char) and clusters:
-            clusters[-1] = (clusters[-1][0], clusters[-1][1] + char)
-        else:
-            clusters.append((char, ""))
-    return clusters
-
-
 def impose_marks(form: str, voweled: str) -> str | None:
     """``voweled`` (diacritized words) voweled as ``form`` says: each letter takes ``form``'s
     letter and marks, a bare letter takes none, but a last letter without a vowel keeps
@@ -231,7 +221,7 @@ def impose_marks(form: str, voweled: str) -> str | None:
         return None
     words = []
     for want, have in zip(wanted, given, strict=True):
-        ours, theirs = _clusters(want), _clusters(have)
+        ours, theirs = clusters(want), clusters(have)
         if [b.translate(_FOLD) for b, _ in ours] != [b.translate(_FOLD) for b, _ in theirs]:
             return None
         word = []

@@ -1,0 +1,195 @@
+"""How sure text preparation is of each spoken word, and what else the word could be.
+
+A word is certain when its vowels were decided before the model ran — by the lexicon, a rule
+(numbers, dates, Latin words, abbreviations) or the author's own marks (:class:`Provenance`).
+Otherwise the model's letter scores (:class:`~newsaudio.textprep.rawi.LetterScores`) give every
+voweling of the word a probability: the product of its letters' label probabilities. The
+likeliest vowelings are enumerated, each is written as the engine would get it (the voice's
+case-ending policy at the word's place: a pausal form's ending is not heard) and those that sound
+the same are pooled. The word's confidence is the probability of what is spoken; its
+alternatives are the other sounds, likeliest first.
+
+Letters a guard or a rule decided after the model (restored letters, diptote endings) keep their
+form in every alternative.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsaudio.textprep.diacritize import clusters, strip_marks
+from newsaudio.textprep.pausal import CaseEndings, before_pause, word_case_ending
+from newsaudio.textprep.rawi import LetterScores, label_of
+from newsaudio.textprep.trace import Change
+from newsaudio.textprep.words import WORD, Decider, SpokenWord
+
+log = logging.getLogger(__name__)
+
+MAX_ALTERNATIVES = 3
+# Vowelings enumerated per word, and labels tried per letter: a wrong word's right form is
+# nearly always one or two letters away from the model's choice.
+_CANDIDATES = 12
+_LABELS_PER_LETTER = 4
+_MIN_LABEL_PROBABILITY = 1e-3  # below this a label is never part of an alternative
+_MARK = re.compile("[\u064b-\u0652\u0670]")
+_MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
+# Marks the ear does not tell apart from their absence (der.py's lenient scoring ignores the
+# same): sukun, the vowel before its own long vowel letter, the kasra that joins ال or لِ to a
+# hamzat al-wasl, any mark on a bare alef.
+_SILENT = re.compile(
+    "\u0652"
+    "|\u064e(?=\u0627)"
+    "|\u0650(?=\u064a(?![\u064b-\u0651\u0670]))"
+    "|\u064f(?=\u0648(?![\u064b-\u0651\u0670]))"
+    "|(?<=\u0644)\u0650(?=[\u0627\u0671])"
+    "|(?<=[\u0627\u0671])[\u064b-\u0652\u0670]+"
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Voweled word forms that reached the diacritizer already marked, by who marked them."""
+
+    lexicon: frozenset[str]
+    rules: frozenset[str]
+
+    def decider(self, marked_word: str) -> Decider:
+        """Who decided ``marked_word``, a word that had vowel marks before the model ran."""
+        if marked_word in self.lexicon:
+            return "lexicon"
+        if marked_word in self.rules:
+            return "rule"
+        return "author"
+
+
+def provenance(changes: Iterable[Change]) -> Provenance:
+    """The words rules and the lexicon wrote, from text preparation's record of its changes."""
+    lexicon: set[str] = set()
+    rules: set[str] = set()
+    for change in changes:
+        words = {m[0] for m in WORD.finditer(change.after) if _MARK.search(m[0])}
+        (lexicon if change.rule == "lexicon" else rules).update(words)
+    return Provenance(frozenset(lexicon), frozenset(rules))
+
+
+def sentence_words(
+    plain: str,
+    voweled: str,
+    spoken: str,
+    scores: LetterScores | None,
+    policy: CaseEndings,
+    decided: Provenance,
+) -> tuple[SpokenWord, ...]:
+    """The words of one sentence: ``plain`` as it reached the diacritizer, ``voweled`` as it left
+    the model and its fixes, ``spoken`` after the case-ending policy."""
+    bare = strip_marks(plain)
+    letters = clusters(voweled)
+    heard = clusters(spoken)
+    given = clusters(plain.lstrip(_MARKS))  # a mark before the first letter marks nothing
+    if [c for c, _ in letters] != list(bare) or not len(heard) == len(given) == len(bare):
+        # The guards keep every letter, so this is a bug: the sentence is spoken, not scored.
+        log.warning("sentence not scored (its voweling changed letters): %r", plain[:40])
+        return ()
+    words = []
+    for match in WORD.finditer(bare):
+        start, end = match.span()
+        as_spoken = "".join(c + m for c, m in heard[start:end])
+        if any(marks for _, marks in given[start:end]):
+            marked = "".join(c + m for c, m in given[start:end])
+            words.append(SpokenWord(match[0], as_spoken, decided_by=decided.decider(marked)))
+            continue
+        if scores is None:
+            words.append(SpokenWord(match[0], as_spoken, confidence=0.0))
+            continue
+        paused = before_pause(bare, end)
+        words.append(
+            _scored(match[0], as_spoken, letters[start:end], scores, start, policy, paused)
+        )
+    return tuple(words)
+
+
+def _scored(
+    written: str,
+    spoken: str,
+    letters: Sequence[tuple[str, str]],
+    scores: LetterScores,
+    offset: int,
+    policy: CaseEndings,
+    paused: bool,
+) -> SpokenWord:
+    """A model word: its confidence and alternatives from the letter scores."""
+    rows = scores.probs[offset : offset + len(letters)]
+    top = np.argsort(-rows, axis=1)[:, :_LABELS_PER_LETTER]
+    options: list[list[tuple[float, str]]] = []
+    for index, (_, marks) in enumerate(letters):
+        chosen = int(scores.chosen[offset + index])
+        if chosen < 0 or scores.labels[chosen] != label_of(marks):
+            options.append([(1.0, marks)])  # decided after the model: a guard or a fix
+            continue
+        row = rows[index]
+        options.append(
+            [(float(row[chosen]), marks)]
+            + [
+                (float(row[k]), scores.labels[k])
+                for k in top[index]
+                if k != chosen and row[k] >= _MIN_LABEL_PROBABILITY
+            ]
+        )
+    # The model's own choice, enumerated or not (its decoding is not always the likeliest).
+    chosen_probability = math.prod(o[0][0] for o in options)
+    probability: dict[str, float] = {}  # by sound
+    form_of: dict[str, str] = {}  # the likeliest spoken form of each sound
+    chars = [char for char, _ in letters]
+    for likelihood, choice in _likeliest(options, _CANDIDATES):
+        voweled = unicodedata.normalize("NFC", "".join(map(str.__add__, chars, choice)))
+        form = word_case_ending(voweled, policy, paused)
+        key = sound(form)
+        probability[key] = probability.get(key, 0.0) + likelihood
+        form_of.setdefault(key, form)
+    mine = sound(spoken)
+    confidence = max(probability.pop(mine, 0.0), chosen_probability)
+    others = sorted(probability, key=lambda key: -probability[key])[:MAX_ALTERNATIVES]
+    return SpokenWord(
+        written, spoken, round(min(confidence, 1.0), 4), tuple(form_of[k] for k in others)
+    )
+
+
+def sound(word: str) -> str:
+    """``word`` without the marks a listener cannot hear: two spellings of one sound are one.
+
+    >>> sound("مَا") == sound("ما"), sound("كِتَابْ") == sound("كِتَاب"), sound("كَتَبَ") == sound("كُتُب")
+    (True, True, False)
+    """
+    return _SILENT.sub("", word)
+
+
+def _likeliest(
+    options: Sequence[Sequence[tuple[float, str]]], count: int
+) -> list[tuple[float, tuple[str, ...]]]:
+    """The ``count`` likeliest choices of one option per letter (options sorted likeliest first,
+    except the model's choice which may be anywhere), as (probability, marks per letter)."""
+    # Each letter's options in order of probability, so that the frontier search below works.
+    ordered = [sorted(o, key=lambda x: -x[0]) for o in options]
+    first = (0,) * len(ordered)
+    frontier = [(-math.prod(o[0][0] for o in ordered), first)]
+    seen = {first}
+    result: list[tuple[float, tuple[str, ...]]] = []
+    while frontier and len(result) < count:
+        negative, choice = heapq.heappop(frontier)
+        result.append((-negative, tuple(o[i][1] for o, i in zip(ordered, choice, strict=True))))
+        for letter, index in enumerate(choice):
+            if index + 1 < len(ordered[letter]) and ordered[letter][index][0] > 0:
+                following = (*choice[:letter], index + 1, *choice[letter + 1 :])
+                if following not in seen:
+                    seen.add(following)
+                    ratio = ordered[letter][index + 1][0] / ordered[letter][index][0]
+                    heapq.heappush(frontier, (negative * ratio, following))
+    return result
