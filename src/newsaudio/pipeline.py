@@ -29,7 +29,7 @@ from newsaudio.publishing.captions import (
     format_vtt,
     sentence_cues,
 )
-from newsaudio.publishing.corrections import corrections_by_identity, to_json
+from newsaudio.publishing.corrections import stored_corrections, to_json
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
 from newsaudio.publishing.page import EpisodeMedia
@@ -128,7 +128,7 @@ def render_article(
     ``corrections``: the folder's (by default read from its catalog).
     """
     if corrections is None:
-        corrections = corrections_by_identity(out_dir)
+        corrections = stored_corrections(out_dir)
     staged = stage_article(
         source, out_dir, profile, config, progress, diacritizer, cache, formats, corrections
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,18 +92,54 @@ def replace_corrections(catalog: Catalog, slug: str, corrections: Iterable[Corre
     save_corrections(catalog, slug, corrections)
 
 
-def corrections_by_identity(out_dir: Path) -> dict[str, tuple[Correction, ...]]:
+def stored_corrections(out_dir: Path) -> dict[str, tuple[Correction, ...]]:
     """Every episode's corrections in ``out_dir``, by the identity of its article (what a render
-    knows of the article it reads): none for a folder without a catalog."""
-    if not (out_dir / CATALOG_FILE).is_file():
+    knows of the article it reads): none for a folder without a catalog. Read without writing a
+    byte (a render that then fails leaves the folder as it was); a catalog that cannot be read
+    gives none here, and is reported where the render places its episode."""
+    path = out_dir / CATALOG_FILE
+    if not path.is_file() or path.is_symlink():
         return {}
-    found: dict[str, tuple[Correction, ...]] = {}
-    with Catalog.open(out_dir) as catalog, catalog.transaction():
-        for episode in catalog.episodes():
-            corrections = episode_corrections(catalog, episode.slug)
-            if episode.identity and corrections:
-                found[episode.identity] = corrections
-    return found
+    # With no WAL file the database is at rest: read it as immutable, which creates no WAL or
+    # shared-memory file; another process's WAL means it is in use, and is read with it.
+    mode = "ro" if path.with_name(f"{CATALOG_FILE}-wal").exists() else "ro&immutable=1"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+    except sqlite3.Error as exc:
+        log.info("%s: corrections not read (%s)", path, exc)
+        return {}
+    try:
+        return _stored(db, out_dir)
+    except sqlite3.Error as exc:
+        log.info("%s: corrections not read (%s)", path, exc)
+        return {}
+    finally:
+        db.close()
+
+
+def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction, ...]]:
+    episodes = db.execute("SELECT slug, identity, audio_file FROM episodes").fetchall()
+    if _has_table(db):
+        rows = db.execute(f"SELECT slug, scope, sentence, written, spoken FROM {TABLE}")
+        by_slug: dict[str, list[Correction]] = {}
+        for slug, scope, sentence, written, spoken in rows:
+            by_slug.setdefault(slug, []).append(Correction(written, spoken, scope, sentence))
+        found = {identity: tuple(by_slug.get(slug, ())) for slug, identity, _ in episodes}
+    else:  # a catalog rebuilt without them: the MP3s carry them
+        from newsaudio.publishing.tags import read_tags
+
+        found = {}
+        for _, identity, audio in episodes:
+            try:
+                found[identity] = from_json(read_tags(out_dir / audio).corrections)
+            except NewsaudioError:
+                continue
+    return {identity: made for identity, made in found.items() if identity and made}
+
+
+def _has_table(db: sqlite3.Connection) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return db.execute(query, (TABLE,)).fetchone() is not None
 
 
 def _key(written: str) -> str:
@@ -113,10 +150,7 @@ def _ensure_table(catalog: Catalog) -> None:
     """Create the table when the catalog has none: a new catalog (built from the MP3s, or from a
     version before corrections) takes the corrections the MP3s carry."""
     db = catalog.connection
-    exists = db.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-    ).fetchone()
-    if exists:
+    if _has_table(db):
         return
     db.execute(_SCHEMA)
     from newsaudio.publishing.tags import read_tags
