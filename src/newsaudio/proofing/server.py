@@ -73,6 +73,7 @@ class ProofServer(ThreadingHTTPServer):
             raise OutputError(f"cannot serve on {HOST}:{port} ({exc.strerror or exc})") from exc
         self.proof = proof
         self.token = secrets.token_urlsafe(24)
+        self.nonce = secrets.token_urlsafe(16)  # the page's own script and style
         self.applying = threading.Lock()  # one Apply at a time
         self.cast = Cast(proof.profile, AudioCache.from_env())  # previews, through the cache
         self.speaking = threading.Lock()  # one engine, one sentence at a time
@@ -92,10 +93,6 @@ class ProofServer(ThreadingHTTPServer):
         return env.get_template(TEMPLATE.name).render(
             view=view, words=words, marks=MARKS, nonce=self.nonce
         )
-
-    @property
-    def nonce(self) -> str:
-        return self.token[:16]
 
 
 class ProofHandler(BaseHTTPRequestHandler):
