@@ -119,6 +119,16 @@ def _tab_to(page: Page, target: str, key: str = "Tab") -> None:
     raise AssertionError(f"{key} never reached {target}")
 
 
+def _wait_for_text(page: Page, selector: str) -> None:
+    """Until ``selector`` shows text. (Polled from here: the page's Content-Security-Policy
+    forbids the string evaluation ``wait_for_function`` polls with.)"""
+    for _ in range(400):
+        if page.inner_text(selector).strip():
+            return
+        page.wait_for_timeout(25)
+    raise AssertionError(f"{selector} stayed empty")
+
+
 def _axe(page: Page, state: str) -> None:
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options)
@@ -160,7 +170,7 @@ def test_keyboard_alone_fixes_the_second_word(browser: Browser, served: ProofSer
     _tab_to(page, "apply")
     with page.expect_navigation(timeout=60_000):
         page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('status').textContent.length > 0")
+    _wait_for_text(page, "#status")
     status = page.inner_text("#status")
     assert status.startswith("Applied 1 correction: 1 sentence spoken again"), status
     assert _focus(page) == "fix-title"
@@ -202,7 +212,7 @@ def test_marks_buttons_and_errors_are_announced(browser: Browser, served: ProofS
     assert "fatha added" in page.inner_text("#status")
     _tab_to(page, "play-chosen", "Shift+Tab")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('error').textContent.length > 0")
+    _wait_for_text(page, "#error")
     assert "does not have the letters of" in page.inner_text("#error")
     assert "Nothing was changed." in page.inner_text("#error")
     _axe(page, "an error shown (dark)")

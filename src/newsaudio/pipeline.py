@@ -21,7 +21,6 @@ from newsaudio.audio.segments import MasteredAudio, SegmentStream
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
-from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
     VTT_SUFFIX,
@@ -47,6 +46,7 @@ from newsaudio.reading.fetch import fetch, is_url, page_name, url_scheme_problem
 from newsaudio.reading.load import load_article, parse_article
 from newsaudio.reading.script import Script, build_script
 from newsaudio.speech.cache import AudioCache
+from newsaudio.speech.chapter_cache import ChapterCache
 from newsaudio.speech.synthesis import Cast, synthesize_script
 from newsaudio.speech.voices import VoiceProfile
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
@@ -182,7 +182,7 @@ def stage_article(
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
-            mastered = _master(spoken(), prepared, cast, cache, stream)
+            mastered = _master(spoken(), cast, cache, stream)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice, corrected)
@@ -219,29 +219,16 @@ def _prepare(
 
 
 def _master(
-    segments: Iterator[SegmentStream],
-    prepared: PreparedScript,
-    cast: Cast,
-    cache: AudioCache | None,
-    mp3: Path,
+    segments: Iterator[SegmentStream], cast: Cast, cache: AudioCache | None, mp3: Path
 ) -> MasteredAudio:
-    """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before.
-
-    Only a single-voice cast is kept whole (a role voice's changes are not in the key), and never
-    an episode a fallback voice spoke: the next render should try the chosen voice again.
-    """
-    pause_ms = cast.profile.pauses.segment_ms
-    if cache is None or not cast.single_voice:
-        return master_mp3(segments, pause_ms, mp3)
-    key = cache.episode_key(prepared, cast.profile, cast.main.engine)
-    mastered = cache.get_episode(key, mp3)
-    if mastered is not None:
-        log.info("the mastered MP3 came from the cache: no sentence changed")
-        return mastered
-    mastered = master_mp3(segments, pause_ms, mp3)
-    if not cast.fell_back:
-        cache.put_episode(key, mastered, mp3)
-    return mastered
+    """The episode's MP3 in ``mp3``. With a cache, chapters mastered before are neither spoken,
+    measured nor encoded again (an unchanged article: none; a corrected word: its chapter). Only
+    a single-voice cast's chapters are kept (a role voice's changes are not in the keys), and
+    none once a fallback voice spoke: the next render should try the chosen voice again."""
+    store = None
+    if cache is not None and cast.single_voice:
+        store = ChapterCache(cache, lambda: cast.fell_back)
+    return master_mp3(segments, cast.profile.pauses.segment_ms, mp3, store)
 
 
 def _stage(
@@ -333,6 +320,9 @@ def _with_book(
 ) -> StagedEpisode:
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
     written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    # Imported here: most renders make no book, and EPUB and DAISY take a while to import.
+    from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
+
     episode = staged.episode
     try:
         part = make_part(
@@ -412,5 +402,5 @@ def speak_script(
     does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
-    mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
+    mastered = _master(synthesize_script(cast, prepared), cast, cache, mp3)
     return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)

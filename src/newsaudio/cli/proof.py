@@ -77,22 +77,21 @@ def proof(
         config = load_config(config_path)
         proofed = open_episode(out, episode, config, voice)
         if fix:
-            from newsaudio.proofing.fixes import apply_corrections, resolve
+            from newsaudio.proofing.fixes import render_with, resolve
 
             corrections = [
                 resolve(proofed, *_word_form(item), scope)  # type: ignore[arg-type]
                 for item in fix
             ]
-            applied = apply_corrections(proofed, corrections)
+            applied = render_with(proofed, corrections)
         elif not list_words:
             from newsaudio.proofing.server import ProofServer
 
             server = ProofServer(proofed)
     if fix:
-        done = applied.proof.episode
         count = len(applied.corrections)
         typer.echo(
-            f"{out / done.audio_file}: {count} correction{'s' * (count != 1)}, "
+            f"{out / proofed.episode.audio_file}: {count} correction{'s' * (count != 1)}, "
             f"{applied.synthesized} sentence{'s' * (applied.synthesized != 1)} spoken again "
             f"({len(applied.changed)} changed)"
         )

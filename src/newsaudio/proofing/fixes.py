@@ -11,7 +11,7 @@ render fails, the corrections it would have used are taken back.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsaudio.audio.segments import AudioChunk
@@ -19,7 +19,7 @@ from newsaudio.config import LEXICON_FILE
 from newsaudio.errors import CorrectionError
 from newsaudio.files import atomic_path
 from newsaudio.pipeline import render_article
-from newsaudio.proofing.episode import ProofEpisode, Word, mp3_revision, open_episode
+from newsaudio.proofing.episode import ProofEpisode, Word, mp3_revision
 from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.corrections import (
     episode_corrections,
@@ -27,7 +27,14 @@ from newsaudio.publishing.corrections import (
     save_corrections,
 )
 from newsaudio.speech.cache import AudioCache
-from newsaudio.textprep.corrections import SCOPES, Correction, Scope, correction, sentence_key
+from newsaudio.textprep.corrections import (
+    SCOPES,
+    Correction,
+    Scope,
+    apply_corrections,
+    correction,
+    sentence_key,
+)
 from newsaudio.textprep.lexicon import add_entries
 
 log = logging.getLogger(__name__)
@@ -49,12 +56,11 @@ class Fix:
 @dataclass(frozen=True)
 class Applied:
     """What applying fixes did: the corrections made, the sentences whose spoken text changed,
-    how many sentences the engine spoke (the others came from the cache), the episode after."""
+    and how many sentences the engine spoke (the others came from the cache)."""
 
     corrections: tuple[Correction, ...]
     changed: tuple[str, ...]
     synthesized: int
-    proof: ProofEpisode
 
 
 class _CountingCache(AudioCache):
@@ -139,10 +145,10 @@ def apply_fixes(proof: ProofEpisode, fixes: list[Fix], revision: str | None = No
             f"{proof.episode.slug}: the episode changed since this page was loaded (another tab "
             "or command applied corrections); reload it to see them"
         )
-    return apply_corrections(proof, corrections)
+    return render_with(proof, corrections)
 
 
-def apply_corrections(proof: ProofEpisode, corrections: list[Correction]) -> Applied:
+def render_with(proof: ProofEpisode, corrections: list[Correction]) -> Applied:
     """Keep ``corrections`` (checked) and render the episode again with them."""
     out_dir, slug = proof.out_dir, proof.episode.slug
     lexicon = proof.config.lexicon_file or Path.cwd() / LEXICON_FILE
@@ -170,14 +176,18 @@ def apply_corrections(proof: ProofEpisode, corrections: list[Correction]) -> App
         if everywhere:
             _restore(lexicon, old_lexicon)
         raise
-    after = open_episode(out_dir, slug, proof.config)
-    changed = tuple(
-        new.id
-        for old, new in zip(proof.sentences, after.sentences, strict=False)
-        if old.spoken != new.spoken
-    )
     log.info("%s: %d corrections, %d sentences spoken again", slug, len(corrections), cache.misses)
-    return Applied(tuple(corrections), changed, cache.misses, after)
+    return Applied(tuple(corrections), _changed(proof, corrections), cache.misses)
+
+
+def _changed(proof: ProofEpisode, corrections: list[Correction]) -> tuple[str, ...]:
+    """The sentences ``corrections`` change (an every-article one as an article one would)."""
+    made = [replace(c, scope="article") if c.scope == "all" else c for c in corrections]
+    policy = proof.profile.case_endings
+    segments = apply_corrections(proof.raw.segments, [*proof.corrections, *made], policy)
+    return tuple(
+        s.id for s in proof.sentences if segments[s.segment].blocks[s.block][s.number] != s.spoken
+    )
 
 
 def _restore(path: Path, old: bytes | None) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from newsaudio.errors import CorrectionError, NewsaudioError, OutputError, failure_line
-from newsaudio.proofing.episode import ProofEpisode
+from newsaudio.proofing.episode import ProofEpisode, open_episode
 from newsaudio.proofing.fixes import Fix, StaleEpisode, apply_fixes
 from newsaudio.proofing.preview import preview_wav
 from newsaudio.proofing.view import proof_view
@@ -209,9 +209,10 @@ class ProofHandler(BaseHTTPRequestHandler):
                 "another Apply is running on this episode; reload the page when it is done"
             )
         try:
+            proof = self.server.proof
             with self.server.speaking:
-                applied = apply_fixes(self.server.proof, parsed, revision)
-            self.server.proof = applied.proof
+                applied = apply_fixes(proof, parsed, revision)
+            self.server.proof = open_episode(proof.out_dir, proof.episode.slug, proof.config)
         finally:
             self.server.applying.release()
         count = len(applied.corrections)
@@ -223,7 +224,7 @@ class ProofHandler(BaseHTTPRequestHandler):
         self._json(
             HTTPStatus.OK,
             {
-                "revision": applied.proof.revision,
+                "revision": self.server.proof.revision,
                 "changed": list(applied.changed),
                 "synthesized": applied.synthesized,
                 "message": message,

@@ -89,6 +89,8 @@ def _database() -> Iterator[sqlite3.Connection]:
     folder = user_cache_folder()
     folder.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(folder / SOURCES_FILE, timeout=30.0)
+    # A note that can be made again (`proof ARTICLE`): not worth a flush to the disk per render.
+    db.execute("PRAGMA synchronous = OFF")
     try:
         with db:  # one transaction: committed, or rolled back on an error
             db.execute(_SCHEMA)

@@ -22,9 +22,8 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import struct
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsaudio.audio.segments import AudioChunk, ChapterMark, MasteredAudio, SentenceMark
+from newsaudio.audio.segments import AudioChunk
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
 from newsaudio.resources import CACHE_ENV, user_cache_folder
@@ -51,8 +50,9 @@ DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsro
 _MAGIC = b"NAS1"  # sentence entry: magic, sample rate (uint32 LE), int16 LE samples
 _HEADER = struct.Struct("<4sI")
 _SUFFIX = ".pcm"
-_EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
-_EPISODE_SUFFIX = ".episode"
+# Kinds of entries, by suffix; ".episode" (whole mastered episodes, before chapters were kept) is
+# still known, so that entries older versions left are evicted.
+_KINDS = (".pcm", ".measure", ".chapter", ".json", ".episode")
 _PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
@@ -99,14 +99,15 @@ class AudioCache:
             "engine": engine.name,
             "version": engine.version,
         }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
+        return hashlib.sha256(canonical(identity)).hexdigest()
 
-    def _path(self, key: str, suffix: str = _SUFFIX) -> Path:
+    def entry_path(self, key: str, suffix: str = _SUFFIX) -> Path:
+        """Where the entry ``key`` of the kind ``suffix`` is kept (the key a hex digest)."""
         return self.folder / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str) -> AudioChunk | None:
         """The cached audio for ``key``, or None (missing or unreadable)."""
-        path = self._path(key)
+        path = self.entry_path(key)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -127,9 +128,9 @@ class AudioCache:
         """Store ``chunk`` under ``key``; a failure (disk full, read-only) is only logged."""
         data = _HEADER.pack(_MAGIC, chunk.sample_rate) + chunk.samples.astype("<i2").tobytes()
         try:
-            with atomic_path(self._path(key)) as tmp:
+            with atomic_path(self.entry_path(key)) as tmp:
                 tmp.write_bytes(data)
-            self._added(len(data))
+            self.added(len(data))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
@@ -146,7 +147,7 @@ class AudioCache:
             ],
             "text": _text_version(),
         }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
+        return hashlib.sha256(canonical(identity)).hexdigest()
 
     def get_prepared(self, key: str, script: Script) -> PreparedScript | None:
         """``script``'s prepared segments stored under ``key``, or None."""
@@ -154,7 +155,7 @@ class AudioCache:
         from newsaudio.textprep.trace import Change
         from newsaudio.textprep.words import SpokenWord
 
-        path = self._path(key, _PREPARED_SUFFIX)
+        path = self.entry_path(key, _PREPARED_SUFFIX)
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))
             segments = tuple(
@@ -211,88 +212,23 @@ class AudioCache:
         ]
         data = json.dumps(rows, ensure_ascii=False).encode("utf-8")
         try:
-            with atomic_path(self._path(key, _PREPARED_SUFFIX)) as tmp:
+            with atomic_path(self.entry_path(key, _PREPARED_SUFFIX)) as tmp:
                 tmp.write_bytes(data)
-            self._added(len(data))
+            self.added(len(data))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
-    def episode_key(self, prepared: PreparedScript, profile: VoiceProfile, engine: Engine) -> str:
-        """The content key of ``prepared`` spoken by ``engine`` and mastered."""
-        segments = [
-            [
-                segment.title,
-                [[self.key(s, profile, engine) for s in block] for block in segment.blocks],
-            ]
-            for segment in prepared.segments
-        ]
-        identity = {
-            "segments": segments,
-            "pauses": asdict(profile.pauses),
-            "mastering": _mastering_version(),
-        }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
-
-    def get_episode(self, key: str, mp3: Path) -> MasteredAudio | None:
-        """Copy the cached MP3 for ``key`` to ``mp3`` and return its chapters, or None. An entry
-        that cannot be read is a miss and goes; a destination that cannot be written (a full
-        disk) is the caller's error, and the good entry stays."""
-        path = self._path(key, _EPISODE_SUFFIX)
+    def write_entry(self, path: Path, data: bytes) -> None:
+        """Write an entry (at :meth:`entry_path`) atomically; a failure is only logged."""
         try:
-            entry = path.open("rb")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("audio cache: %s cannot be read (%s); mastering again", path, exc)
-            return None
-        with entry:
-            try:
-                magic, length = _HEADER.unpack(entry.read(_HEADER.size))
-                header = json.loads(entry.read(length)) if magic == _EPISODE_MAGIC else None
-                if header is None:
-                    raise ValueError("not an episode entry")
-                mastered = MasteredAudio(
-                    tuple(ChapterMark(**c) for c in header["chapters"]),
-                    int(header["duration_ms"]),
-                    float(header["loudness_lufs"]),
-                    tuple(SentenceMark(**m) for m in header["sentences"]),
-                )
-                expected = int(header["mp3_bytes"])
-            except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
-                log.warning("audio cache: %s cannot be used (%s); mastering again", path, exc)
-                path.unlink(missing_ok=True)
-                return None
-            with mp3.open("wb") as out:  # an OSError here is the destination's: it propagates
-                shutil.copyfileobj(entry, out)
-                copied = out.tell()
-        if copied != expected:
-            log.warning("audio cache: %s is truncated; mastering again", path)
-            path.unlink(missing_ok=True)
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
-        return mastered
-
-    def put_episode(self, key: str, mastered: MasteredAudio, mp3: Path) -> None:
-        """Keep ``mp3`` (untagged) and its chapters under ``key``, unless it would crowd out more
-        than a quarter of the cache."""
-        try:
-            size = mp3.stat().st_size
-            if size > self.max_bytes / 4:
-                return
-            header = _canonical({**asdict(mastered), "mp3_bytes": size})
-            with (
-                atomic_path(self._path(key, _EPISODE_SUFFIX)) as tmp,
-                tmp.open("wb") as entry,
-                mp3.open("rb") as source,
-            ):
-                entry.write(_HEADER.pack(_EPISODE_MAGIC, len(header)) + header)
-                shutil.copyfileobj(source, entry)
-            self._added(_HEADER.size + len(header) + size)
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(data)
+            self.added(len(data))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
-    def _added(self, size: int) -> None:
+    def added(self, size: int) -> None:
+        """Count ``size`` bytes just written; evict when the cache is over its cap."""
         if self._size is None:
             self._size = self.info().size_bytes
         else:
@@ -304,7 +240,7 @@ class AudioCache:
         """(modification time, size, path) of every entry."""
         entries = []
         for path in self.folder.glob("*/*"):
-            if path.suffix not in (_SUFFIX, _EPISODE_SUFFIX, Path(_PREPARED_SUFFIX).suffix):
+            if path.suffix not in _KINDS:
                 continue  # a write in progress
             try:
                 stat = path.stat()
@@ -337,14 +273,14 @@ class AudioCache:
         return len(entries)
 
 
-def _canonical(value: object) -> bytes:
+def canonical(value: object) -> bytes:
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     ).encode("utf-8")
 
 
 @cache
-def _mastering_version() -> str:
+def mastering_version() -> str:
     """What decides an episode's sound besides its sentences: the code that joins, masters and
     encodes it, and LAME's version. Read as files: the cache sits below synthesis."""
     package = Path(__file__).parents[1]
