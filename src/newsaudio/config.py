@@ -88,6 +88,11 @@ class Config:
         default = Path.cwd() / LEXICON_FILE
         return default if default.is_file() else None
 
+    @property
+    def lexicon_target(self) -> Path:
+        """Where entries added to the project lexicon go: its file, else ./lexicon.tsv."""
+        return self.lexicon_file or Path.cwd() / LEXICON_FILE
+
 
 def load_config(path: Path | None = None) -> Config:
     """Read ``path`` (or ./newsaudio.toml if present); defaults for everything not set."""

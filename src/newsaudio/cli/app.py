@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from newsaudio import __version__
-from newsaudio.cli import cache, edition, episodes, proof, render, serve, text, voices
+from newsaudio.cli import cache, edition, episodes, lexicon, proof, render, serve, text, voices
 
 # Shown under `newsaudio --help` and `newsaudio render --help`; the README has the table.
 EXIT_CODES = (
@@ -56,3 +56,4 @@ app.add_typer(voices.app, name="voices")
 app.add_typer(episodes.app, name="episodes")
 app.command()(episodes.feed)
 app.add_typer(cache.app, name="cache")
+app.add_typer(lexicon.app, name="lexicon")

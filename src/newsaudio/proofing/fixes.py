@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.config import LEXICON_FILE
 from newsaudio.errors import CorrectionError
 from newsaudio.files import atomic_path
 from newsaudio.pipeline import render_article
@@ -151,7 +150,7 @@ def apply_fixes(proof: ProofEpisode, fixes: list[Fix], revision: str | None = No
 def render_with(proof: ProofEpisode, corrections: list[Correction]) -> Applied:
     """Keep ``corrections`` (checked) and render the episode again with them."""
     out_dir, slug = proof.out_dir, proof.episode.slug
-    lexicon = proof.config.lexicon_file or Path.cwd() / LEXICON_FILE
+    lexicon = proof.config.lexicon_target
     everywhere = {c.written: c.spoken for c in corrections if c.scope == "all"}
     old_lexicon = lexicon.read_bytes() if everywhere and lexicon.is_file() else None
     with Catalog.open(out_dir) as catalog, catalog.transaction():

@@ -54,10 +54,10 @@ class Lexicon:
         return Lexicon({**self.arabic, **other.arabic}, {**self.latin, **other.latin})
 
 
-def parse_lexicon(text: str, source: str) -> Lexicon:
-    """Parse a ``written<TAB>spoken`` file; ``#`` starts a comment line."""
-    arabic: dict[str, str] = {}
-    latin: dict[str, str] = {}
+def read_entries(text: str, source: str) -> list[tuple[str, str]]:
+    """The (written, spoken) lines of a ``written<TAB>spoken`` file, in order; ``#`` starts a
+    comment line."""
+    entries = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -65,12 +65,25 @@ def parse_lexicon(text: str, source: str) -> Lexicon:
         parts = [p.strip() for p in line.split("\t") if p.strip()]
         if len(parts) != 2:
             raise ConfigError(f"{source}:{number}: expected 'written<TAB>spoken', got {raw!r}")
-        written, spoken = parts
+        entries.append((parts[0], parts[1]))
+    return entries
+
+
+def lexicon_from(entries: list[tuple[str, str]]) -> Lexicon:
+    """Entries as a lexicon (a later entry of the same word wins)."""
+    arabic: dict[str, str] = {}
+    latin: dict[str, str] = {}
+    for written, spoken in entries:
         if re.match("[A-Za-z]", written):
             latin[written.casefold()] = spoken
         else:
             arabic[lookup_key(written)] = spoken
     return Lexicon(arabic, latin)
+
+
+def parse_lexicon(text: str, source: str) -> Lexicon:
+    """Parse a ``written<TAB>spoken`` file; ``#`` starts a comment line."""
+    return lexicon_from(read_entries(text, source))
 
 
 @cache
