@@ -140,7 +140,7 @@ def test_keyboard_alone_fixes_the_second_word(browser: Browser, served: ProofSer
     second = proof.flagged[1]
     assert len(second.word.alternatives) >= 2
     before = _mp3(served)
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 900, "height": 1000})
     page.goto(served.url)
     _axe(page, "opened")
     assert page.inner_text("#count").startswith(f"{len(proof.flagged)} words to check")
@@ -165,6 +165,8 @@ def test_keyboard_alone_fixes_the_second_word(browser: Browser, served: ProofSer
     assert "Alternative 2 chosen for this sentence. 1 to apply." in page.inner_text("#status")
     assert second.word.alternatives[1] in page.inner_text("#pending")
     _axe(page, "an alternative chosen")
+    if os.environ.get(SCREENSHOT_ENV):
+        page.screenshot(path=os.environ[SCREENSHOT_ENV], full_page=True)
 
     # Apply: the episode is rendered again and the page reloads with the new audio.
     _tab_to(page, "apply")
@@ -187,12 +189,6 @@ def test_keyboard_alone_fixes_the_second_word(browser: Browser, served: ProofSer
     words = {w["id"]: w for s in state["segments"] for t in s["sentences"] for w in t["words"]}
     assert words[second.id]["corrected"] == "sentence"
     assert words[second.id]["spoken"] == second.word.alternatives[1]
-    if os.environ.get(SCREENSHOT_ENV):
-        page.set_viewport_size({"width": 900, "height": 1100})
-        page.keyboard.press("Shift+Tab")
-        page.keyboard.press("Enter")
-        page.wait_for_timeout(300)
-        page.screenshot(path=os.environ[SCREENSHOT_ENV])
     page.close()
 
 

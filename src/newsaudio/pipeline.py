@@ -122,7 +122,7 @@ def render_article(
     """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
-    an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
+    a chapter whose sentences all are unchanged is reused as mastered. With ``feed=False`` the
     feed is left alone: a batch publishes it once, at the end. ``formats``: the talking book's
     files to add (``.epub``, ``.daisy.zip``, see :mod:`newsaudio.publishing.bookmaker`).
     ``corrections``: the folder's (by default read from its catalog).
@@ -183,7 +183,7 @@ def stage_article(
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
             mastered = _master(spoken(), cast, cache, stream)
-            # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
+            # Nobody spoke when every chapter came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice, corrected)
             if formats:
@@ -399,7 +399,7 @@ def speak_script(
     diacritizer: Diacritizer | None = None,
 ) -> SpokenScript:
     """Prepare, speak and master ``script`` into ``mp3`` (no tag), reusing the cache as a render
-    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
+    does: the prepared text, the sentences, and the mastered chapters of an unchanged script."""
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
     mastered = _master(synthesize_script(cast, prepared), cast, cache, mp3)

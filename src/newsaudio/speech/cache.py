@@ -1,10 +1,11 @@
 """A content-addressed cache of synthesized audio: a re-render speaks only what changed.
 
-Two kinds of entries. A sentence's audio is keyed by the SHA-256 of the prepared sentence text, the
-voice profile's sound settings and the engine's name and version (canonical JSON). An episode's
-mastered MP3 (before tagging) with its chapter times is keyed by the keys of all its sentences in
-order, the pauses and the mastering code: an unchanged article skips synthesis, loudness and
-encoding altogether; an edited one re-synthesizes only the changed sentences. The folder is
+A sentence's audio is keyed by the SHA-256 of the prepared sentence text, the voice profile's sound
+settings and the engine's name and version (canonical JSON); a script's prepared text by the
+script, the text options and the text-preparation code; mastered chapters (``chapter_cache.py``)
+by their sentences' keys, the pauses and the mastering code: an unchanged article skips
+synthesis, loudness and encoding altogether; an edited one speaks only the changed sentences and
+encodes only their chapters. The folder is
 ``$NEWSAUDIO_CACHE_DIR``, else the user cache folder (platformdirs); it is capped at
 ``$NEWSAUDIO_CACHE_MAX_MB`` (default 500 MB), least recently used entries going first — a hit
 touches the entry's modification time. Entries are written atomically, so concurrent renders can
