@@ -161,8 +161,8 @@ def _scored(
         key, stem_key = sound(form), sound("".join(map(str.__add__, chars[:-1], choice[:-1])))
         heard[key] = heard.get(key, 0.0) + likelihood
         stems[stem_key] = stems.get(stem_key, 0.0) + likelihood
-        if plausible(voweled):
-            form_of.setdefault(key, form)
+        if key not in form_of and plausible(list(zip(chars, choice, strict=True))):
+            form_of[key] = form
     mine = sound(spoken)
     as_heard = max(heard.pop(mine, 0.0), chosen_probability)
     stem = max(stems.get(sound("".join(c + m for c, m in letters[:-1])), 0.0), as_heard)
@@ -199,39 +199,43 @@ def _opinions(
     spoken by the policy; implausible vowelings left out."""
     forms = []
     for column in range(scores.opinions.shape[1]):
-        voweled = ""
+        theirs: list[tuple[str, str]] = []
         for index, (char, marks) in enumerate(letters):
             chosen = int(scores.chosen[offset + index])
-            theirs = int(scores.opinions[offset + index, column])
-            decided = chosen < 0 or scores.labels[chosen] != label_of(marks) or theirs == chosen
-            voweled += char + (marks if decided else scores.labels[theirs])
-        if plausible(voweled):
+            label = int(scores.opinions[offset + index, column])
+            decided = chosen < 0 or scores.labels[chosen] != label_of(marks) or label == chosen
+            theirs.append((char, marks if decided else scores.labels[label]))
+        if plausible(theirs):
+            voweled = "".join(char + marks for char, marks in theirs)
             forms.append(unicodedata.normalize("NFC", word_case_ending(voweled, policy, paused)))
     return forms
 
 
-def plausible(voweled: str) -> bool:
-    """Whether a voweling can be Arabic at all: tanween only at the end, no doubled letter at the
-    start or after a sukun, nothing but tanween on alef maqsura, no vowel on a long vowel letter
-    after its own short vowel.
+def plausible(letters: Sequence[tuple[str, str]]) -> bool:
+    """Whether a voweling (letters and their marks) can be Arabic at all: tanween only at the
+    end, no doubled letter at the start or after a sukun, nothing but tanween on alef maqsura, no
+    vowel on a long vowel letter after its own short vowel.
 
-    >>> plausible("كِتَابًا"), plausible("كًتَاب"), plausible("سَيُخْلِّفُ"), plausible("تَفْشَىُ")
-    (True, False, False, False)
+    >>> [plausible(clusters(w)) for w in ("كِتَابًا", "كًتَاب", "سَيُخْلِّفُ", "تَفْشَىُ")]
+    [True, False, False, False]
     """
-    letters = clusters(voweled)
     last = len(letters) - 1
+    before = ""
     for index, (char, marks) in enumerate(letters):
-        before = letters[index - 1][1] if index else ""
-        if _TANWEEN.search(marks) and not (
-            index == last or (index == last - 1 and letters[last][0] in "اى")
-        ):
-            return False
-        if _SHADDA in marks and (index == 0 or _SUKUN in before):
-            return False
-        if char == "ى" and marks.replace("\u064b", ""):
-            return False
-        if (char, before[-1:], marks[-1:]) in _DOUBLED_LONG_VOWELS:
-            return False
+        if marks:
+            if _SHADDA in marks and (index == 0 or _SUKUN in before):
+                return False
+            if (
+                _TANWEEN.search(marks)
+                and index != last
+                and not (index == last - 1 and letters[last][0] in "اى")
+            ):
+                return False
+            if char == "ى" and marks.replace("\u064b", ""):
+                return False
+            if (char, before[-1:], marks[-1:]) in _DOUBLED_LONG_VOWELS:
+                return False
+        before = marks
     return True
 
 

@@ -23,6 +23,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -78,6 +79,7 @@ class LetterScores:
         return LetterScores(self.labels, probs, self.chosen, opinions)
 
 
+@cache
 def label_of(marks: str) -> str:
     """The heard part of a letter's marks, in a canonical order.
 
@@ -114,9 +116,13 @@ class RawiModel:
             column = self.labels.index(label) if label in self.labels else self._unmarked
             self._to_label[index, column] = 1.0
         self._class_label = self._to_label.argmax(axis=1)
+        options = onnxruntime.SessionOptions()
+        # One thread: a sentence is a few hundred steps of a small LSTM, and a pool's threads
+        # spin waiting for work — on two cores, 2.5 times the CPU time for the same answer.
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(
             folder.joinpath(onnx_name).read_bytes(),
-            sess_options=onnxruntime.SessionOptions(),
+            sess_options=options,
             providers=["CPUExecutionProvider"],
         )
         self._two_heads = [o.name for o in self._session.get_outputs()] == ["presence", "value"]
@@ -124,13 +130,7 @@ class RawiModel:
     def predict(self, bare: str) -> tuple[str, LetterScores]:
         """``bare`` (no marks) voweled as text2tashkeel's decoding gives it (single-head models:
         ``bare`` itself), and the scores of its characters."""
-        # The model reads the NFD base characters: أ is ا plus a hamza class to predict.
-        positions: list[int | None] = []
-        base: list[str] = []
-        for char in bare:
-            seen = [c for c in unicodedata.normalize("NFD", char) if _model_sees(c)]
-            positions.append(len(base) if len(seen) == 1 else None)
-            base.extend(seen)
+        positions, base = _model_input(bare)
         probs = np.zeros((len(bare), len(self.labels)))
         chosen = np.full(len(bare), -1, dtype=np.int64)
         if not base:
@@ -169,6 +169,16 @@ def _softmax(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float6
     return result
 
 
-def _model_sees(char: str) -> bool:
-    """The rawi models drop symbols (So) and combining marks (Mn) from their input."""
-    return unicodedata.category(char) not in ("So", "Mn")
+@lru_cache(maxsize=4)  # the models of an ensemble read the same sentence one after another
+def _model_input(bare: str) -> tuple[tuple[int | None, ...], str]:
+    """What the rawi models read of ``bare``: its NFD base characters without symbols (So) and
+    combining marks (Mn) — أ is ا plus a hamza class to predict — and, for each character of
+    ``bare``, its position there (None for a character that is not exactly one of them)."""
+    positions: list[int | None] = []
+    base: list[str] = []
+    for char in bare:
+        decomposed = unicodedata.normalize("NFD", char)
+        seen = [c for c in decomposed if unicodedata.category(c) not in ("So", "Mn")]
+        positions.append(len(base) if len(seen) == 1 else None)
+        base.extend(seen)
+    return tuple(positions), "".join(base)
