@@ -39,18 +39,24 @@ MAX_ALTERNATIVES = 3
 _CANDIDATES = 12
 _LABELS_PER_LETTER = 4
 _MIN_LABEL_PROBABILITY = 1e-3  # below this a label is never part of an alternative
+_ENDING_WEIGHT = 0.7
+_TANWEEN = re.compile("[\u064b-\u064d]")
+_SHADDA, _SUKUN = "\u0651", "\u0652"
+# (letter, vowel of the letter before, its own vowel): a long vowel read as a consonant again.
+_DOUBLED_LONG_VOWELS = {("ي", "\u0650", "\u0650"), ("و", "\u064f", "\u064f")}
 _MARK = re.compile("[\u064b-\u0652\u0670]")
 _MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670"
 # Marks the ear does not tell apart from their absence (der.py's lenient scoring ignores the
 # same): sukun, the vowel before its own long vowel letter, the kasra that joins ال or لِ to a
-# hamzat al-wasl, any mark on a bare alef.
+# hamzat al-wasl, the kasra of إ, any mark on a bare alef or a madda.
 _SILENT = re.compile(
     "\u0652"
     "|\u064e(?=\u0627)"
     "|\u0650(?=\u064a(?![\u064b-\u0651\u0670]))"
     "|\u064f(?=\u0648(?![\u064b-\u0651\u0670]))"
     "|(?<=\u0644)\u0650(?=[\u0627\u0671])"
-    "|(?<=[\u0627\u0671])[\u064b-\u0652\u0670]+"
+    "|(?<=\u0625)\u0650"
+    "|(?<=[\u0627\u0671\u0622])[\u064b-\u0652\u0670]+"
 )
 
 
@@ -145,21 +151,92 @@ def _scored(
         )
     # The model's own choice, enumerated or not (its decoding is not always the likeliest).
     chosen_probability = math.prod(o[0][0] for o in options)
-    probability: dict[str, float] = {}  # by sound
-    form_of: dict[str, str] = {}  # the likeliest spoken form of each sound
+    heard: dict[str, float] = {}  # probability by sound
+    stems: dict[str, float] = {}  # probability by the sound of all letters but the last
+    form_of: dict[str, str] = {}  # the likeliest plausible spoken form of each sound
     chars = [char for char, _ in letters]
     for likelihood, choice in _likeliest(options, _CANDIDATES):
-        voweled = unicodedata.normalize("NFC", "".join(map(str.__add__, chars, choice)))
-        form = word_case_ending(voweled, policy, paused)
-        key = sound(form)
-        probability[key] = probability.get(key, 0.0) + likelihood
-        form_of.setdefault(key, form)
+        voweled = "".join(map(str.__add__, chars, choice))
+        form = unicodedata.normalize("NFC", word_case_ending(voweled, policy, paused))
+        key, stem_key = sound(form), sound("".join(map(str.__add__, chars[:-1], choice[:-1])))
+        heard[key] = heard.get(key, 0.0) + likelihood
+        stems[stem_key] = stems.get(stem_key, 0.0) + likelihood
+        if key not in form_of and plausible(list(zip(chars, choice, strict=True))):
+            form_of[key] = form
     mine = sound(spoken)
-    confidence = max(probability.pop(mine, 0.0), chosen_probability)
-    others = sorted(probability, key=lambda key: -probability[key])[:MAX_ALTERNATIVES]
+    as_heard = max(heard.pop(mine, 0.0), chosen_probability)
+    stem = max(stems.get(sound("".join(c + m for c, m in letters[:-1])), 0.0), as_heard)
+    # A wrong stem is another word; a wrong ending, the right word in the wrong case: the
+    # ending's doubt counts less (exponent chosen on the first half of WikiNews).
+    confidence = stem * min(as_heard / stem, 1.0) ** _ENDING_WEIGHT
+    # What each second opinion would have said comes first, then the likeliest other sounds.
+    offered = [
+        form for form in _opinions(letters, scores, offset, policy, paused) if sound(form) != mine
+    ]
+    offered += [form_of[k] for k in sorted(form_of, key=lambda k: -heard.get(k, 0.0))]
+    alternatives: dict[str, str] = {}  # by sound, in the order offered
+    for form in offered:
+        alternatives.setdefault(sound(form), form)
+    alternatives.pop(mine, None)
+    chosen_sounds = list(alternatives)[:MAX_ALTERNATIVES]
+    chosen_sounds.sort(key=lambda k: -heard.get(k, 0.0))  # likeliest first
     return SpokenWord(
-        written, spoken, round(min(confidence, 1.0), 4), tuple(form_of[k] for k in others)
+        written,
+        spoken,
+        round(min(confidence, 1.0), 4),
+        tuple(alternatives[k] for k in chosen_sounds),
     )
+
+
+def _opinions(
+    letters: Sequence[tuple[str, str]],
+    scores: LetterScores,
+    offset: int,
+    policy: CaseEndings,
+    paused: bool,
+) -> list[str]:
+    """The word as each second opinion would have voweled it (where the voweling model decided),
+    spoken by the policy; implausible vowelings left out."""
+    forms = []
+    for column in range(scores.opinions.shape[1]):
+        theirs: list[tuple[str, str]] = []
+        for index, (char, marks) in enumerate(letters):
+            chosen = int(scores.chosen[offset + index])
+            label = int(scores.opinions[offset + index, column])
+            decided = chosen < 0 or scores.labels[chosen] != label_of(marks) or label == chosen
+            theirs.append((char, marks if decided else scores.labels[label]))
+        if plausible(theirs):
+            voweled = "".join(char + marks for char, marks in theirs)
+            forms.append(unicodedata.normalize("NFC", word_case_ending(voweled, policy, paused)))
+    return forms
+
+
+def plausible(letters: Sequence[tuple[str, str]]) -> bool:
+    """Whether a voweling (letters and their marks) can be Arabic at all: tanween only at the
+    end, no doubled letter at the start or after a sukun, nothing but tanween on alef maqsura, no
+    vowel on a long vowel letter after its own short vowel.
+
+    >>> [plausible(clusters(w)) for w in ("كِتَابًا", "كًتَاب", "سَيُخْلِّفُ", "تَفْشَىُ")]
+    [True, False, False, False]
+    """
+    last = len(letters) - 1
+    before = ""
+    for index, (char, marks) in enumerate(letters):
+        if marks:
+            if _SHADDA in marks and (index == 0 or _SUKUN in before):
+                return False
+            if (
+                _TANWEEN.search(marks)
+                and index != last
+                and not (index == last - 1 and letters[last][0] in "اى")
+            ):
+                return False
+            if char == "ى" and marks.replace("\u064b", ""):
+                return False
+            if (char, before[-1:], marks[-1:]) in _DOUBLED_LONG_VOWELS:
+                return False
+        before = marks
+    return True
 
 
 def sound(word: str) -> str:

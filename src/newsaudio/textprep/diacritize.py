@@ -24,7 +24,7 @@ from functools import cache
 from typing import Protocol
 
 from newsaudio.errors import TextPrepError
-from newsaudio.textprep.rawi import MODEL_FILES, LetterScores, RawiModel
+from newsaudio.textprep.rawi import SECOND_OPINIONS, VOWELING_MODELS, LetterScores, RawiModel
 
 log = logging.getLogger(__name__)
 
@@ -139,16 +139,21 @@ def _merge_marks(author: str, model: str) -> str:
 
 
 class RawiDiacritizer:
-    """A bundled rawi-v3 model (:mod:`newsaudio.textprep.rawi`), one sentence per call
-    (text2tashkeel warns that padded batches change results)."""
+    """A bundled rawi-v3 model (:mod:`newsaudio.textprep.rawi`) vowels the text, one sentence per
+    call (text2tashkeel warns that padded batches change results); the second opinions' letter
+    probabilities are averaged into its scores."""
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         # Only models inside the wheel: anything else would be fetched from a hub at run time.
-        if model not in MODEL_FILES:
+        if model not in VOWELING_MODELS:
             raise TextPrepError(f"diacritizer: model {model!r} is not bundled with text2tashkeel")
         self.model = model
         try:
             self._model = RawiModel(model)
+            self._others = [
+                (RawiModel(name, self._model.labels), weight)
+                for name, weight in SECOND_OPINIONS.items()
+            ]
         except ImportError as exc:
             raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
         except Exception as exc:  # onnxruntime raises its own exception types
@@ -163,13 +168,14 @@ class RawiDiacritizer:
             bare = strip_marks(sentence)
             try:
                 predicted, scores = self._model.predict(bare)
+                opinions = [(m.predict(bare)[1].probs, weight) for m, weight in self._others]
             except Exception as exc:  # onnxruntime raises its own exception types
                 raise TextPrepError(
                     f"diacritizer {self.model}: failed on {sentence[:40]!r} ({exc})"
                 ) from exc
             restored = restore_letters(bare, predicted)
-            choice = scores.choosing([marks for _, marks in clusters(restored)])
-            results.append(Voweling(keep_author_marks(sentence, restored), choice))
+            scores = scores.averaged(opinions).choosing([m for _, m in clusters(restored)])
+            results.append(Voweling(keep_author_marks(sentence, restored), scores))
         return results
 
 
