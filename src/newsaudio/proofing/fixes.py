@@ -32,6 +32,7 @@ from newsaudio.textprep.corrections import (
     Scope,
     apply_corrections,
     correction,
+    exact_form,
     sentence_key,
 )
 from newsaudio.textprep.lexicon import add_entries
@@ -86,7 +87,9 @@ def corrections_for(proof: ProofEpisode, fixes: list[Fix]) -> list[Correction]:
         if fix.scope not in SCOPES:
             raise CorrectionError(f"unknown scope {fix.scope!r}: use one of {', '.join(SCOPES)}")
         word = proof.word(fix.word)
-        made.append(correction(word.word.written, fix.form, fix.scope, word.sentence.spoken))
+        made.append(
+            correction(word.word.written, _form(word, fix.form), fix.scope, word.sentence.spoken)
+        )
     return made
 
 
@@ -125,7 +128,12 @@ def resolve(proof: ProofEpisode, word: str, form: str, scope: Scope) -> Correcti
                 f"{written!r} has no alternative {form} ({len(alternatives)} offered; see --list)"
             )
         form = alternatives[int(form) - 1]
-    return correction(written, form, scope, first.sentence.spoken)
+    return correction(written, _form(first, form), scope, first.sentence.spoken)
+
+
+def _form(word: Word, form: str) -> str:
+    """``form`` as a correction of ``word``: one of its alternatives, exactly."""
+    return exact_form(form) if form.strip() in word.word.alternatives else form
 
 
 def _starts(proof: ProofEpisode, word: Word, key: str) -> bool:

@@ -137,6 +137,19 @@ def correction(written: str, form: str, scope: Scope, sentence: str = "") -> Cor
     return Correction(strip_marks(form), form, scope, key)
 
 
+def exact_form(form: str) -> str:
+    """An alternative text preparation offered, as a correction that gives exactly it: a last
+    letter it leaves bare (no case ending heard) gets a sukun, since a correction's bare last
+    letter takes the model's ending; an alef keeps none.
+
+    >>> exact_form("بَرْلَمَانِي"), exact_form("رَسْمِيًّا"), exact_form("قَالَ")
+    ('بَرْلَمَانِيْ', 'رَسْمِيًّا', 'قَالَ')
+    """
+    if form and form[-1] not in "اىأإآٱ" and not re.match(f"[{_MARK}]", form[-1]):
+        return form + "\u0652"
+    return form
+
+
 def _as_written(written: str, form: str) -> str:
     """``form`` (checked: ``written``'s letters, folded) with the text's letters where a pause
     form or a light spelling wrote them otherwise; a hamza the form adds stays."""
