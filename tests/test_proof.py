@@ -7,11 +7,17 @@ naming the episode by its article, as a proofreader on another machine would."""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from mutagen.id3 import ID3
 
@@ -19,7 +25,7 @@ from newsaudio.publishing.catalog import CATALOG_FILE
 from newsaudio.publishing.sources import SOURCES_FILE
 from newsaudio.publishing.tags import CORRECTIONS_DESC
 
-from .conftest import BRIEF, read_feed, run_cli, snapshot
+from .conftest import BRIEF, read_feed, run_cli, sigint_as_usual, snapshot
 
 ARTICLE = (
     "# الوزير يزور المنطقة\n\n"
@@ -220,3 +226,38 @@ def test_a_folder_moved_elsewhere_asks_for_the_article(out: Path) -> None:
     assert result.exit_code == 2
     assert "is not known on this machine" in result.stderr
     assert "newsaudio proof ARTICLE" in result.stderr
+
+
+def test_the_page_is_served_until_ctrl_c(rendered: Path, cache: Path) -> None:
+    """`newsaudio proof` as a user runs it: prints its address, serves the page there only, and
+    stops on Ctrl-C."""
+    command = [sys.executable, "-m", "newsaudio", "proof", _article(rendered)]
+    child = subprocess.Popen(
+        [*command, "--out", rendered / "out"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NEWSAUDIO_CACHE_DIR": str(cache)},
+        preexec_fn=sigint_as_usual,
+    )
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        match = re.match(r"Proofing visit at (http://127\.0\.0\.1:\d+/[\w-]{20,}/) \(Ctrl-C", line)
+        assert match, line
+        page = httpx.get(match[1])
+        assert page.status_code == 200 and "words to check" in page.text
+        assert httpx.get(match[1].rsplit("/", 2)[0] + "/").status_code == 403
+    finally:
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=30)
+    assert child.returncode == 0, stderr
+    assert "Stopped." in stderr
+
+
+def test_an_edition_is_proofed_through_its_articles(out: Path) -> None:
+    with sqlite3.connect(out / CATALOG_FILE) as db:
+        db.execute("UPDATE episodes SET identity = 'newsaudio:edition:visit'")
+    result = run_cli("proof", SLUG, "--out", out, "--list")
+    assert result.exit_code == 2
+    assert "is an edition; proof its articles' own episodes" in result.stderr

@@ -29,7 +29,7 @@ from newsaudio.publishing.captions import (
     format_vtt,
     sentence_cues,
 )
-from newsaudio.publishing.episode import Episode, EpisodeChapter, episode_guid
+from newsaudio.publishing.episode import EDITION_IDENTITY, Episode, EpisodeChapter, episode_guid
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
     REQUIRED_FILES,
@@ -126,7 +126,7 @@ def _stage_files(
     files: dict[str, Path],
 ) -> StagedEpisode:
     out_dir, slug, config = job.out_dir, job.slug, job.config
-    identity = f"newsaudio:edition:{slug}"
+    identity = f"{EDITION_IDENTITY}{slug}"
     articles = [p.article for p in pieces if p.article is not None]
     description = "\n".join(f"{n}. {a.headline}" for n, a in enumerate(articles, 1))
     voice = "; ".join(dict.fromkeys(v for p in pieces for v in p.spoken.voice.split("; ")))

@@ -21,7 +21,7 @@ from newsaudio.errors import EXIT_INPUT, CorrectionError, FeedError
 from newsaudio.pipeline import load_source, note_source, prepare_cached
 from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.corrections import episode_corrections
-from newsaudio.publishing.episode import Episode
+from newsaudio.publishing.episode import EDITION_IDENTITY, Episode
 from newsaudio.publishing.page import read_cues
 from newsaudio.publishing.sources import EpisodeSource, episode_source, source_of
 from newsaudio.reading.fetch import is_url
@@ -137,6 +137,12 @@ def open_episode(
                     f"{target}: has no episode in {out_dir}; render it first",
                     exit_code=EXIT_INPUT,
                 )
+        if (episode.identity or "").startswith(EDITION_IDENTITY):
+            raise FeedError(
+                f"{out_dir}: {episode.slug} is an edition; proof its articles' own episodes "
+                "(`newsaudio render ARTICLE`), then make the edition again",
+                exit_code=EXIT_INPUT,
+            )
         corrections = episode_corrections(catalog, episode.slug)
     source = _source(out_dir, episode, target if article else None)
     profile = _voice(voice or source.voice, config)
