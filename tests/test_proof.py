@@ -82,12 +82,13 @@ def _words(view: dict) -> list[dict]:  # type: ignore[type-arg]
     return [w for s in view["segments"] for t in s["sentences"] for w in t["words"]]
 
 
-def _other_form(spoken: str) -> str:
-    """``spoken`` with its first vowel changed: a different form of the same letters."""
+def _other_form(spoken: str, shift: int = 1) -> str:
+    """``spoken`` with its first vowel changed (by ``shift`` among fatha, damma, kasra): a
+    different form of the same letters."""
     vowels = "\u064e\u064f\u0650"
     for i, char in enumerate(spoken):
         if char in vowels:
-            return spoken[:i] + vowels[(vowels.index(char) + 1) % 3] + spoken[i + 1 :]
+            return spoken[:i] + vowels[(vowels.index(char) + shift) % 3] + spoken[i + 1 :]
     return spoken[:1] + vowels[0] + spoken[1:]
 
 
@@ -261,3 +262,21 @@ def test_an_edition_is_proofed_through_its_articles(out: Path) -> None:
     result = run_cli("proof", SLUG, "--out", out, "--list")
     assert result.exit_code == 2
     assert "is an edition; proof its articles' own episodes" in result.stderr
+
+
+def test_an_every_article_correction_goes_into_the_project_lexicon(
+    rendered: Path, out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.chdir(project)
+    words = _words(_view(out, str(_article(rendered))))
+    current = next(w["spoken"] for w in words if w["written"] == "آمنة")
+    form = _other_form(current, shift=2)  # not the sentence test's form: not in the cache
+    result = run_cli("proof", SLUG, "--out", out, "--fix", f"آمنة={form}", "--scope", "all")
+    assert result.exit_code == 0, result.output
+    assert "1 correction, 1 sentence spoken again (1 changed)" in result.stdout
+    assert (project / "lexicon.tsv").read_text(encoding="utf-8") == f"آمنة\t{form}\n"
+    assert _view(out, SLUG)["corrections"] == []  # the lexicon's, not the episode's
+    spoken = {w["spoken"] for w in _words(_view(out, SLUG)) if w["written"] == "آمنة"}
+    assert spoken == {form}

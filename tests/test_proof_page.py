@@ -158,6 +158,15 @@ def test_keyboard_alone_fixes_the_second_word(browser: Browser, served: ProofSer
     assert page.get_attribute(f'.word[data-word="{second.id}"]', "aria-current") == "true"
     _axe(page, "a word chosen")
 
+    # Its sentence, played from the episode's MP3 where the captions place it.
+    page.evaluate("document.getElementById('episode').muted = true")
+    _tab_to(page, "play-heard")
+    page.keyboard.press("Enter")
+    heard = page.evaluate("document.getElementById('episode').currentTime")
+    assert second.sentence.start_ms is not None
+    assert abs(heard - second.sentence.start_ms / 1000) < 0.3
+    assert "Playing the sentence as heard." in page.inner_text("#status")
+
     # Its second alternative, by the arrow keys in the radio group.
     _tab_to(page, "form-heard")
     page.keyboard.press("ArrowDown")
@@ -213,6 +222,12 @@ def test_marks_buttons_and_errors_are_announced(browser: Browser, served: ProofS
     assert "does not have the letters of" in page.inner_text("#error")
     assert "Nothing was changed." in page.inner_text("#error")
     _axe(page, "an error shown (dark)")
+    # Marked right instead: a correction that keeps the form heard, for this article.
+    page.check("#scope-article")
+    _tab_to(page, "right")
+    page.keyboard.press("Enter")
+    assert "Marked right for this article. 1 to apply." in page.inner_text("#status")
+    assert "is right" in page.inner_text("#pending")
     page.close()
 
 
