@@ -10,7 +10,12 @@ import typer
 
 from newsaudio.cli.options import ConfigOption, DebugOption, err, handled_errors
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(
+    help="The project's pronunciation lexicon, exported and imported as TSV or W3C PLS 1.0.\n\n"
+    "Example: newsaudio lexicon export lexicon.pls",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 PLS_SUFFIXES = (".pls", ".xml")
 FileArgument = Annotated[
