@@ -110,7 +110,7 @@ def resolve(proof: ProofEpisode, word: str, form: str, scope: Scope) -> Correcti
         key = sentence_key(word)
         if not key:
             raise CorrectionError(f"{word!r}: not an Arabic word")
-        found = [w for w in proof.words if _starts(proof, w, key)]
+        found = _occurrences(proof, key)
         if not found:
             raise CorrectionError(f"{proof.episode.slug}: {word!r} is not in the script")
     places = {w.sentence.id for w in found}
@@ -136,11 +136,18 @@ def _form(word: Word, form: str) -> str:
     return exact_form(form) if form.strip() in word.word.alternatives else form
 
 
-def _starts(proof: ProofEpisode, word: Word, key: str) -> bool:
-    """Whether the words of the script from ``word`` on read ``key`` (a word or a phrase)."""
+def _occurrences(proof: ProofEpisode, key: str) -> list[Word]:
+    """The words of the script where ``key`` (a word or a phrase, as a sentence key) starts."""
+    by_sentence: dict[str, list[Word]] = {}
+    for word in proof.words:
+        by_sentence.setdefault(word.sentence.id, []).append(word)
     count = len(key.split())
-    following = [w for w in proof.words if w.sentence == word.sentence][word.index :][:count]
-    return sentence_key(" ".join(w.word.spoken for w in following)) == key
+    return [
+        words[i]
+        for words in by_sentence.values()
+        for i in range(len(words))
+        if sentence_key(" ".join(w.word.spoken for w in words[i : i + count])) == key
+    ]
 
 
 def apply_fixes(proof: ProofEpisode, fixes: list[Fix], revision: str | None = None) -> Applied:
