@@ -115,14 +115,21 @@ def vowelize(
 ) -> list[str]:
     """Steps 8-9: diacritize sentences and apply the systematic fixes — what the diacritization
     benchmark measures. ``traces`` (one per sentence) record the fixes."""
-    return [voweling.text for voweling in _vowelings(sentences, diacritizer, traces)]
+    return [v.text for v in _vowelings(sentences, diacritizer, traces, scored=False)]
 
 
 def _vowelings(
-    sentences: list[str], diacritizer: Diacritizer | None, traces: list[Trace] | None
+    sentences: list[str],
+    diacritizer: Diacritizer | None,
+    traces: list[Trace] | None,
+    scored: bool = True,
 ) -> list[Voweling]:
-    """:func:`vowelize`, keeping the model's letter scores."""
-    vowelings = (diacritizer or default_diacritizer()).vowel(sentences)
+    """:func:`vowelize`, with the models' letter scores when ``scored``."""
+    diacritizer = diacritizer or default_diacritizer()
+    if scored:
+        vowelings = diacritizer.vowel(sentences)
+    else:
+        vowelings = [Voweling(text) for text in diacritizer.diacritize(sentences)]
     traces = traces or [NO_TRACE] * len(vowelings)
     return [
         Voweling(fix_diptotes(v.text, t), v.scores) for v, t in zip(vowelings, traces, strict=True)
