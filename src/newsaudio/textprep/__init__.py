@@ -14,10 +14,12 @@ Per block of article text, in this order (each step in its own module):
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);
 9. ``fixes``          systematic corrections (diptotes);
-10. ``pausal``        case endings by the voice profile's policy.
+10. ``pausal``        case endings by the voice profile's policy;
+11. ``confidence``    each spoken word's confidence and alternatives (``words``), from the
+                      diacritization models' scores (``rawi``).
 
 The result is exactly what the engine is given; ``newsaudio text`` prints it and ``--explain``
-shows which rule changed which words.
+shows which rule changed which words, and which words to check.
 """
 
 from __future__ import annotations
