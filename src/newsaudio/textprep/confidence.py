@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from newsaudio.textprep.diacritize import clusters, strip_marks
 from newsaudio.textprep.pausal import CaseEndings, before_pause, word_case_ending
 from newsaudio.textprep.rawi import LetterScores, label_of
@@ -143,7 +141,7 @@ def _scored(
 ) -> SpokenWord:
     """A model word: its confidence and alternatives from the letter scores."""
     rows = scores.probs[offset : offset + len(letters)]
-    top = np.argsort(-rows, axis=1)[:, :_LABELS_PER_LETTER]
+    top = (-rows).argsort(axis=1)[:, :_LABELS_PER_LETTER]
     options: list[list[tuple[float, str]]] = []
     for index, (_, marks) in enumerate(letters):
         chosen = int(scores.chosen[offset + index])
