@@ -87,6 +87,10 @@ def test_lexicon_rule_and_author_words_are_certain(tmp_path: Path) -> None:
     for word in words.values():
         if word.certain:
             assert word.confidence == 1.0 and word.alternatives == () and not word.flagged
+    # The closing's phrases are newsaudio's, voweled in its data: a rule, not an author.
+    closing = script.segments[-1]
+    assert closing.kind == "closing"
+    assert {w.decided_by for b in closing.words for ws in b for w in ws} == {"rule"}
 
 
 def test_alternatives_follow_the_case_ending_policy(tmp_path: Path) -> None:

@@ -159,7 +159,10 @@ def prepare_script(
         for segment, trace in zip(script.segments, traces, strict=True)
     ]
     # Words marked before the model runs were marked by the lexicon, a rule or the author.
-    decided = [provenance(trace.changes) for trace in traces]
+    decided = [
+        provenance(trace.changes, authored=segment.kind != "closing")
+        for segment, trace in zip(script.segments, traces, strict=True)
+    ]
     flat = [sentence for segment in plain for block in segment for sentence in block]
     owners = [
         trace

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from newsaudio.textprep.diacritize import clusters, strip_marks
 from newsaudio.textprep.pausal import CaseEndings, before_pause, word_case_ending
@@ -45,7 +46,7 @@ _VOWEL = re.compile("[\u064b-\u0650]")
 _LONG_VOWEL_LETTERS = "اويىآ"
 # The only vowels some letters can carry.
 _VOWELS_OF = {
-    "ى": "\u064b",
+    "ى": "\u064b\u0670",
     "ا": "\u064b\u0650\u064f",
     "أ": "\u064e\u064f\u064b\u064c\u064d",
     "إ": "\u0650",
@@ -74,24 +75,27 @@ class Provenance:
 
     lexicon: frozenset[str]
     rules: frozenset[str]
+    # False for text newsaudio wrote itself (the closing's phrases): its marks are a rule's.
+    authored: bool = True
 
     def decider(self, marked_word: str) -> Decider:
         """Who decided ``marked_word``, a word that had vowel marks before the model ran."""
         if marked_word in self.lexicon:
             return "lexicon"
-        if marked_word in self.rules:
+        if marked_word in self.rules or not self.authored:
             return "rule"
         return "author"
 
 
-def provenance(changes: Iterable[Change]) -> Provenance:
-    """The words rules and the lexicon wrote, from text preparation's record of its changes."""
+def provenance(changes: Iterable[Change], authored: bool = True) -> Provenance:
+    """The words rules and the lexicon wrote, from text preparation's record of its changes;
+    other marked words are the author's when ``authored``."""
     lexicon: set[str] = set()
     rules: set[str] = set()
     for change in changes:
         words = {m[0] for m in WORD.finditer(change.after) if _MARK.search(m[0])}
         (lexicon if change.rule == "lexicon" else rules).update(words)
-    return Provenance(frozenset(lexicon), frozenset(rules))
+    return Provenance(frozenset(lexicon), frozenset(rules), authored)
 
 
 def sentence_words(
@@ -140,12 +144,16 @@ def _scored(
     paused: bool,
 ) -> SpokenWord:
     """A model word: its confidence and alternatives from the letter scores."""
-    rows = scores.probs[offset : offset + len(letters)]
+    rows = scores.probs[offset : offset + len(letters)].copy()
+    for index, (char, _) in enumerate(letters):
+        if char in _VOWELS_OF:  # the letter as written rules out some vowels: إ is read with i
+            rows[index] *= _possible(char, scores.labels)
+            rows[index] /= max(rows[index].sum(), 1e-12)
     top = (-rows).argsort(axis=1)[:, :_LABELS_PER_LETTER]
     options: list[list[tuple[float, str]]] = []
     for index, (_, marks) in enumerate(letters):
         chosen = int(scores.chosen[offset + index])
-        if chosen < 0 or scores.labels[chosen] != label_of(marks):
+        if chosen < 0 or scores.labels[chosen] != label_of(marks) or rows[index][chosen] == 0:
             options.append([(1.0, marks)])  # decided after the model: a guard or a fix
             continue
         row = rows[index]
@@ -223,6 +231,15 @@ def _opinions(
             voweled = "".join(char + marks for char, marks in theirs)
             forms.append(unicodedata.normalize("NFC", word_case_ending(voweled, policy, paused)))
     return forms
+
+
+@cache
+def _possible(char: str, labels: tuple[str, ...]) -> tuple[float, ...]:
+    """1.0 for the labels ``char`` can carry, 0.0 for the others (see :data:`_VOWELS_OF`)."""
+    return tuple(
+        float(all(mark in _VOWELS_OF[char] for mark in label if mark != _SHADDA))
+        for label in labels
+    )
 
 
 def plausible(letters: Sequence[tuple[str, str]]) -> bool:
