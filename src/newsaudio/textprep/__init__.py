@@ -15,10 +15,12 @@ Per block of article text, in this order (each step in its own module):
 8. ``diacritize``     vowel marks (the model keeps marks already written);
 9. ``fixes``          systematic corrections (diptotes); ``lexicon`` words voweled exactly as
                       their entries (the model adds marks to letters an entry left bare);
-10. ``pausal``        case endings by the voice profile's policy.
+10. ``pausal``        case endings by the voice profile's policy;
+11. ``confidence``    each spoken word's confidence and alternatives (``words``), from the
+                      diacritization models' scores (``rawi``).
 
 The result is exactly what the engine is given; ``newsaudio text`` prints it and ``--explain``
-shows which rule changed which words.
+shows which rule changed which words, and which words to check.
 """
 
 from __future__ import annotations
@@ -116,14 +118,21 @@ def vowelize(
 ) -> list[str]:
     """Steps 8-9: diacritize sentences and apply the systematic fixes — what the diacritization
     benchmark measures. ``traces`` (one per sentence) record the fixes."""
-    return [voweling.text for voweling in _vowelings(sentences, diacritizer, traces)]
+    return [v.text for v in _vowelings(sentences, diacritizer, traces, scored=False)]
 
 
 def _vowelings(
-    sentences: list[str], diacritizer: Diacritizer | None, traces: list[Trace] | None
+    sentences: list[str],
+    diacritizer: Diacritizer | None,
+    traces: list[Trace] | None,
+    scored: bool = True,
 ) -> list[Voweling]:
-    """:func:`vowelize`, keeping the model's letter scores."""
-    vowelings = (diacritizer or default_diacritizer()).vowel(sentences)
+    """:func:`vowelize`, with the models' letter scores when ``scored``."""
+    diacritizer = diacritizer or default_diacritizer()
+    if scored:
+        vowelings = diacritizer.vowel(sentences)
+    else:
+        vowelings = [Voweling(text) for text in diacritizer.diacritize(sentences)]
     traces = traces or [NO_TRACE] * len(vowelings)
     return [
         Voweling(fix_diptotes(v.text, t), v.scores) for v, t in zip(vowelings, traces, strict=True)
@@ -152,7 +161,10 @@ def prepare_script(
         for segment, trace in zip(script.segments, traces, strict=True)
     ]
     # Words marked before the model runs were marked by the lexicon, a rule or the author.
-    decided = [provenance(trace.changes) for trace in traces]
+    decided = [
+        provenance(trace.changes, authored=segment.kind != "closing")
+        for segment, trace in zip(script.segments, traces, strict=True)
+    ]
     flat = [sentence for segment in plain for block in segment for sentence in block]
     owners = [
         trace

@@ -20,10 +20,9 @@ import logging
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from functools import cache
 
 from newsaudio.textprep.diacritize import clusters, strip_marks
 from newsaudio.textprep.pausal import CaseEndings, before_pause, word_case_ending
@@ -37,11 +36,21 @@ MAX_ALTERNATIVES = 3
 # Vowelings enumerated per word, and labels tried per letter: a wrong word's right form is
 # nearly always one or two letters away from the model's choice.
 _CANDIDATES = 12
+_MAX_CANDIDATES = 48
 _LABELS_PER_LETTER = 4
 _MIN_LABEL_PROBABILITY = 1e-3  # below this a label is never part of an alternative
 _ENDING_WEIGHT = 0.7
 _TANWEEN = re.compile("[\u064b-\u064d]")
 _SHADDA, _SUKUN = "\u0651", "\u0652"
+_VOWEL = re.compile("[\u064b-\u0650]")
+_LONG_VOWEL_LETTERS = "اويىآ"
+# The only vowels some letters can carry.
+_VOWELS_OF = {
+    "ى": "\u064b\u0670",
+    "ا": "\u064b\u0650\u064f",
+    "أ": "\u064e\u064f\u064b\u064c\u064d",
+    "إ": "\u0650",
+}
 # (letter, vowel of the letter before, its own vowel): a long vowel read as a consonant again.
 _DOUBLED_LONG_VOWELS = {("ي", "\u0650", "\u0650"), ("و", "\u064f", "\u064f")}
 _MARK = re.compile("[\u064b-\u0652\u0670]")
@@ -66,24 +75,27 @@ class Provenance:
 
     lexicon: frozenset[str]
     rules: frozenset[str]
+    # False for text newsaudio wrote itself (the closing's phrases): its marks are a rule's.
+    authored: bool = True
 
     def decider(self, marked_word: str) -> Decider:
         """Who decided ``marked_word``, a word that had vowel marks before the model ran."""
         if marked_word in self.lexicon:
             return "lexicon"
-        if marked_word in self.rules:
+        if marked_word in self.rules or not self.authored:
             return "rule"
         return "author"
 
 
-def provenance(changes: Iterable[Change]) -> Provenance:
-    """The words rules and the lexicon wrote, from text preparation's record of its changes."""
+def provenance(changes: Iterable[Change], authored: bool = True) -> Provenance:
+    """The words rules and the lexicon wrote, from text preparation's record of its changes;
+    other marked words are the author's when ``authored``."""
     lexicon: set[str] = set()
     rules: set[str] = set()
     for change in changes:
         words = {m[0] for m in WORD.finditer(change.after) if _MARK.search(m[0])}
         (lexicon if change.rule == "lexicon" else rules).update(words)
-    return Provenance(frozenset(lexicon), frozenset(rules))
+    return Provenance(frozenset(lexicon), frozenset(rules), authored)
 
 
 def sentence_words(
@@ -132,12 +144,16 @@ def _scored(
     paused: bool,
 ) -> SpokenWord:
     """A model word: its confidence and alternatives from the letter scores."""
-    rows = scores.probs[offset : offset + len(letters)]
-    top = np.argsort(-rows, axis=1)[:, :_LABELS_PER_LETTER]
+    rows = scores.probs[offset : offset + len(letters)].copy()
+    for index, (char, _) in enumerate(letters):
+        if char in _VOWELS_OF:  # the letter as written rules out some vowels: إ is read with i
+            rows[index] *= _possible(char, scores.labels)
+            rows[index] /= max(rows[index].sum(), 1e-12)
+    top = (-rows).argsort(axis=1)[:, :_LABELS_PER_LETTER]
     options: list[list[tuple[float, str]]] = []
     for index, (_, marks) in enumerate(letters):
         chosen = int(scores.chosen[offset + index])
-        if chosen < 0 or scores.labels[chosen] != label_of(marks):
+        if chosen < 0 or scores.labels[chosen] != label_of(marks) or rows[index][chosen] == 0:
             options.append([(1.0, marks)])  # decided after the model: a guard or a fix
             continue
         row = rows[index]
@@ -152,20 +168,26 @@ def _scored(
     # The model's own choice, enumerated or not (its decoding is not always the likeliest).
     chosen_probability = math.prod(o[0][0] for o in options)
     heard: dict[str, float] = {}  # probability by sound
-    stems: dict[str, float] = {}  # probability by the sound of all letters but the last
     form_of: dict[str, str] = {}  # the likeliest plausible spoken form of each sound
     chars = [char for char, _ in letters]
-    for likelihood, choice in _likeliest(options, _CANDIDATES):
+    mine, my_stem = sound(spoken), sound("".join(c + m for c, m in letters[:-1]))
+    as_heard = stem = 0.0  # the probability of what is spoken, and of its stem
+    for count, (likelihood, choice) in enumerate(_likeliest(options), start=1):
+        # Enough for the confidence; more only while too few plausible alternatives were seen.
+        if count > _CANDIDATES and (len(form_of) > MAX_ALTERNATIVES or count > _MAX_CANDIDATES):
+            break
         voweled = "".join(map(str.__add__, chars, choice))
         form = unicodedata.normalize("NFC", word_case_ending(voweled, policy, paused))
-        key, stem_key = sound(form), sound("".join(map(str.__add__, chars[:-1], choice[:-1])))
+        key = sound(form)
         heard[key] = heard.get(key, 0.0) + likelihood
-        stems[stem_key] = stems.get(stem_key, 0.0) + likelihood
+        if count <= _CANDIDATES:
+            as_heard += likelihood if key == mine else 0.0
+            same_stem = sound("".join(map(str.__add__, chars[:-1], choice[:-1]))) == my_stem
+            stem += likelihood if same_stem else 0.0
         if key not in form_of and plausible(list(zip(chars, choice, strict=True))):
             form_of[key] = form
-    mine = sound(spoken)
-    as_heard = max(heard.pop(mine, 0.0), chosen_probability)
-    stem = max(stems.get(sound("".join(c + m for c, m in letters[:-1])), 0.0), as_heard)
+    as_heard = max(as_heard, chosen_probability)
+    stem = max(stem, as_heard)
     # A wrong stem is another word; a wrong ending, the right word in the wrong case: the
     # ending's doubt counts less (exponent chosen on the first half of WikiNews).
     confidence = stem * min(as_heard / stem, 1.0) ** _ENDING_WEIGHT
@@ -211,29 +233,44 @@ def _opinions(
     return forms
 
 
+@cache
+def _possible(char: str, labels: tuple[str, ...]) -> tuple[float, ...]:
+    """1.0 for the labels ``char`` can carry, 0.0 for the others (see :data:`_VOWELS_OF`)."""
+    return tuple(
+        float(all(mark in _VOWELS_OF[char] for mark in label if mark != _SHADDA))
+        for label in labels
+    )
+
+
 def plausible(letters: Sequence[tuple[str, str]]) -> bool:
     """Whether a voweling (letters and their marks) can be Arabic at all: tanween only at the
-    end, no doubled letter at the start or after a sukun, nothing but tanween on alef maqsura, no
-    vowel on a long vowel letter after its own short vowel.
+    end, no doubled letter at the start or after a sukun, no two vowelless consonants inside a
+    word, nothing but tanween on alef maqsura, no fatha on a bare alef, no kasra on أ and only a
+    kasra on إ, no vowel on a long vowel letter after its own short vowel.
 
-    >>> [plausible(clusters(w)) for w in ("كِتَابًا", "كًتَاب", "سَيُخْلِّفُ", "تَفْشَىُ")]
-    [True, False, False, False]
+    >>> words = ("كِتَابًا", "كًتَاب", "سَيُخْلِّفُ", "تَفْشَىُ", "الْإِلِكْترُونِي", "أِثَرَ")
+    >>> [plausible(clusters(w)) for w in words]
+    [True, False, False, False, False, False]
     """
     last = len(letters) - 1
     before = ""
     for index, (char, marks) in enumerate(letters):
-        if marks:
-            if _SHADDA in marks and (index == 0 or _SUKUN in before):
-                return False
-            if (
-                _TANWEEN.search(marks)
-                and index != last
-                and not (index == last - 1 and letters[last][0] in "اى")
-            ):
-                return False
-            if char == "ى" and marks.replace("\u064b", ""):
-                return False
-            if (char, before[-1:], marks[-1:]) in _DOUBLED_LONG_VOWELS:
+        vowel = marks.replace(_SHADDA, "").replace(_SUKUN, "")
+        if _SHADDA in marks and (index == 0 or _SUKUN in before):
+            return False
+        if (
+            _TANWEEN.search(marks)
+            and index != last
+            and not (index == last - 1 and letters[last][0] in "اى")
+        ):
+            return False
+        if vowel and (vowel not in _VOWELS_OF.get(char, vowel)):
+            return False
+        if (char, before[-1:], marks[-1:]) in _DOUBLED_LONG_VOWELS:
+            return False
+        if 0 < index < last - 1 and not vowel and char not in _LONG_VOWEL_LETTERS:
+            following, following_marks = letters[index + 1]
+            if following not in _LONG_VOWEL_LETTERS and not _VOWEL.search(following_marks):
                 return False
         before = marks
     return True
@@ -249,19 +286,18 @@ def sound(word: str) -> str:
 
 
 def _likeliest(
-    options: Sequence[Sequence[tuple[float, str]]], count: int
-) -> list[tuple[float, tuple[str, ...]]]:
-    """The ``count`` likeliest choices of one option per letter (options sorted likeliest first,
-    except the model's choice which may be anywhere), as (probability, marks per letter)."""
+    options: Sequence[Sequence[tuple[float, str]]],
+) -> Iterator[tuple[float, tuple[str, ...]]]:
+    """The choices of one option per letter, likeliest first, as (probability, marks per
+    letter)."""
     # Each letter's options in order of probability, so that the frontier search below works.
     ordered = [sorted(o, key=lambda x: -x[0]) for o in options]
     first = (0,) * len(ordered)
     frontier = [(-math.prod(o[0][0] for o in ordered), first)]
     seen = {first}
-    result: list[tuple[float, tuple[str, ...]]] = []
-    while frontier and len(result) < count:
+    while frontier:
         negative, choice = heapq.heappop(frontier)
-        result.append((-negative, tuple(o[i][1] for o, i in zip(ordered, choice, strict=True))))
+        yield -negative, tuple(o[i][1] for o, i in zip(ordered, choice, strict=True))
         for letter, index in enumerate(choice):
             if index + 1 < len(ordered[letter]) and ordered[letter][index][0] > 0:
                 following = (*choice[:letter], index + 1, *choice[letter + 1 :])
@@ -269,4 +305,3 @@ def _likeliest(
                     seen.add(following)
                     ratio = ordered[letter][index + 1][0] / ordered[letter][index][0]
                     heapq.heappush(frontier, (negative * ratio, following))
-    return result

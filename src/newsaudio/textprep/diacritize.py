@@ -160,21 +160,27 @@ class RawiDiacritizer:
             raise TextPrepError(f"diacritizer {model}: cannot load the model ({exc})") from exc
 
     def diacritize(self, sentences: list[str]) -> list[str]:
-        return [voweling.text for voweling in self.vowel(sentences)]
+        return [voweling.text for voweling in self._vowel(sentences, [])]
 
     def vowel(self, sentences: list[str]) -> list[Voweling]:
+        return self._vowel(sentences, self._others)
+
+    def _vowel(self, sentences: list[str], others: list[tuple[RawiModel, float]]) -> list[Voweling]:
+        """The sentences voweled, with the letter scores of this model and ``others``."""
         results = []
         for sentence in sentences:
             bare = strip_marks(sentence)
             try:
                 predicted, scores = self._model.predict(bare)
-                opinions = [(m.predict(bare)[1].probs, weight) for m, weight in self._others]
+                opinions = [(m.predict(bare)[1].probs, weight) for m, weight in others]
             except Exception as exc:  # onnxruntime raises its own exception types
                 raise TextPrepError(
                     f"diacritizer {self.model}: failed on {sentence[:40]!r} ({exc})"
                 ) from exc
             restored = restore_letters(bare, predicted)
-            scores = scores.averaged(opinions).choosing([m for _, m in clusters(restored)])
+            if opinions:
+                scores = scores.averaged(opinions)
+            scores = scores.choosing([marks for _, marks in clusters(restored)])
             results.append(Voweling(keep_author_marks(sentence, restored), scores))
         return results
 

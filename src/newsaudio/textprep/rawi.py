@@ -25,9 +25,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # (model file, vocabulary file) inside text2tashkeel/models, by model name.
 MODEL_FILES = {
@@ -44,6 +45,12 @@ PRESENCE_THRESHOLD = 0.5  # text2tashkeel's default for two-head models
 _HEARD = frozenset(chr(c) for c in range(0x064B, 0x0652)) | {"\u0670"}  # not sukun (U+0652)
 
 
+def _no_opinions() -> np.ndarray[Any, np.dtype[np.int64]]:
+    import numpy as np
+
+    return np.zeros((0, 0), dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class LetterScores:
     """The models' view of a sentence's letters, one row per character of the sentence without
@@ -55,9 +62,7 @@ class LetterScores:
     probs: np.ndarray[Any, np.dtype[np.float64]]
     chosen: np.ndarray[Any, np.dtype[np.int64]]
     # Each second opinion's likeliest label per character (one column per model).
-    opinions: np.ndarray[Any, np.dtype[np.int64]] = field(
-        default_factory=lambda: np.zeros((0, 0), dtype=np.int64)
-    )
+    opinions: np.ndarray[Any, np.dtype[np.int64]] = field(default_factory=_no_opinions)
 
     def choosing(self, marks: Sequence[str]) -> LetterScores:
         """These scores with ``marks`` (one string per character) as the choice: a guard that
@@ -72,6 +77,8 @@ class LetterScores:
     def averaged(self, others: Sequence[tuple[np.ndarray[Any, Any], float]]) -> LetterScores:
         """These scores with other models' probabilities (``probs`` rows and weight) averaged in;
         this model weighs what the others leave of 1."""
+        import numpy as np
+
         probs = self.probs * (1.0 - sum(weight for _, weight in others))
         for other, weight in others:
             probs = probs + weight * other
@@ -97,6 +104,7 @@ class RawiModel:
     ``labels`` fixes the label order (another model's, to average with it)."""
 
     def __init__(self, model: str, labels: tuple[str, ...] | None = None) -> None:
+        import numpy as np
         import onnxruntime
 
         onnx_name, vocab_name = MODEL_FILES[model]
@@ -130,6 +138,8 @@ class RawiModel:
     def predict(self, bare: str) -> tuple[str, LetterScores]:
         """``bare`` (no marks) voweled as text2tashkeel's decoding gives it (single-head models:
         ``bare`` itself), and the scores of its characters."""
+        import numpy as np
+
         positions, base = _model_input(bare)
         probs = np.zeros((len(bare), len(self.labels)))
         chosen = np.full(len(bare), -1, dtype=np.int64)
@@ -164,6 +174,8 @@ class RawiModel:
 
 
 def _softmax(logits: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    import numpy as np
+
     values = np.exp(logits.astype(np.float64) - logits.max(axis=1, keepdims=True))
     result: np.ndarray[Any, np.dtype[np.float64]] = values / values.sum(axis=1, keepdims=True)
     return result

@@ -18,9 +18,10 @@ Decider = Literal["model", "lexicon", "rule", "author"]
 # A word of prepared text: Arabic letters and their marks.
 WORD_PATTERN = "[\u0621-\u064a\u0671][\u0621-\u0652\u0670\u0671]*"
 WORD = re.compile(WORD_PATTERN)
-# A model word whose confidence is below this is flagged for proofing; chosen on the curve of
-# benchmarks/confidence.py (see the README, Diacritization).
-FLAG_BELOW = 0.9
+# A model word whose confidence is below this is flagged for proofing. Read from the curve of
+# benchmarks/confidence.py on the first half of WikiNews: about one word in ten there (fewer on
+# cleaner text), the point past which more flags catch few more errors (README, Diacritization).
+FLAG_BELOW = 0.6
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,13 @@ class SpokenWord:
     def flagged(self) -> bool:
         """A model word that a proofreader should check (confidence below :data:`FLAG_BELOW`)."""
         return not self.certain and self.confidence < FLAG_BELOW
+
+
+def word_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where the words of a prepared sentence are in it: ``words[b][s][i]`` of a
+    :class:`~newsaudio.textprep.PreparedSegment` is ``blocks[b][s][start:end]`` at the i-th span.
+
+    >>> word_spans("قَالَ، ثُمَّ غَادَرَ.")
+    [(0, 5), (7, 12), (13, 20)]
+    """
+    return [match.span() for match in WORD.finditer(sentence)]
