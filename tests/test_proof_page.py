@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from newsaudio.config import Config
 from newsaudio.pipeline import render_article
@@ -34,8 +34,9 @@ from newsaudio.publishing.catalog import CATALOG_FILE
 from newsaudio.speech.cache import AudioCache
 from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.corrections import exact_form
+from tests import test_browser
 from tests.conftest import BRIEF
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WCAG_TAGS
+from tests.test_browser import WCAG_TAGS
 
 ARTICLE = (
     "# وفد برلماني يزور المدينة المنكوبة\n\n"
@@ -48,6 +49,8 @@ ARTICLE = (
     "وطالب نواب المعارضة بمحاسبة المسؤولين عن تأخر المساعدات، فيما نفى الناطق باسم الحكومة "
     "وجود أي تقصير، مشيرا إلى أن فرق الإغاثة عملت في ظروف صعبة.\n"
 )
+# One Chromium for the module, launched (or skipped, saying why) as the listening page's tests do.
+browser = test_browser.browser
 # Where to keep the page's picture (the README's is docs/proofing-page.png).
 SCREENSHOT_ENV = "NEWSAUDIO_PROOF_SCREENSHOT"
 
@@ -87,19 +90,6 @@ def served(rendered: Path, tmp_path: Path) -> Iterator[ProofServer]:
     yield server
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        reason = f"browser tests: no Chromium at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("NEWSAUDIO_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _mp3(server: ProofServer) -> str:

@@ -30,7 +30,6 @@ from newsaudio.errors import AudioError
 
 _CHUNK = 1 << 18  # samples read back at a time in pass 2: 6 s at 44.1 kHz
 _FEED = 1 << 17  # input samples handed to the resampler at a time
-_SAMPLE_BYTES = 4  # float32 in the scratch file
 
 
 class BlockPeaks:
