@@ -295,7 +295,7 @@ def test_text_json() -> None:
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
     assert [r["kind"] for r in rows] == ["headline"] + ["section"] * 7 + ["closing"]
-    assert set(rows[0]) == {"kind", "title", "text"}
+    assert set(rows[0]) == {"kind", "title", "text", "sentences"}
     assert rows[1]["title"] == "روسيا تشيد بدور كوريا الشمالية في معركة كورسك"
 
 

@@ -19,10 +19,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # imported where used: a worker process starts without them
     from newsaudio.publishing.catalog import Catalog
     from newsaudio.publishing.publish import StagedEpisode
     from newsaudio.speech.cache import AudioCache
+    from newsaudio.textprep.corrections import Correction
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,9 @@ class Job:
     use_cache: bool = True
     # The talking-book files each episode also gets (``render --epub`` / ``--daisy``).
     formats: tuple[str, ...] = ()
+    # The proofreader's corrections of the folder's episodes, by article identity: read once, by
+    # the process that starts the batch (cluster workers never open the catalog).
+    corrections: Mapping[str, tuple[Correction, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ def render_one(source: str, job: Job, progress: BatchProgress | None = None) -> 
             cache=_cache(job),
             feed=False,
             formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
         return failure(source, exc)
@@ -160,7 +165,13 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
     _restore_malloc_thresholds()
     try:
         return stage_article(
-            source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
+            source,
+            job.out_dir,
+            job.profile,
+            job.config,
+            cache=_cache(job),
+            formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
         return failure(source, exc)
@@ -438,6 +449,7 @@ def _discard_finished(futures: list[Any]) -> None:
 
 def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: Job) -> Outcome:
     """Put a worker's staged episode in place (the feed is written at the end of the batch)."""
+    from newsaudio.pipeline import note_source
     from newsaudio.publishing.publish import StagedEpisode, place_episode
 
     if not isinstance(staged, StagedEpisode):
@@ -448,6 +460,7 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
         return failure(source, exc)
     finally:
         staged.discard()
+    note_source(job.out_dir, episode.slug, source, job.profile, job.formats)
     chapters = len(episode.chapters)
     fallbacks = staged.book_fallbacks
     return Outcome(source, episode.slug, chapters, episode.duration_s, book_fallbacks=fallbacks)

@@ -152,3 +152,8 @@ class FetchError(NewsaudioError):
     too large) with EXIT_INPUT."""
 
     exit_code = EXIT_ENGINE
+
+
+class CorrectionError(NewsaudioError):
+    """A proofreader's correction cannot be used: not the word's letters, markup or control
+    characters, too long, an unknown word or scope. Nothing is changed."""

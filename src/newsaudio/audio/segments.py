@@ -79,6 +79,9 @@ class SegmentStream:
 
     title: str
     sounds: Iterable[Sound | Restart]
+    # What the segment sounds like, as a content key (its sentences, voice, pauses and the pause
+    # after it); "" when unknown. Mastering keeps and finds chapters by it (chapters.py).
+    key: str = ""
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,11 @@ CREATE INDEX episodes_identity ON episodes (identity)
 """
 
 
+# Tables other modules keep beside the episodes, one row or more per episode (by its slug): their
+# rows go when the episode does. publishing/corrections.py: the proofreader's corrections.
+EPISODE_TABLES = ("corrections",)
+
+
 class Catalog:
     """The episodes of one output folder. Use :meth:`open`; write inside :meth:`transaction`."""
 
@@ -176,6 +181,11 @@ class Catalog:
         except sqlite3.Error as exc:
             raise database_error(self.path, exc) from exc
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The database, for modules that keep tables of their own in the catalog."""
+        return self._db
+
     def episodes(self) -> list[Episode]:
         """Every episode, newest first."""
         return newest_first([_from_row(r) for r in self._db.execute("SELECT * FROM episodes")])
@@ -240,7 +250,17 @@ class Catalog:
             else:
                 path.unlink(missing_ok=True)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        self._forget(slug)
         return episode
+
+    def _forget(self, slug: str) -> None:
+        """Delete the rows other modules keep for the episode ``slug``."""
+        for (table,) in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+            f"({', '.join('?' * len(EPISODE_TABLES))})",
+            EPISODE_TABLES,
+        ).fetchall():
+            self._db.execute(f"DELETE FROM {table} WHERE slug = ?", (slug,))
 
     def _prepare(self, rebuild: bool) -> int:
         """Create the schema and import the folder if new, check it, reconcile with the MP3s,
@@ -340,6 +360,7 @@ class Catalog:
         """Forget the episode ``slug`` whose MP3 went, with the side files it leaves behind."""
         episode = self.get(slug)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        self._forget(slug)
         left = [
             name
             for name in (episode.files[1:] if episode else ())

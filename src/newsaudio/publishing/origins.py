@@ -18,10 +18,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from newsaudio.config import cache_folder
 from newsaudio.files import atomic_path
 from newsaudio.publishing.episode import Episode
 from newsaudio.reading.article import public_identity
+from newsaudio.resources import user_cache_folder
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def remember_origin(identity: str, origin: str) -> None:
         with atomic_path(_record(identity)) as tmp:
             tmp.write_text(json.dumps({"identity": identity, "origin": origin}), encoding="utf-8")
     except OSError as exc:
-        log.warning("%s: cannot note where %s came from (%s)", cache_folder(), identity, exc)
+        log.warning("%s: cannot note where %s came from (%s)", user_cache_folder(), identity, exc)
 
 
 def article_source(episode: Episode) -> str | None:
@@ -60,4 +60,4 @@ def private_identity(identity: str) -> bool:
 
 def _record(identity: str) -> Path:
     name = hashlib.sha256(identity.encode("utf-8")).hexdigest()
-    return cache_folder() / ORIGINS_FOLDER / name[:2] / f"{name}.json"
+    return user_cache_folder() / ORIGINS_FOLDER / name[:2] / f"{name}.json"

@@ -53,6 +53,7 @@ LANGUAGE = "ara"  # ISO 639-2, as ID3 language fields require
 TOC_TITLE = "الفصول"
 MAX_ID3_CHAPTERS = 255  # CTOC's entry count is one byte
 GUID_DESC = "GUID"
+CORRECTIONS_DESC = "newsaudio corrections"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ class EpisodeTags:
     # An edition's articles: the top-level table of contents lists each group's CTOC (and any
     # chapter in no group, the opening) in time order; each group's CTOC lists its chapters.
     groups: tuple[ChapterGroup, ...] = ()
+    # The proofreader's corrections this episode was spoken with (JSON, see
+    # publishing/corrections.py): a catalog rebuilt from the MP3s gets them back.
+    corrections: str = ""
 
 
 def mp3_duration_ms(path: Path) -> int:
@@ -121,6 +125,8 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
         id3.add(COMM(encoding=1, lang=LANGUAGE, desc="voice", text=[tags.voice]))
     if tags.guid:
         id3.add(TXXX(encoding=1, desc=GUID_DESC, text=[tags.guid]))
+    if tags.corrections:
+        id3.add(TXXX(encoding=1, desc=CORRECTIONS_DESC, text=[tags.corrections]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
     if tags.groups:
         _add_grouped_chapters(id3, tags.chapters, tags.groups)
@@ -232,6 +238,7 @@ def read_tags(path: Path) -> EpisodeTags:
         voice=comments.get("voice", ""),
         encoder=text("TENC"),
         guid=text(f"TXXX:{GUID_DESC}"),
+        corrections=text(f"TXXX:{CORRECTIONS_DESC}"),
     )
 
 

@@ -13,11 +13,14 @@ Per block of article text, in this order (each step in its own module):
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);
-9. ``fixes``          systematic corrections (diptotes);
-10. ``pausal``        case endings by the voice profile's policy.
+9. ``fixes``          systematic corrections (diptotes); ``lexicon`` words voweled exactly as
+                      their entries (the model adds marks to letters an entry left bare);
+10. ``pausal``        case endings by the voice profile's policy;
+11. ``confidence``    each spoken word's confidence and alternatives (``words``), from the
+                      diacritization models' scores (``rawi``).
 
 The result is exactly what the engine is given; ``newsaudio text`` prints it and ``--explain``
-shows which rule changed which words.
+shows which rule changed which words, and which words to check.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
-from newsaudio.textprep.diacritize import Diacritizer, default_diacritizer
+from newsaudio.textprep.confidence import provenance, sentence_words
+from newsaudio.textprep.diacritize import Diacritizer, Voweling, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
-from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
+from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon, enforce_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
 from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
@@ -130,9 +134,25 @@ def vowelize(
 ) -> list[str]:
     """Steps 8-9: diacritize sentences and apply the systematic fixes — what the diacritization
     benchmark measures. ``traces`` (one per sentence) record the fixes."""
-    voweled = (diacritizer or default_diacritizer()).diacritize(sentences)
-    traces = traces or [NO_TRACE] * len(voweled)
-    return [fix_diptotes(s, t) for s, t in zip(voweled, traces, strict=True)]
+    return [v.text for v in _vowelings(sentences, diacritizer, traces, scored=False)]
+
+
+def _vowelings(
+    sentences: list[str],
+    diacritizer: Diacritizer | None,
+    traces: list[Trace] | None,
+    scored: bool = True,
+) -> list[Voweling]:
+    """:func:`vowelize`, with the models' letter scores when ``scored``."""
+    diacritizer = diacritizer or default_diacritizer()
+    if scored:
+        vowelings = diacritizer.vowel(sentences)
+    else:
+        vowelings = [Voweling(text) for text in diacritizer.diacritize(sentences)]
+    traces = traces or [NO_TRACE] * len(vowelings)
+    return [
+        Voweling(fix_diptotes(v.text, t), v.scores) for v, t in zip(vowelings, traces, strict=True)
+    ]
 
 
 def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> list[str]:
@@ -142,7 +162,8 @@ def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> li
     Latin entries are left out: they would put Arabic words where the text keeps Latin.
     """
     arabic = Lexicon((lexicon or builtin_lexicon()).arabic, {})
-    return vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    voweled = vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    return [enforce_lexicon(sentence, arabic) for sentence in voweled]
 
 
 # Sentences diacritized between two progress reports: a few tenths of a second.
@@ -163,6 +184,11 @@ def prepare_script(
         [split_sentences(expand(block, options.lexicon, trace)) for block in segment.blocks]
         for segment, trace in zip(script.segments, traces, strict=True)
     ]
+    # Words marked before the model runs were marked by the lexicon, a rule or the author.
+    decided = [
+        provenance(trace.changes, authored=segment.kind != "closing")
+        for segment, trace in zip(script.segments, traces, strict=True)
+    ]
     flat = [sentence for segment in plain for block in segment for sentence in block]
     owners = [
         trace
@@ -170,19 +196,38 @@ def prepare_script(
         for block in segment
         for _ in block
     ]
-    done: list[str] = []
+    vowelings: list[Voweling] = []
     for start in range(0, len(flat), _PROGRESS_SENTENCES):
         end = start + _PROGRESS_SENTENCES
-        done += vowelize(flat[start:end], diacritizer, owners[start:end])
+        vowelings += _vowelings(flat[start:end], diacritizer, owners[start:end])
         if progress:
-            progress(len(done), len(flat))
-    voweled = iter(done)
+            progress(len(vowelings), len(flat))
+    voweled = iter(vowelings)
     segments = []
-    for segment, blocks, trace in zip(script.segments, plain, traces, strict=True):
-        spoken = tuple(
-            tuple(apply_case_endings(next(voweled), options.case_endings, trace) for _ in block)
-            for block in blocks
-        )
+    for segment, blocks, trace, known in zip(script.segments, plain, traces, decided, strict=True):
+        spoken: list[tuple[str, ...]] = []
+        words: list[tuple[tuple[SpokenWord, ...], ...]] = []
+        for block in blocks:
+            said = []
+            for sentence in block:
+                voweling = next(voweled)
+                exact = enforce_lexicon(voweling.text, options.lexicon, trace)
+                text = apply_case_endings(exact, options.case_endings, trace)
+                said.append(
+                    (
+                        text,
+                        sentence_words(
+                            sentence,
+                            exact,
+                            text,
+                            voweling.scores,
+                            options.case_endings,
+                            known,
+                        ),
+                    )
+                )
+            spoken.append(tuple(text for text, _ in said))
+            words.append(tuple(sentence for _, sentence in said))
         if not any(spoken):
             # e.g. a subheading and paragraph made only of symbols: no chapter of silence
             log.warning("segment %r has nothing to speak; left out", segment.title)
@@ -194,9 +239,10 @@ def prepare_script(
             PreparedSegment(
                 segment.kind,
                 segment.title,
-                spoken,
+                tuple(spoken),
                 tuple(trace.changes),
                 written,
+                tuple(words),
                 spoken_title=segment.spoken_title,
             )
         )

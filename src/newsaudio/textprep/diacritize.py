@@ -19,18 +19,30 @@ import difflib
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol
+from typing import Protocol
 
 from newsaudio.errors import TextPrepError
+from newsaudio.textprep.rawi import SECOND_OPINIONS, VOWELING_MODELS, LetterScores, RawiModel
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "rawi-v3-int8"
 # Harakat, tanween, shadda, sukun and the dagger alef: the marks a diacritizer adds.
 _MARK = re.compile("[\u064b-\u0652\u0670]")
+_MARKS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")
 _SHADDA = "\u0651"
 _HAMZA_VOWEL = {"أ": "\u064e", "إ": "\u0650"}
+
+
+@dataclass(frozen=True)
+class Voweling:
+    """A sentence as the diacritizer voweled it (guards applied), and the model's scores for the
+    characters of the sentence without marks (None when the diacritizer gives none)."""
+
+    text: str
+    scores: LetterScores | None = None
 
 
 class Diacritizer(Protocol):
@@ -39,6 +51,10 @@ class Diacritizer(Protocol):
 
     def diacritize(self, sentences: list[str]) -> list[str]:
         """Diacritize each sentence."""
+        ...
+
+    def vowel(self, sentences: list[str]) -> list[Voweling]:
+        """Diacritize each sentence, with the model's letter scores where it has them."""
         ...
 
 
@@ -51,16 +67,20 @@ def strip_marks(text: str) -> str:
     return _MARK.sub("", text)
 
 
-def _clusters(text: str) -> list[tuple[str, str]]:
-    """(base character, the marks that follow it)."""
-    clusters: list[tuple[str, str]] = []
+def clusters(text: str) -> list[tuple[str, str]]:
+    """(base character, the marks that follow it).
+
+    >>> clusters("قَالَ.")
+    [('ق', 'َ'), ('ا', ''), ('ل', 'َ'), ('.', '')]
+    """
+    result: list[tuple[str, str]] = []
     for char in text:
-        if _MARK.match(char) and clusters:
-            base, marks = clusters[-1]
-            clusters[-1] = (base, marks + char)
+        if char in _MARKS and result:
+            base, marks = result[-1]
+            result[-1] = (base, marks + char)
         else:
-            clusters.append((char, ""))
-    return clusters
+            result.append((char, ""))
+    return result
 
 
 def restore_letters(source: str, voweled: str) -> str:
@@ -71,15 +91,15 @@ def restore_letters(source: str, voweled: str) -> str:
     'أَنَّ الآنَ'
     """
     bare = strip_marks(source)
-    clusters = _clusters(voweled)
-    predicted = "".join(base for base, _ in clusters)
+    voweled_clusters = clusters(voweled)
+    predicted = "".join(base for base, _ in voweled_clusters)
     if predicted == bare:
         return voweled
     result: list[str] = []
     matcher = difflib.SequenceMatcher(None, bare, predicted, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            result.extend(base + marks for base, marks in clusters[j1:j2])
+            result.extend(base + marks for base, marks in voweled_clusters[j1:j2])
         else:
             # A hamza letter the model spelled differently still needs its vowel: أ is mostly
             # read with fatha (أَنَّ), إ always with kasra.
@@ -98,7 +118,7 @@ def keep_author_marks(source: str, voweled: str) -> str:
     """
     if not _MARK.search(source):
         return voweled
-    ours, theirs = _clusters(source), _clusters(voweled)
+    ours, theirs = clusters(source), clusters(voweled)
     if [base for base, _ in ours] != [base for base, _ in theirs]:
         return voweled
     merged = "".join(
@@ -119,32 +139,49 @@ def _merge_marks(author: str, model: str) -> str:
 
 
 class RawiDiacritizer:
-    """text2tashkeel's bundled rawi models, one sentence per call (the package warns that padded
-    batches change results)."""
+    """A bundled rawi-v3 model (:mod:`newsaudio.textprep.rawi`) vowels the text, one sentence per
+    call (text2tashkeel warns that padded batches change results); the second opinions' letter
+    probabilities are averaged into its scores."""
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
-        try:
-            from text2tashkeel import BUNDLED
-            from text2tashkeel import Diacritizer as T2TDiacritizer
-        except ImportError as exc:
-            raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
         # Only models inside the wheel: anything else would be fetched from a hub at run time.
-        if model not in BUNDLED:
+        if model not in VOWELING_MODELS:
             raise TextPrepError(f"diacritizer: model {model!r} is not bundled with text2tashkeel")
         self.model = model
-        self._model: Any = T2TDiacritizer(model)
+        try:
+            self._model = RawiModel(model)
+            self._others = [
+                (RawiModel(name, self._model.labels), weight)
+                for name, weight in SECOND_OPINIONS.items()
+            ]
+        except ImportError as exc:
+            raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise TextPrepError(f"diacritizer {model}: cannot load the model ({exc})") from exc
 
     def diacritize(self, sentences: list[str]) -> list[str]:
+        return [voweling.text for voweling in self._vowel(sentences, [])]
+
+    def vowel(self, sentences: list[str]) -> list[Voweling]:
+        return self._vowel(sentences, self._others)
+
+    def _vowel(self, sentences: list[str], others: list[tuple[RawiModel, float]]) -> list[Voweling]:
+        """The sentences voweled, with the letter scores of this model and ``others``."""
         results = []
         for sentence in sentences:
             bare = strip_marks(sentence)
             try:
-                predicted = self._model.diacritize(bare)
+                predicted, scores = self._model.predict(bare)
+                opinions = [(m.predict(bare)[1].probs, weight) for m, weight in others]
             except Exception as exc:  # onnxruntime raises its own exception types
                 raise TextPrepError(
                     f"diacritizer {self.model}: failed on {sentence[:40]!r} ({exc})"
                 ) from exc
-            results.append(keep_author_marks(sentence, restore_letters(bare, predicted)))
+            restored = restore_letters(bare, predicted)
+            if opinions:
+                scores = scores.averaged(opinions)
+            scores = scores.choosing([marks for _, marks in clusters(restored)])
+            results.append(Voweling(keep_author_marks(sentence, restored), scores))
         return results
 
 

@@ -12,8 +12,8 @@ from functools import cache
 from newsaudio.resources import data_toml
 from newsaudio.textprep.lexicon import lookup_key
 from newsaudio.textprep.trace import NO_TRACE, Trace
+from newsaudio.textprep.words import WORD
 
-_WORD = re.compile("[\u0621-\u064a\u0671][\u0621-\u0652\u0670\u0671]*")
 # Final mark of a diptote: kasra and either tanween of kasra or fatha become fatha, tanween of
 # damma becomes damma.
 _DIPTOTE_ENDING = {"\u0650": "\u064e", "\u064d": "\u064e", "\u064b": "\u064e", "\u064c": "\u064f"}
@@ -45,4 +45,4 @@ def fix_diptotes(sentence: str, trace: Trace = NO_TRACE) -> str:
             return word
         return _FINAL_MARK.sub(lambda m: _DIPTOTE_ENDING.get(m[1], m[1]) + m[2], word)
 
-    return trace.sub("diptote", _WORD, fix, sentence)
+    return trace.sub("diptote", WORD, fix, sentence)

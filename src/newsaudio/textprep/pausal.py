@@ -19,6 +19,7 @@ import re
 from typing import Literal
 
 from newsaudio.textprep.trace import NO_TRACE, Trace
+from newsaudio.textprep.words import WORD, WORD_PATTERN
 
 CaseEndings = Literal["pausal", "full", "none"]
 CASE_ENDINGS: tuple[CaseEndings, ...] = ("pausal", "full", "none")
@@ -30,10 +31,11 @@ _FATHA = "\u064e"
 _MARK_CHARS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0670"
 _VOWELS = re.compile("[\u064b-\u0650\u0652]")  # tanween, short vowels, sukun (not shadda)
 _TANWEEN = re.compile("[\u064b-\u064d]")
-_WORD = "[\u0621-\u064a\u0671][\u0621-\u0652\u0670\u0671]*"
-# A word followed by a pause: optional closing quotes/brackets, then punctuation or the end.
-_BEFORE_PAUSE = re.compile(f"({_WORD})(?=[\"'”’»)\\]]*\\s*(?:[،,؛;:.!?؟…]|$))")
-_ANY_WORD = re.compile(_WORD)
+# What makes the word before it a pause: optional closing quotes/brackets, then punctuation or
+# the end.
+_PAUSE = "[\"'”’»)\\]]*\\s*(?:[،,؛;:.!?؟…]|$)"
+_PAUSE_AFTER = re.compile(_PAUSE)
+_BEFORE_PAUSE = re.compile(f"({WORD_PATTERN})(?={_PAUSE})")
 _LAST_LETTER = re.compile("^(.*?)([^\u064b-\u0652\u0670])([\u064b-\u0652\u0670]*)$", re.DOTALL)
 _LONG_VOWEL_LETTERS = "اوىي"
 _DEFINITE = re.compile("^[وف]?[بلك]?ال|^[وف]?لل")
@@ -94,6 +96,29 @@ def caseless_form(word: str) -> str:
     return _without_ending(stem, last, marks, ta_marbuta="ة")
 
 
+def before_pause(text: str, end: int) -> bool:
+    """Whether the word that ends at ``end`` in ``text`` is read in pause (marks or none).
+
+    >>> before_pause("قال الوزير، ثم غادر", 10), before_pause("قال الوزير، ثم غادر", 3)
+    (True, False)
+    """
+    return _PAUSE_AFTER.match(text, end) is not None
+
+
+def word_case_ending(word: str, policy: CaseEndings, paused: bool) -> str:
+    """One diacritized word as :func:`apply_case_endings` writes it at its place in a sentence
+    (``paused``: see :func:`before_pause`).
+
+    >>> word_case_ending("الْمِنْطَقَةِ", "pausal", True), word_case_ending("وِزَارَةُ", "none", False)
+    ('الْمِنْطَقَهْ', 'وِزَارَةْ')
+    """
+    if policy == "full":
+        return word
+    if policy == "none":
+        word = caseless_form(word)
+    return pausal_form(word) if paused else word
+
+
 def apply_case_endings(
     sentence: str, policy: CaseEndings = "pausal", trace: Trace = NO_TRACE
 ) -> str:
@@ -102,7 +127,5 @@ def apply_case_endings(
         return sentence
     if policy == "none":
         # Inner words first; the pause rule below then overrides the words before pauses.
-        sentence = trace.sub(
-            "case endings: none", _ANY_WORD, lambda m: caseless_form(m[0]), sentence
-        )
+        sentence = trace.sub("case endings: none", WORD, lambda m: caseless_form(m[0]), sentence)
     return trace.sub("pausal form", _BEFORE_PAUSE, lambda m: pausal_form(m[1]), sentence)
