@@ -17,8 +17,8 @@ import multiprocessing
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Sized
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,6 +37,7 @@ from newsaudio.files import remove_temporaries
 from newsaudio.speech.voices import VoiceProfile
 
 if TYPE_CHECKING:  # imported where used: a worker process starts without them
+    from newsaudio.pipeline import Source
     from newsaudio.publishing.catalog import Catalog
     from newsaudio.publishing.publish import StagedEpisode
     from newsaudio.speech.cache import AudioCache
@@ -83,10 +84,10 @@ def batch_exit_code(outcomes: list[Outcome]) -> int:
     return EXIT_FAILED
 
 
-def render_one(source: str, job: Job) -> Outcome:
+def render_one(source: Source, job: Job) -> Outcome:
     """Render one article of a batch and place it (in a worker on the folder's machine); never
     raises for the article's own faults."""
-    from newsaudio.pipeline import render_article
+    from newsaudio.pipeline import render_article, source_name
 
     try:
         result = render_article(
@@ -99,15 +100,15 @@ def render_one(source: str, job: Job) -> Outcome:
             formats=job.formats,
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return _failed(source_name(source), exc)
     episode = result.episode
-    return Outcome(source, episode.slug, result.chapters, episode.duration_s)
+    return Outcome(source_name(source), episode.slug, result.chapters, episode.duration_s)
 
 
-def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
+def stage_one(source: Source, job: Job) -> StagedEpisode | Outcome:
     """Render one article of a batch into temporary files in the shared folder, without touching
     its catalog (on a cluster worker: the client places it); a failure is its :class:`Outcome`."""
-    from newsaudio.pipeline import stage_article
+    from newsaudio.pipeline import source_name, stage_article
 
     _restore_malloc_thresholds()
     try:
@@ -115,7 +116,7 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
             source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return _failed(source_name(source), exc)
 
 
 # mallopt(3) parameters, from glibc's malloc.h.
@@ -192,66 +193,73 @@ def default_jobs(profile: VoiceProfile | None = None) -> int:
 
 
 def run_local(
-    sources: Sequence[str], job: Job, jobs: int, on_done: Callable[[Outcome], None]
+    sources: Iterable[Source], job: Job, jobs: int, on_done: Callable[[Outcome], None]
 ) -> list[Outcome]:
     """Render ``sources`` with ``jobs`` worker processes (in this process when ``jobs`` is 1),
     calling ``on_done`` as each finishes. Returns the outcomes in the order of ``sources``.
 
-    A worker that dies (killed by the system when memory runs out) takes its pool down: the
-    articles that pool had not finished are rendered again in a new pool, once; an article whose
-    worker dies twice fails with one line. On Ctrl-C the workers are stopped and
+    ``sources`` may be an iterator that reads as it goes (a followed feed's articles, fetched
+    politely one at a time): each is handed to a worker as soon as it comes, so reading overlaps
+    rendering. A worker that dies (killed by the system when memory runs out) takes its pool down:
+    the articles that pool had not finished are rendered again in a new pool, once; an article
+    whose worker dies twice fails with one line. On Ctrl-C the workers are stopped and
     KeyboardInterrupt propagates: articles not finished have written nothing, finished ones are in
     place.
     """
-    if jobs <= 1 or len(sources) <= 1:
+    if jobs <= 1 or (isinstance(sources, Sized) and len(sources) <= 1):
         outcomes = []
         for source in sources:
             outcomes.append(render_one(source, job))
             on_done(outcomes[-1])
         return outcomes
+    taken: list[Source] = []
     results: dict[int, Outcome] = {}
-    pending = list(range(len(sources)))
-    for _ in range(2):
-        pending = _run_pool(sources, pending, job, jobs, results, on_done)
-        if not pending:
-            break
+    pending = _run_pool(_numbered(sources, taken), job, jobs, results, on_done)
+    if pending:
+        pending = _run_pool(((i, taken[i]) for i in pending), job, jobs, results, on_done)
     for index in pending:
+        name = _name(taken[index])
         results[index] = Outcome(
-            sources[index],
-            error=f"{sources[index]}: the worker process rendering it died twice (out of "
-            "memory?); render it alone to see why",
+            name,
+            error=f"{name}: the worker process rendering it died twice (out of memory?); render "
+            "it alone to see why",
         )
         on_done(results[index])
-    return [results[i] for i in range(len(sources))]
+    return [results[i] for i in range(len(taken))]
 
 
 def _run_pool(
-    sources: Sequence[str],
-    indexes: list[int],
+    numbered: Iterable[tuple[int, Source]],
     job: Job,
     jobs: int,
     results: dict[int, Outcome],
     on_done: Callable[[Outcome], None],
 ) -> list[int]:
-    """Render ``sources[i]`` for each of ``indexes`` in a new pool, into ``results``; returns the
-    indexes left unfinished because a worker died."""
+    """Render each ``(index, source)`` in a new pool, into ``results``, handing each to a worker
+    as it comes; returns the indexes left unfinished because a worker died."""
     # spawn, not fork: a forked child would inherit the progress bar's thread and locks.
     context = multiprocessing.get_context("spawn")
     started = time.time()
-    unfinished = []
-    with ProcessPoolExecutor(
-        min(jobs, len(indexes)), mp_context=context, initializer=warm_up
-    ) as pool:
-        futures = {pool.submit(render_one, sources[i], job): i for i in indexes}
+    unfinished: list[int] = []
+    futures: dict[Future[Outcome], int] = {}
+
+    def collect(future: Future[Outcome]) -> None:
+        index = futures.pop(future)
         try:
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    results[index] = future.result()
-                except BrokenProcessPool:
-                    unfinished.append(index)
-                    continue
-                on_done(results[index])
+            results[index] = future.result()
+        except BrokenProcessPool:
+            unfinished.append(index)
+            return
+        on_done(results[index])
+
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=warm_up) as pool:
+        try:
+            for index, source in numbered:
+                futures[pool.submit(render_one, source, job)] = index
+                for future in [f for f in futures if f.done()]:
+                    collect(future)  # report what finished while the next source was read
+            for future in as_completed(list(futures)):
+                collect(future)
         except KeyboardInterrupt:
             # Stop now: the workers die mid-article (their files are temporaries, never renamed
             # into place), and the temporaries they were writing go too.
@@ -267,8 +275,21 @@ def _run_pool(
     return sorted(unfinished)
 
 
+def _numbered(sources: Iterable[Source], taken: list[Source]) -> Iterator[tuple[int, Source]]:
+    """Each source with its index, kept in ``taken`` as it comes (to render it again)."""
+    for source in sources:
+        taken.append(source)
+        yield len(taken) - 1, source
+
+
+def _name(source: Source) -> str:
+    from newsaudio.pipeline import source_name
+
+    return source_name(source)
+
+
 def run_cluster(
-    sources: Sequence[str], job: Job, scheduler: str, on_done: Callable[[Outcome], None]
+    sources: Iterable[Source], job: Job, scheduler: str, on_done: Callable[[Outcome], None]
 ) -> list[Outcome]:
     """Render ``sources`` on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
 
@@ -284,6 +305,7 @@ def run_cluster(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
     from newsaudio.publishing.catalog import Catalog
+    from newsaudio.reading.article import Article
     from newsaudio.reading.fetch import is_url
 
     try:
@@ -292,9 +314,13 @@ def run_cluster(
         raise NewsaudioError(
             f"{scheduler}: cannot reach the Dask scheduler ({exc})", exit_code=EXIT_ENGINE
         ) from exc
-    # Workers run elsewhere, in other folders: they get absolute paths.
+    # Workers run elsewhere, in other folders: they get absolute paths (an article read already
+    # travels as it is).
     job = replace(job, out_dir=job.out_dir.resolve())
-    tasks = [source if is_url(source) else str(Path(source).resolve()) for source in sources]
+    sources = list(sources)
+    tasks = [
+        s if isinstance(s, Article) or is_url(str(s)) else str(Path(s).resolve()) for s in sources
+    ]
     job.out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, Outcome] = {}
     with client, Catalog.open(job.out_dir) as catalog:
@@ -307,10 +333,9 @@ def run_cluster(
                 try:
                     staged = future.result()
                 except Exception as exc:  # the task, not the article: its workers died, …
-                    staged = Outcome(
-                        sources[i], error=f"{sources[i]}: the cluster could not render it ({exc})"
-                    )
-                results[i] = _place(catalog, sources[i], staged, job)
+                    name = _name(sources[i])
+                    staged = Outcome(name, error=f"{name}: the cluster could not render it ({exc})")
+                results[i] = _place(catalog, _name(sources[i]), staged, job)
                 on_done(results[i])
         except BaseException:
             _discard_finished(futures)

@@ -13,7 +13,7 @@ from newsaudio.audio.frames import count_frames, frames_ms
 from newsaudio.config import Config
 from newsaudio.errors import NewsaudioError
 from newsaudio.files import temporary_path
-from newsaudio.pipeline import SpokenScript, load_source, speak_script, text_options
+from newsaudio.pipeline import Source, SpokenScript, load_source, speak_script, text_options
 from newsaudio.publishing.book import PartKind
 from newsaudio.publishing.bookmaker import (
     Shown,
@@ -148,8 +148,9 @@ def _speak(script: Script, kind: PartKind, name: str, job: EditionJob) -> Piece:
     return Piece(kind, spoken, mp3, frames, shown, article)
 
 
-def speak_article(source: str, number: int, total: int, job: EditionJob) -> Piece:
-    """Article ``number`` of ``total``, read from ``source`` (file or URL), as a piece."""
+def speak_article(source: Source, number: int, total: int, job: EditionJob) -> Piece:
+    """Article ``number`` of ``total``, read from ``source`` (file, URL or article), as a
+    piece."""
     article = load_source(source)
     script = article_script(article, number, total, job.structure)
     return _speak(script, "article", f"{number:02d}", job)

@@ -29,6 +29,7 @@ from newsaudio.edition.pieces import (
 )
 from newsaudio.errors import NewsaudioError, OutputError, exit_code_of, failure_line
 from newsaudio.files import remove_temporaries, temporary_path
+from newsaudio.pipeline import Source, source_name
 from newsaudio.publishing.publish import (
     publish_episode,
 )
@@ -49,7 +50,7 @@ def _failed(source: str, exc: BaseException) -> EditionError:
 
 
 def _pieces_here(
-    sources: Sequence[str], job: EditionJob, on_done: DoneCallback
+    sources: Sequence[Source], job: EditionJob, on_done: DoneCallback
 ) -> tuple[list[Piece], Piece | None]:
     """Every article (and the closing) in this process, one after the other."""
     pieces: list[Piece] = []
@@ -58,8 +59,8 @@ def _pieces_here(
             try:
                 pieces.append(speak_article(source, number, len(sources), job))
             except Exception as exc:
-                raise _failed(source, exc) from exc
-            on_done(source)
+                raise _failed(source_name(source), exc) from exc
+            on_done(source_name(source))
         end = speak_closing(job) if job.structure else None
     except BaseException:
         _discard(pieces)
@@ -68,27 +69,27 @@ def _pieces_here(
 
 
 def _pieces_in_pool(
-    sources: Sequence[str], job: EditionJob, jobs: int, on_done: DoneCallback
+    sources: Sequence[Source], job: EditionJob, jobs: int, on_done: DoneCallback
 ) -> tuple[list[Piece], Piece | None, ProcessPoolExecutor]:
     """Every article (and the closing) in ``jobs`` worker processes; the pool is returned open,
     for the opening."""
     context = multiprocessing.get_context("spawn")  # as batch.py: no inherited threads or locks
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=warm_up)
-    futures: dict[Future[Piece], str] = {
+    futures: dict[Future[Piece], Source] = {
         pool.submit(speak_article, source, number, len(sources), job): source
         for number, source in enumerate(sources, 1)
     }
     if job.structure:
         futures[pool.submit(speak_closing, job)] = "closing"
-    done: dict[str, Piece] = {}
+    done: dict[Source, Piece] = {}
     try:
         for future, source in futures.items():  # in order: a failure is reported as it comes
             try:
                 done[source] = future.result()
             except Exception as exc:
-                raise _failed(source, exc) from exc
+                raise _failed(source_name(source), exc) from exc
             if source != "closing":
-                on_done(source)
+                on_done(source_name(source))
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt):
             # Workers ignore Ctrl-C (batch.warm_up): stop them mid-piece, as a batch does.
@@ -115,13 +116,14 @@ def _silence(job: EditionJob) -> Path:
 
 
 def render_edition(
-    sources: Sequence[str],
+    sources: Sequence[Source],
     job: EditionJob,
     jobs: int = 1,
     on_done: DoneCallback | None = None,
 ) -> EditionResult:
-    """Make the edition of ``sources`` (files or URLs, in this order) in ``job.out_dir`` and
-    publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed and the page."""
+    """Make the edition of ``sources`` (files, URLs or articles read already, in this order) in
+    ``job.out_dir`` and publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed
+    and the page."""
     if not sources:
         raise EditionError("an edition needs at least one article")
     report = on_done or (lambda _label: None)
@@ -164,7 +166,7 @@ def render_edition(
 
 @contextlib.contextmanager
 def _worker_pool(
-    sources: Sequence[str], job: EditionJob, jobs: int, on_done: DoneCallback
+    sources: Sequence[Source], job: EditionJob, jobs: int, on_done: DoneCallback
 ) -> Iterator[tuple[list[Piece], Piece | None, ProcessPoolExecutor | None]]:
     """The articles' pieces, spoken here or in a pool that stays open for the opening."""
     if jobs <= 1:
