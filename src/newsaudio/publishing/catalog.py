@@ -25,7 +25,7 @@ import json
 import logging
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -170,6 +170,17 @@ class Catalog:
         try:
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
+            raise database_error(self.path, exc) from exc
+
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
+        """Run ``sql`` on the catalog's database: for the tables other modules keep beside the
+        episodes (each creates its own, ``CREATE TABLE IF NOT EXISTS``). Write inside
+        :meth:`transaction`. An SQLite failure is the catalog's one-line error."""
+        try:
+            return self._db.execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
             raise database_error(self.path, exc) from exc
 
     def episodes(self) -> list[Episode]:

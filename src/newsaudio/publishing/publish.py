@@ -40,6 +40,7 @@ from newsaudio.publishing.epub import EPUB_SUFFIX
 from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
+from newsaudio.publishing.withdrawn import forget, withdrawn_slugs
 from newsaudio.resources import data_bytes
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def place_episode(
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)
+            forget(catalog, slug)  # placed anew: published, even if it had been withdrawn
             if previous is not None:
                 _remove_dropped(out_dir, previous, episode)
             if feed:
@@ -189,6 +191,7 @@ def remove_episode(out_dir: Path, slug: str, config: Config) -> Episode:
     try:
         with Catalog.open(out_dir) as catalog, catalog.transaction():
             episode = catalog.remove(slug)
+            forget(catalog, slug)
             write_feed(catalog, config)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot remove {slug} ({exc.strerror or exc})") from exc
@@ -213,7 +216,8 @@ def stage_feed(
     in place yet (see :func:`newsaudio.publishing.page.render_page`). Returns the feed's path."""
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
-    episodes = catalog.episodes()
+    hidden = withdrawn_slugs(catalog)  # their files stay until `episodes remove`
+    episodes = [e for e in catalog.episodes() if e.slug not in hidden]
     keep = foreign_items(feed_path, {e.guid for e in episodes}, config.feed.base_url)
     xml = render_feed(episodes, config.feed, keep=keep)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
