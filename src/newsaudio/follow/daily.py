@@ -25,13 +25,14 @@ def day_edition(
     job: FollowJob,
     result: RunResult,
     on_event: Callable[[Event], None],
-    today: date | None = None,
+    now: datetime,
 ) -> None:
-    """Make (again) today's edition when today's items changed in this run, or it is missing."""
+    """Make (again) the edition of ``now``'s day when its items changed in this run, or it is
+    missing."""
     # Here, not at the top: a run without --edition does not load numpy and the book makers.
     from newsaudio.edition import EditionJob, render_edition
 
-    day = today or date.today()
+    day = as_utc(now).astimezone().date()
     items = [item for item in state.items(states=("rendered",)) if _day(item) == day]
     edition = EditionJob(
         job.out_dir, job.profile, job.config, job.config.feed.title, day, job.use_cache

@@ -75,7 +75,7 @@ def follow_once(
         if result.changed:
             publish_feed(job.out_dir, job.config)
         if job.edition:
-            day_edition(state, job, result, on_event)
+            day_edition(state, job, result, on_event, clock())
     return result
 
 

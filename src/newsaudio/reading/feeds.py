@@ -207,10 +207,12 @@ def _entry(entry: Any, kind: str, url: str) -> FeedItem | None:
     link = clean_url(entry.get("link"))
     if not (title or link):
         return None
-    # RSS says isPermaLink="false" (feedparser: guidislink); any GUID that is no URI ("12345")
-    # is unique within its feed only.
+    # A GUID that is no URI ("12345") is unique within its feed only, and so is an RSS GUID that
+    # is not the item's permalink (isPermaLink="false"; feedparser keeps no attribute, but such a
+    # GUID is neither taken for the link nor equal to it).
     scoped = bool(guid) and (
-        (kind == "rss" and not entry.get("guidislink")) or not _is_uri(guid or "")
+        not _is_uri(guid or "")
+        or (kind == "rss" and not entry.get("guidislink") and guid != entry.get("link"))
     )
     contents = [c.get("value", "") for c in entry.get("content") or () if c.get("value")]
     author = entry.get("author_detail", {}).get("name") or entry.get("author")
@@ -220,7 +222,8 @@ def _entry(entry: Any, kind: str, url: str) -> FeedItem | None:
         guid_scoped=scoped,
         link=link,
         published=_date(entry, "published") or _date(entry, "updated"),
-        updated=clean_line(entry.get("updated")),
+        # dict.get: feedparser's own get maps a missing "updated" to "published", with a warning.
+        updated=clean_line(dict.get(entry, "updated")),
         author=clean_line(unescape(author)) if author else None,
         content_html="\n".join(contents) or None,
         summary_html=entry.get("summary") or None,
@@ -239,10 +242,10 @@ def _text(value: str | None, detail: Any) -> str | None:
 
 def _date(entry: Any, name: str) -> datetime | None:
     """feedparser's reading of the date (UTC), else ours: Arabic month names, Eastern digits."""
-    parsed = entry.get(f"{name}_parsed")
+    parsed = dict.get(entry, f"{name}_parsed")
     if parsed:
         return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc)
-    raw = entry.get(name)
+    raw = dict.get(entry, name)
     return published_date(raw) if raw else None
 
 
