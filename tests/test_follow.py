@@ -4,6 +4,7 @@ episode in place, taken-down pages are withdrawn, the feed's own faults end as r
 
 from __future__ import annotations
 
+import fcntl
 import re
 import signal
 import subprocess
@@ -299,6 +300,17 @@ def test_command_line_and_status(site: NewsSite, tmp_path: Path) -> None:
     assert run_cli("follow", "http://127.0.0.1:9/x", "--out", out, "--quiet").exit_code == 3
     assert run_cli("follow", "--out", out).exit_code == 2  # no feed given
     assert "No feeds followed" in run_cli("follow", "--status", "--out", tmp_path).stderr
+
+
+def test_one_run_at_a_time_in_a_folder(site: NewsSite, tmp_path: Path) -> None:
+    """A cron run that starts while the last one still renders stops at once."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / ".follow.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result, events = follow([site.feed_url], out)
+    assert result.exit_code == EXIT_OK and not site.server.requests
+    assert "another follow run is going" in lines(events, "note")[0]
 
 
 # --- killed in the middle -----------------------------------------------------------------------

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from newsaudio.config import Config
 from newsaudio.errors import EXIT_FAILED, EXIT_OK
 from newsaudio.follow.plan import DEFAULT_BACKFILL
 from newsaudio.follow.polite import DEFAULT_DELAY_S
 from newsaudio.reading.feed_fetch import FEED_POLICY
 from newsaudio.reading.fetch import FetchPolicy
-from newsaudio.speech.voices import VoiceProfile
+
+if TYPE_CHECKING:  # a run that finds nothing new loads neither voices nor text preparation
+    from newsaudio.config import Config
+    from newsaudio.speech.voices import VoiceProfile
 
 # Long enough to absorb the corrections of the first minutes after publishing.
 DEFAULT_SETTLE_S = 600.0

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from newsaudio.reading.feeds import FeedItem, item_text
-from newsaudio.reading.script import Script
 from newsaudio.resources import data_toml
+
+if TYPE_CHECKING:
+    from newsaudio.reading.script import Script
 
 
 def item_key(item: FeedItem, feed_id: int) -> str:

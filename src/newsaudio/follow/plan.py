@@ -207,6 +207,38 @@ def recover(state: FollowState, catalog: Catalog) -> tuple[list[ItemState], list
     return placed, again
 
 
+def rendered(item: ItemState, slug: str, now: datetime) -> ItemState:
+    """``item`` once its episode is placed (``rendering`` → ``rendered``)."""
+    return replace(
+        item,
+        state="rendered",
+        slug=slug,
+        text_hash=item.pending_hash or item.text_hash,
+        pending_hash=None,
+        pending_since=None,
+        renders=item.renders + 1,
+        rendered=now.replace(microsecond=0),
+        attempts=0,
+        error=None,
+        exit_code=None,
+    )
+
+
+def render_failed(item: ItemState, error: str, exit_code: int) -> ItemState:
+    """``item`` once its render failed: a new item is failed; an update leaves the episode as it
+    was, to be read again next time (while attempts last)."""
+    state = "failed" if item.renders == 0 else "rendered"
+    return replace(
+        item,
+        state=state,
+        recheck=state == "rendered" and item.attempts + 1 < MAX_ATTEMPTS,
+        pending_hash=None,
+        attempts=item.attempts + 1,
+        error=error,
+        exit_code=exit_code,
+    )
+
+
 def _aware(when: datetime | None) -> datetime:
     assert when is not None  # only dated items are compared
     return as_utc(when)

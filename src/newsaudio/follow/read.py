@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from newsaudio.errors import FetchError, NewsaudioError, exit_code_of, failure_line
 from newsaudio.follow.keys import text_hash
-from newsaudio.follow.plan import MAX_ATTEMPTS, MAX_RENDERS
+from newsaudio.follow.plan import MAX_RENDERS
 from newsaudio.follow.state import FeedState, ItemState
 from newsaudio.reading.article import Article
 from newsaudio.reading.feed_article import article_from_item, item_name, item_source, with_item
@@ -136,38 +136,6 @@ def _render(item: ItemState, article: Article, spoken: str, now: datetime) -> Re
         recheck=False,
     )
     return Reading(row, article)
-
-
-def rendered(item: ItemState, slug: str, now: datetime) -> ItemState:
-    """``item`` once its episode is placed (``rendering`` → ``rendered``)."""
-    return replace(
-        item,
-        state="rendered",
-        slug=slug,
-        text_hash=item.pending_hash or item.text_hash,
-        pending_hash=None,
-        pending_since=None,
-        renders=item.renders + 1,
-        rendered=now.replace(microsecond=0),
-        attempts=0,
-        error=None,
-        exit_code=None,
-    )
-
-
-def render_failed(item: ItemState, error: str, exit_code: int) -> ItemState:
-    """``item`` once its render failed: a new item is failed; an update leaves the episode as it
-    was, to be read again next time (while attempts last)."""
-    state = "failed" if item.renders == 0 else "rendered"
-    return replace(
-        item,
-        state=state,
-        recheck=state == "rendered" and item.attempts + 1 < MAX_ATTEMPTS,
-        pending_hash=None,
-        attempts=item.attempts + 1,
-        error=error,
-        exit_code=exit_code,
-    )
 
 
 def _name(item: ItemState) -> str:

@@ -16,19 +16,21 @@ exit code ``render`` would give (0 all well, 1 some failed, else the one kind of
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsaudio.errors import OutputError
 from newsaudio.follow.check import check_feed
 from newsaudio.follow.daily import day_edition
 from newsaudio.follow.job import Event, FollowJob, RunResult
-from newsaudio.follow.plan import recover, work_items
+from newsaudio.follow.plan import recover, render_failed, rendered, work_items
 from newsaudio.follow.polite import HostPacer
-from newsaudio.follow.read import Reading, read_work, render_failed, rendered
 from newsaudio.follow.state import FeedState, FollowState, ItemState
 from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
@@ -37,8 +39,11 @@ from newsaudio.reading.article import Article
 
 if TYPE_CHECKING:
     from newsaudio.batch import Outcome
+    from newsaudio.follow.read import Reading
 
 log = logging.getLogger(__name__)
+
+LOCK_FILE = ".follow.lock"
 
 
 def follow_once(
@@ -50,10 +55,6 @@ def follow_once(
     clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
 ) -> RunResult:
     """Follow ``sources`` (feed URLs or files, OPML lists) once into ``job.out_dir``."""
-    # Rendering and publishing are imported when there is something to render or publish: a run
-    # that finds nothing new (most runs) does not load numpy and the stages (0.5 s).
-    from newsaudio.publishing.publish import publish_feed
-
     try:
         job.out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -61,6 +62,49 @@ def follow_once(
     existing_channel(job.out_dir / FEED_FILE)  # another tool's feed is refused before any work
     result = RunResult()
     pace = HostPacer(job.delay_s, sleep)
+    with _one_run_at_a_time(job.out_dir) as alone:
+        if not alone:
+            on_event(Event("note", f"{job.out_dir}: another follow run is going; this one stops"))
+            return result
+        _run(sources, job, on_event, sleep, clock, result, pace)
+    return result
+
+
+@contextlib.contextmanager
+def _one_run_at_a_time(out_dir: Path) -> Iterator[bool]:
+    """Whether this is the only follow run in ``out_dir`` (a lock on ``.follow.lock``, released
+    when the process ends, however it ends): a cron run that starts while the last one still
+    renders would queue and render the same items again."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: runs are not serialized
+        yield True
+        return
+    path = out_dir / LOCK_FILE
+    try:  # never through a link: only the folder's own files are ours to open
+        descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be opened ({exc.strerror or exc})") from exc
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+def _run(
+    sources: Sequence[str],
+    job: FollowJob,
+    on_event: Callable[[Event], None],
+    sleep: Callable[[float], None],
+    clock: Callable[[], datetime],
+    result: RunResult,
+    pace: HostPacer,
+) -> None:
     with Catalog.open(job.out_dir) as catalog:
         state = FollowState(catalog)
         _recover(state, catalog, clock(), result, on_event)
@@ -70,13 +114,20 @@ def follow_once(
             _render(state, catalog, feeds, work, job, pace, clock, result, on_event)
         except KeyboardInterrupt:
             # What was placed is published (a batch leaves the feed to its caller), then stop.
-            publish_feed(job.out_dir, job.config)
+            _publish(job)
             raise
         if result.changed:
-            publish_feed(job.out_dir, job.config)
+            _publish(job)
         if job.edition:
             day_edition(state, job, result, on_event, clock())
-    return result
+
+
+def _publish(job: FollowJob) -> None:
+    """The feed and the page, from the catalog."""
+    # Imported here: publishing loads numpy (0.5 s) that a run finding nothing new never needs.
+    from newsaudio.publishing.publish import publish_feed
+
+    publish_feed(job.out_dir, job.config)
 
 
 def _recover(
@@ -143,6 +194,9 @@ def _render(
     on_event: Callable[[Event], None],
 ) -> None:
     """Read each work item here and render the articles in the workers as they are read."""
+    # Reading and rendering load the stages (trafilatura, numpy): only when there is work.
+    from newsaudio.follow.read import read_work
+
     in_flight: dict[str, ItemState] = {}
 
     def articles() -> Iterator[Article]:
