@@ -23,7 +23,7 @@ from newsaudio.publishing.catalog import Catalog
 from newsaudio.reading.fetch import FetchPolicy
 from newsaudio.speech.voices import load_voice
 
-from .conftest import BRIEF, read_feed, run_cli
+from .conftest import read_feed, run_cli
 from .local_server import Reply, local_server, reply
 from .news_site import NewsSite
 
@@ -127,7 +127,10 @@ def test_an_item_whose_page_fails_fails_alone(site: NewsSite, tmp_path: Path) ->
 # --- updates and withdrawals --------------------------------------------------------------------
 
 
-def test_an_edit_settles_then_replaces_its_episode_in_place(site: NewsSite, tmp_path: Path) -> None:
+def test_an_edit_settles_then_replaces_its_episode_in_place_a_few_times(
+    site: NewsSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("newsaudio.follow.read.MAX_RENDERS", 2)  # 4 in use: the same rule
     (story,) = site.add(1)
     out = tmp_path / "out"
     follow([site.feed_url], out, settle_s=600)
@@ -140,25 +143,17 @@ def test_an_edit_settles_then_replaces_its_episode_in_place(site: NewsSite, tmp_
         "changed; rendered again once unchanged for 10 min" in x for x in lines(events, "note")
     )
 
-    result, events = follow([site.feed_url], out, NOW + timedelta(minutes=11), settle_s=600)
+    later = NOW + timedelta(minutes=11)
+    result, events = follow([site.feed_url], out, later, settle_s=600)
     assert result.updated == 1 and lines(events, "rendered")[0].startswith("updated: ")
     (after,) = read_feed(out / "feed.xml").entries
     assert (after.id, after.enclosures[0].href) == (before.id, before.enclosures[0].href)
     spoken = (out / f"{Path(after.enclosures[0].href).stem}.txt").read_text()
     assert "مساء أمس" in re.sub("[\u064b-\u0652]", "", spoken)
 
-
-def test_updates_are_bounded(
-    site: NewsSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("newsaudio.follow.read.MAX_RENDERS", 2)  # 4 in use: the same rule
-    (story,) = site.add(1)
-    out = tmp_path / "out"
-    follow([site.feed_url], out)
-    for n in range(2):
-        story.paragraphs[0] = f"{BRIEF} تحديث رقم {n + 1}."
-        result, events = follow([site.feed_url], out)
-    assert result.updated == 0  # a first render and one update: the second is not rendered
+    story.paragraphs[0] += " تحديث آخر."  # changed again: renders are bounded
+    result, events = follow([site.feed_url], out, later + timedelta(minutes=11), settle_s=600)
+    assert result.updated == 0
     assert any("2 renders at most" in line for line in lines(events, "note"))
 
 
@@ -299,6 +294,11 @@ def test_command_line_and_status(site: NewsSite, tmp_path: Path) -> None:
     assert "not among the newest 1 when followed" in status.stdout
     assert run_cli("follow", "http://127.0.0.1:9/x", "--out", out, "--quiet").exit_code == 3
     assert run_cli("follow", "--out", out).exit_code == 2  # no feed given
+    wrong = run_cli("follow", "ftp://news.test/feed", "--out", out)
+    assert (wrong.exit_code, wrong.stderr.strip()) == (
+        2,
+        "Error: ftp://news.test/feed: only http and https URLs can be fetched, not ftp",
+    )
     assert "No feeds followed" in run_cli("follow", "--status", "--out", tmp_path).stderr
 
 

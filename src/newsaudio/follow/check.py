@@ -28,7 +28,7 @@ from newsaudio.follow.polite import not_before
 from newsaudio.follow.state import FeedState, FollowState, ItemState
 from newsaudio.reading.feed_fetch import FeedResponse, Validators, fetch_feed
 from newsaudio.reading.feeds import FEED_MAX_BYTES, Feed, read_feed
-from newsaudio.reading.fetch import FetchPolicy, is_url
+from newsaudio.reading.fetch import FetchPolicy, is_url, url_scheme_problem
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,9 @@ def _ask(
     if is_url(feed.location):
         validators = Validators(feed.etag, feed.last_modified)
         return fetch_feed(feed.location, validators, policy, before_request=pace, sleep=sleep)
+    problem = url_scheme_problem(feed.location)
+    if problem:  # ftp://, file:… : not a file name either
+        raise FeedReadError(f"{feed.location}: {problem}")
     path = Path(feed.location).expanduser()
     if not path.is_file():
         problem = "is a folder, not a feed" if path.is_dir() else "file not found"

@@ -23,13 +23,11 @@ from newsaudio.reading.fetch import (
     USER_AGENT,
     FetchPolicy,
     fetch_error,
+    http_client,
     is_url,
-    network_errors,
     read_body,
     reason_phrase,
     retry_after,
-    ssl_context,
-    url_scheme_problem,
 )
 
 if TYPE_CHECKING:
@@ -85,17 +83,7 @@ def fetch_feed(
     called with each URL just before it is asked for (the caller's pacing per host). Raises
     :class:`~newsaudio.errors.FetchError` naming ``url``, with the HTTP status and the wait the
     server asked for when it gave them."""
-    import httpx
-
-    if not is_url(url):
-        raise fetch_error(url, url_scheme_problem(url) or "is not an http or https URL")
-    timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
-    with (
-        network_errors(url, policy),
-        httpx.Client(
-            headers=_HEADERS, timeout=timeout, follow_redirects=False, verify=ssl_context()
-        ) as client,
-    ):
+    with http_client(url, policy, _HEADERS) as client:
         return _exchange(client, url, validators, policy, before_request, sleep)
 
 

@@ -1,4 +1,5 @@
-"""Fetch an article's web page: the one boundary where httpx is called.
+"""Fetch an article's web page: the boundary where httpx is called (the feed fetcher,
+``feed_fetch.py``, asks through the client made here).
 
 ``newsaudio render https://…`` hands the URL here and gets back decoded text (a
 :class:`FetchedPage`) for the HTML stage. Fetching is deliberately cautious, since the input is
@@ -17,7 +18,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -115,24 +116,34 @@ def fetch(
     url: str, policy: FetchPolicy = FetchPolicy(), sleep: Callable[[float], None] = time.sleep
 ) -> FetchedPage:
     """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
+    with http_client(url, policy, _HEADERS) as client:
+        return _fetch(client, url, policy, sleep)
+
+
+@contextlib.contextmanager
+def http_client(
+    url: str, policy: FetchPolicy, headers: Mapping[str, str]
+) -> Iterator[httpx.Client]:
+    """A client to ask ``url`` with, within ``policy``'s timeouts, redirects left to the caller
+    (each hop is checked); httpx's exceptions inside the block become the one-line
+    :class:`FetchError` naming ``url``. The feed fetcher (``reading/feed_fetch.py``) shares it."""
     import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
 
     if not is_url(url):
         raise fetch_error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
     with (
-        network_errors(url, policy),
+        _network_errors(url, policy),
         httpx.Client(
-            headers=_HEADERS, timeout=timeout, follow_redirects=False, verify=ssl_context()
+            headers=headers, timeout=timeout, follow_redirects=False, verify=_ssl_context()
         ) as client,
     ):
-        return _fetch(client, url, policy, sleep)
+        yield client
 
 
 @contextlib.contextmanager
-def network_errors(url: str, policy: FetchPolicy) -> Iterator[None]:
-    """httpx's exceptions inside the block, as the one-line :class:`FetchError` naming ``url``
-    (the feed fetcher, ``reading/feed_fetch.py``, shares them)."""
+def _network_errors(url: str, policy: FetchPolicy) -> Iterator[None]:
+    """httpx's exceptions inside the block, as the one-line :class:`FetchError` naming ``url``."""
     import httpx
 
     try:
@@ -156,7 +167,7 @@ def network_errors(url: str, policy: FetchPolicy) -> Iterator[None]:
 
 
 @functools.cache
-def ssl_context() -> ssl.SSLContext:
+def _ssl_context() -> ssl.SSLContext:
     """Loading the CA bundle takes ~80 ms; a batch of URLs loads it once, and --help never."""
     import httpx
 
