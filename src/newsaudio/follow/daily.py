@@ -30,12 +30,19 @@ def day_edition(
     """Make (again) the edition of ``now``'s day when its items changed in this run, or it is
     missing."""
     # Here, not at the top: a run without --edition does not load numpy and the book makers.
+    from newsaudio.batch import Outcome
     from newsaudio.edition import EditionJob, render_edition
 
     day = as_utc(now).astimezone().date()
     items = [item for item in state.items(states=("rendered",)) if _day(item) == day]
     edition = EditionJob(
-        job.out_dir, job.profile, job.config, job.config.feed.title, day, job.use_cache
+        job.out_dir,
+        job.profile,
+        job.config,
+        job.config.feed.title,
+        day,
+        job.use_cache,
+        replace=True,
     )
     exists = state.catalog.get(edition.slug) is not None
     if exists and not result.changed:
@@ -47,8 +54,13 @@ def day_edition(
                 withdraw(state.catalog, edition.slug, "every article of the day was withdrawn")
             on_event(Event("withdrawn", f"withdrawn: {edition.slug} (no article of the day left)"))
         return
+
+    def left_out(outcome: Outcome) -> None:
+        result.failures.append(outcome.exit_code)
+        on_event(Event("error", outcome.error or outcome.source))
+
     try:
-        made = render_edition(articles, edition, job.jobs)
+        made = render_edition(articles, edition, job.jobs, on_failed=left_out)
     except NewsaudioError as exc:
         result.failures.append(exit_code_of(exc))
         on_event(Event("error", failure_line(edition.slug, exc)))

@@ -19,6 +19,7 @@ from newsaudio.publishing.episode import (
     episode_guid,
     read_episode,
 )
+from newsaudio.publishing.names import placed_name
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def episode_from_files(mp3: Path) -> Episode | None:
         return None
 
     def beside(suffix: str) -> str | None:
-        name = f"{slug}{suffix}"
+        name = placed_name(slug, suffix)
         return name if (mp3.parent / name).is_file() else None
 
     return Episode(

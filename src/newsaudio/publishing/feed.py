@@ -118,12 +118,20 @@ def _xml_safe(value: object) -> object:
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _item_html(lead: str, lines: list[str]) -> str:
+# The talking book's files (EPUB, DAISY) as the show notes name them, as the page does.
+_BOOK_LABELS = ("الكتاب الناطق (EPUB)", "كتاب ديزي (DAISY 2.02، ملف مضغوط)")
+
+
+def _item_html(lead: str, lines: list[str], books: list[tuple[str, str]]) -> str:
     """``content:encoded``: the show notes as HTML, so apps that render HTML keep one chapter a
-    line. Plain text here; the template's autoescape makes it XML text once more."""
+    line, and link the talking book's files. Plain text here; the template's autoescape makes it
+    XML text once more."""
     paragraphs = [f"<p>{html.escape(lead)}</p>"]
     if lines:
         paragraphs.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
+    if books:
+        links = (f'<a href="{html.escape(url)}">{html.escape(label)}</a>' for url, label in books)
+        paragraphs.append("<p>" + " · ".join(links) + "</p>")
     return "".join(paragraphs)
 
 
@@ -134,10 +142,14 @@ def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
         return config.base_url + quote(name) if name else None
 
     lead, lines = show_notes(episode)
+    epub_url, daisy_url = url(episode.epub_file), url(episode.daisy_file)
+    books = [(u, t) for u, t in zip((epub_url, daisy_url), _BOOK_LABELS, strict=True) if u]
     return {
         "episode": episode,
         "description": "\n\n".join([lead, "\n".join(lines)]) if lines else lead,
-        "content": _item_html(lead, lines),
+        "content": _item_html(lead, lines, books),
+        "epub_url": epub_url,
+        "daisy_url": daisy_url,
         "enclosure_url": url(episode.audio_file),
         "transcript_url": url(episode.transcript_file),
         "chapters_url": url(episode.chapters_file),

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from newsaudio.audio.frames import audio_digest
 from newsaudio.config import Config
-from newsaudio.errors import OutputError
+from newsaudio.errors import AudioError, OutputError
 from newsaudio.files import (
     atomic_path,
     folder_moved_into_place,
@@ -38,6 +39,7 @@ from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
 from newsaudio.publishing.epub import EPUB_SUFFIX
 from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
+from newsaudio.publishing.names import placed_name
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
 from newsaudio.publishing.withdrawn import forget, withdrawn_slugs
@@ -67,6 +69,11 @@ class StagedEpisode:
     media: EpisodeMedia
     # The date is the article's own (else it is the render's, and a re-render keeps the first).
     dated: bool
+    # An edition: replacing one whose audio differs is a new item for podcast apps (this
+    # render's GUID and date); the same audio keeps the GUID and date it had.
+    renews: bool = False
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
@@ -78,12 +85,25 @@ class StagedEpisode:
 
     def settled(self, slug: str, previous: Episode | None) -> Episode:
         """The episode under ``slug``, replacing ``previous`` (the same article's episode) if any:
-        it keeps the GUID, and the date unless the article has its own."""
+        it keeps the GUID, and the date unless the article has its own (see ``renews``)."""
         episode = self.episode
+        names = file_names(slug, self.files)
+        if self.renews:
+            if previous and not self._audio_changed(previous):
+                episode = replace(episode, guid=previous.guid, pub_date=previous.pub_date)
+            return replace(episode, slug=slug, **names)
         guid = previous.guid if previous else episode_guid(slug, episode.source_url)
         pub_date = previous.pub_date if previous and not self.dated else episode.pub_date
-        names = file_names(slug, self.files)
         return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **names)
+
+    def _audio_changed(self, previous: Episode) -> bool:
+        before = self.out_dir / previous.audio_file
+        if not before.is_file():
+            return True
+        try:
+            return audio_digest(before) != audio_digest(self.files[".mp3"])
+        except AudioError:  # not an MP3 of ours any more: this one is new
+            return True
 
 
 # The Episode fields that name an episode's staged files, and the suffix each name takes.
@@ -106,7 +126,9 @@ def file_names(slug: str, staged: Collection[str] = REQUIRED_FILES) -> dict[str,
     """The Episode fields that name its files, for an episode called ``slug`` whose staged
     files have the suffixes ``staged`` (an optional file not staged is named None)."""
     return {
-        field: f"{slug}{suffix}" if suffix in staged or suffix not in OPTIONAL_FILES else None
+        field: placed_name(slug, suffix)
+        if suffix in staged or suffix not in OPTIONAL_FILES
+        else None
         for field, suffix in EPISODE_FILES.items()
     }
 
@@ -151,7 +173,7 @@ def place_episode(
             record = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
             for suffix, tmp in sorted(staged.files.items(), key=lambda item: item[0] != ".mp3"):
                 place = folder_moved_into_place if tmp.is_dir() else moved_into_place
-                stack.enter_context(place(tmp, out_dir / f"{slug}{suffix}"))
+                stack.enter_context(place(tmp, out_dir / placed_name(slug, suffix)))
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)

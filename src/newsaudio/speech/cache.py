@@ -55,7 +55,7 @@ _EPISODE_SUFFIX = ".episode"
 _PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
-_NOT_SOUND = ("name", "description", "pauses", "spoken_structure")
+_NOT_SOUND = ("name", "description", "narrator", "pauses", "spoken_structure")
 
 
 @dataclass(frozen=True)
