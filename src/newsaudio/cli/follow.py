@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsaudio.cli.options import ConfigOption, DebugOption, VoiceOption, err, fail, handled_errors
+from newsaudio.cli.options import (
+    ConfigOption,
+    DebugOption,
+    VoiceOption,
+    echo,
+    err,
+    fail,
+    handled_errors,
+)
 from newsaudio.errors import EXIT_INTERRUPTED, EXIT_OK
 
 if TYPE_CHECKING:
@@ -166,9 +174,9 @@ def _printer(quiet: bool) -> Callable[[Event], None]:
             fail(event.text)
         elif event.kind == "rendered" and event.audio is not None:
             minutes, seconds = divmod(round(event.duration_s), 60)
-            typer.echo(f"{event.text} ({event.chapters} chapters, {minutes}:{seconds:02d})")
+            echo(f"{event.text} ({event.chapters} chapters, {minutes}:{seconds:02d})")
         elif event.kind in ("rendered", "withdrawn"):
-            typer.echo(event.text)
+            echo(event.text)
         elif not quiet:
             err.print(event.text, markup=False)
 
