@@ -44,7 +44,7 @@ from newsaudio.publishing.sources import EpisodeSource, remember_source, source_
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.publishing.transcript import format_json_chapters, format_transcript
 from newsaudio.reading.article import Article
-from newsaudio.reading.fetch import fetch, is_url, page_name, url_scheme_problem
+from newsaudio.reading.fetch import FetchPolicy, fetch, is_url, page_name, url_scheme_problem
 from newsaudio.reading.load import load_article, parse_article
 from newsaudio.reading.script import Script, build_script
 from newsaudio.speech.cache import AudioCache
@@ -83,18 +83,31 @@ def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
     return TextOptions(profile.case_endings, load_lexicon(config.lexicon_file))
 
 
-def load_source(source: str | Path) -> Article:
-    """The article at ``source``: a file path, or an http(s) URL that is fetched."""
+# What a render takes: a file path, an http(s) URL, or an article read already (a followed feed's
+# item, read by the client that fetches, rendered by a worker that does not).
+Source = str | Path | Article
+
+
+def source_name(source: Source) -> str:
+    """How errors and summaries name ``source``: the path or URL given, or the article's."""
+    return source.source if isinstance(source, Article) else str(source)
+
+
+def load_source(source: Source, policy: FetchPolicy | None = None) -> Article:
+    """The article at ``source``: a file path, or an http(s) URL that is fetched (within
+    ``policy``, else the default limits); an :class:`Article` is itself."""
+    if isinstance(source, Article):
+        return source
     text = str(source)
     if is_url(text) or url_scheme_problem(text):
-        page = fetch(text)
+        page = fetch(text, policy or FetchPolicy())
         article = parse_article(text, page_name(page.final_url), page.text, page.content_type)
         return replace(article, origin=page.final_url)
     return load_article(Path(source))
 
 
 def prepare_article(
-    source: str | Path,
+    source: Source,
     profile: VoiceProfile,
     config: Config,
     diacritizer: Diacritizer | None = None,
@@ -113,7 +126,7 @@ def prepare_cached(
 
 
 def render_article(
-    source: str | Path,
+    source: Source,
     out_dir: Path,
     profile: VoiceProfile,
     config: Config,
@@ -124,7 +137,8 @@ def render_article(
     formats: Collection[str] = (),
     corrections: Corrections | None = None,
 ) -> RenderResult:
-    """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
+    """Render ``source`` (file, URL or article) into ``out_dir``: MP3, transcript, episode
+    record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
     a chapter whose sentences all are unchanged is reused as mastered. With ``feed=False`` the
@@ -138,7 +152,7 @@ def render_article(
         source, out_dir, profile, config, progress, diacritizer, cache, formats, corrections
     )
     episode = publish_episode(staged, config, feed=feed)
-    note_source(out_dir, episode.slug, source, profile, formats)
+    note_source(out_dir, episode.slug, staged.origin or source_name(source), profile, formats)
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
@@ -148,7 +162,7 @@ def render_article(
 
 
 def stage_article(
-    source: str | Path,
+    source: Source,
     out_dir: Path,
     profile: VoiceProfile,
     config: Config,

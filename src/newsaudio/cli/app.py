@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from newsaudio import __version__
-from newsaudio.cli import cache, edition, episodes, lexicon, proof, render, serve, text, voices
+from newsaudio.cli import (
+    cache,
+    edition,
+    episodes,
+    follow,
+    lexicon,
+    proof,
+    render,
+    serve,
+    text,
+    voices,
+)
 
 # Shown under `newsaudio --help` and `newsaudio render --help`; the README has the table.
 EXIT_CODES = (
@@ -49,6 +60,7 @@ def main(
 # In the order ``--help`` lists them.
 app.command(epilog=EXIT_CODES)(render.render)
 app.command(epilog=EXIT_CODES)(edition.edition)
+app.command(epilog=EXIT_CODES)(follow.follow)
 app.command()(text.text)
 app.command()(proof.proof)
 app.command()(serve.serve)

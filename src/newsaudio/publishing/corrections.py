@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from newsaudio.errors import NewsaudioError
@@ -60,7 +60,7 @@ def from_json(text: str) -> tuple[Correction, ...]:
 def episode_corrections(catalog: Catalog, slug: str) -> tuple[Correction, ...]:
     """The episode's corrections, sentence ones first, each group in the order of its words."""
     _ensure_table(catalog)
-    rows = catalog.connection.execute(
+    rows = catalog.execute(
         f"SELECT scope, sentence, written, spoken FROM {TABLE} WHERE slug = ? "
         "ORDER BY scope DESC, sentence, key",
         (slug,),
@@ -77,7 +77,7 @@ def save_corrections(catalog: Catalog, slug: str, corrections: Iterable[Correcti
     for item in corrections:
         if item.scope == "all":
             continue  # the project lexicon's
-        catalog.connection.execute(
+        catalog.execute(
             f"INSERT OR REPLACE INTO {TABLE} (slug, scope, sentence, key, written, spoken) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (slug, item.scope, item.sentence, _key(item.written), item.written, item.spoken),
@@ -88,7 +88,7 @@ def replace_corrections(catalog: Catalog, slug: str, corrections: Iterable[Corre
     """The episode's corrections, all of them (what it had before a failed render). Call inside
     ``catalog.transaction()``."""
     _ensure_table(catalog)
-    catalog.connection.execute(f"DELETE FROM {TABLE} WHERE slug = ?", (slug,))
+    catalog.execute(f"DELETE FROM {TABLE} WHERE slug = ?", (slug,))
     save_corrections(catalog, slug, corrections)
 
 
@@ -119,7 +119,7 @@ def stored_corrections(out_dir: Path) -> dict[str, tuple[Correction, ...]]:
 
 def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction, ...]]:
     episodes = db.execute("SELECT slug, identity, audio_file FROM episodes").fetchall()
-    if _has_table(db):
+    if _has_table(db.execute):
         rows = db.execute(f"SELECT slug, scope, sentence, written, spoken FROM {TABLE}")
         by_slug: dict[str, list[Correction]] = {}
         for slug, scope, sentence, written, spoken in rows:
@@ -137,9 +137,10 @@ def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction
     return {identity: made for identity, made in found.items() if identity and made}
 
 
-def _has_table(db: sqlite3.Connection) -> bool:
+def _has_table(execute: Callable[[str, tuple[str, ...]], sqlite3.Cursor]) -> bool:
+    """Whether the table exists, asked through a connection's or the catalog's ``execute``."""
     query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return db.execute(query, (TABLE,)).fetchone() is not None
+    return execute(query, (TABLE,)).fetchone() is not None
 
 
 def _key(written: str) -> str:
@@ -149,10 +150,9 @@ def _key(written: str) -> str:
 def _ensure_table(catalog: Catalog) -> None:
     """Create the table when the catalog has none: a new catalog (built from the MP3s, or from a
     version before corrections) takes the corrections the MP3s carry."""
-    db = catalog.connection
-    if _has_table(db):
+    if _has_table(catalog.execute):
         return
-    db.execute(_SCHEMA)
+    catalog.execute(_SCHEMA)
     from newsaudio.publishing.tags import read_tags
 
     for episode in catalog.episodes():

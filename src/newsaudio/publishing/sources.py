@@ -18,6 +18,8 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from newsaudio.resources import user_cache_folder
 
@@ -72,9 +74,11 @@ def episode_source(out_dir: Path, slug: str) -> EpisodeSource | None:
 
 
 def source_of(given: str | Path) -> str:
-    """An article as given on the command line, as it can be found again from anywhere: a URL
-    as it is, a file by its absolute path."""
+    """An article as given on the command line or read (``Article.origin``), as it can be found
+    again from anywhere: a URL as it is, a file by its absolute path (a ``file:`` URI too)."""
     text = str(given)
+    if text.startswith("file:"):
+        return url2pathname(urlparse(text).path)
     if "://" in text:
         return text
     return os.path.abspath(text)
