@@ -19,7 +19,7 @@ from pathlib import Path
 from newsaudio.audio.master import master_mp3
 from newsaudio.audio.segments import MasteredAudio, SegmentStream
 from newsaudio.config import Config
-from newsaudio.errors import EXIT_INPUT, OutputError
+from newsaudio.errors import EXIT_INPUT, AudioError, EngineError, OutputError, TextPrepError
 from newsaudio.files import temporary_path
 from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
@@ -132,7 +132,26 @@ def stage_article(
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
-    it fails."""
+    it fails. An engine's failure names the article (in a batch, the line must say which)."""
+    try:
+        return _stage_article(
+            source, out_dir, profile, config, progress, diacritizer, cache, formats
+        )
+    except (EngineError, TextPrepError, AudioError) as exc:
+        exc.about(source)
+        raise
+
+
+def _stage_article(
+    source: str | Path,
+    out_dir: Path,
+    profile: VoiceProfile,
+    config: Config,
+    progress: ProgressCallback | None,
+    diacritizer: Diacritizer | None,
+    cache: AudioCache | None,
+    formats: Collection[str],
+) -> StagedEpisode:
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace

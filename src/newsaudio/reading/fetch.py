@@ -78,7 +78,8 @@ class FetchPolicy:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 20.0  # longest silence while waiting for the next bytes
     # read_timeout_s bounds each silence, not the whole: a server trickling a byte every few
-    # seconds would otherwise hold a batch for hours.
+    # seconds, in its headers or its body, would otherwise hold a batch for hours. Each request
+    # (a redirect, a retry) is over this long after its first byte is sent, answer read whole.
     max_download_s: float = 120.0
     max_redirects: int = 5
     max_bytes: int = MAX_BYTES
@@ -115,16 +116,22 @@ def fetch(
     url: str, policy: FetchPolicy = FetchPolicy(), sleep: Callable[[float], None] = time.sleep
 ) -> FetchedPage:
     """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
-    import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
+    # Here, not at the top: ~0.3 s that `newsaudio --help` should not pay.
+    import httpx
+
+    from newsaudio.network import TookTooLong, http_client
 
     if not is_url(url):
         raise _error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
     try:
-        with httpx.Client(
+        with http_client(
             headers=_HEADERS, timeout=timeout, follow_redirects=False, verify=_ssl_context()
         ) as client:
             return _fetch(client, url, policy, sleep)
+    except TookTooLong as exc:
+        problem = f"the server's answer took longer than {exc.seconds:g} s"
+        raise _error(url, problem, network=True) from exc
     except httpx.ConnectTimeout as exc:
         raise _error(
             url, f"timed out connecting ({policy.connect_timeout_s:g} s)", network=True
@@ -155,11 +162,13 @@ def _fetch(
     client: httpx.Client, url: str, policy: FetchPolicy, sleep: Callable[[float], None]
 ) -> FetchedPage:
     """Follow redirects and retries by hand, so each hop's scheme and count can be checked."""
+    from newsaudio.network import deadline
+
     hops = [url]
     tries = 0
     while True:
         log.info("fetching %s", hops[-1])
-        with client.stream("GET", hops[-1]) as response:
+        with deadline(policy.max_download_s), client.stream("GET", hops[-1]) as response:
             status = response.status_code
             reason = response.reason_phrase or _phrase(status)
             location = response.headers.get("location")
@@ -210,12 +219,7 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
         raise _error(url, f"is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})")
     chunks: list[bytes] = []
     size = 0
-    deadline = time.monotonic() + policy.max_download_s
     for chunk in response.iter_bytes():
-        if time.monotonic() > deadline:
-            raise _error(
-                url, f"download took longer than {policy.max_download_s:g} s", network=True
-            )
         size += len(chunk)
         # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
         if size > max_bytes:  # stop here: never download the rest of a huge body
