@@ -78,7 +78,8 @@ def load_source(source: str | Path) -> Article:
     text = str(source)
     if is_url(text) or url_scheme_problem(text):
         page = fetch(text)
-        article = parse_article(text, page_name(page.final_url), page.text, page.content_type)
+        name = page_name(page.final_url)
+        article = parse_article(text, name, page.text, page.content_type, page.guess)
         return replace(article, origin=page.final_url)
     return load_article(Path(source))
 

@@ -9,7 +9,6 @@ one :class:`FetchError` line naming the URL; httpx exceptions never escape.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import email.utils
 import functools
@@ -47,10 +46,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Overloaded or briefly failing servers (and CDNs in front of them) answer with these; a second
 # try a little later usually works. 4xx other than 429 will not change on retry.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# <meta charset="…"> and <meta http-equiv="Content-Type" content="text/html; charset=…"> alike.
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_META_SCAN_BYTES = 8192  # the charset <meta> sits at the top of <head>
-_BOMS = {codecs.BOM_UTF8: "utf-8-sig", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
+_NUL_SCAN_CHARS = 8192  # a NUL at the top of a decoded "page" means binary, or the wrong codec
 # Schemes a user might paste that look like URLs but must not be read as file paths.
 _NON_WEB_SCHEMES = re.compile(r"^([a-z][a-z0-9+.-]+)://|^(javascript|data|mailto|file):", re.I)
 _WEB_URL = re.compile(r"^https?://", re.I)
@@ -69,6 +65,9 @@ class FetchedPage:
     content_type: str  # "text/html", "text/plain", …
     charset: str  # the codec used to decode, e.g. "utf-8", "cp1256"
     text: str
+    # How the bytes were read where they did not say, or said otherwise (decode.Decoded.guess):
+    # for the reader to say once the page is an article.
+    guess: str = ""
 
 
 @dataclass(frozen=True)
@@ -229,41 +228,17 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     if not raw.strip():
         raise _error(url, "is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
-    decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime, url)
-    if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
+    # The header's charset, then the page's <meta> (decode() reads it); the bytes themselves
+    # first when they are UTF-8, or have a byte-order mark.
+    decoded = decode(raw, [header_charset.group(1)] if header_charset else [])
+    if decoded is None or "\x00" in decoded.text[:_NUL_SCAN_CHARS]:
         raise _error(url, "is not readable text (unknown or wrong character encoding)")
-    text, charset = decoded
+    text = decoded.text
     if not mime:  # no Content-Type at all: judge by the first character
         mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
     final_url = str(response.url)
-    log.info("fetched %s: %s, %s, %d bytes", final_url, mime, charset, len(raw))
-    return FetchedPage(url, final_url, mime, charset, text)
-
-
-def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tuple[str, str] | None:
-    """Text and codec: a BOM, else the header's charset, else the page's <meta>, else UTF-8,
-    else :func:`~newsaudio.reading.decode.decode`'s Windows-1256 fallback for pages that are
-    clearly Arabic."""
-    bom = next((codec for mark, codec in _BOMS.items() if raw.startswith(mark)), None)
-    if bom:
-        candidates = [bom]
-    else:
-        meta = _META_CHARSET.search(raw[:_META_SCAN_BYTES]) if "html" in mime or not mime else None
-        candidates = [c for c in (header_charset, meta and meta.group(1).decode()) if c]
-    for name in [*candidates, "utf-8"]:
-        try:
-            codec = codecs.lookup(name).name
-            return raw.decode(codec), codec.removesuffix("-sig")
-        except LookupError:
-            log.warning("unknown charset %r declared; ignored", name)
-        except UnicodeDecodeError:
-            log.warning("page is not %s as declared; trying other encodings", name)
-    # Strict UTF-8 and BOMs failed above: decode() reads UTF-8 with a few bad bytes, or
-    # Windows-1256 that reads as Arabic.
-    text = decode(raw)
-    if text is None:
-        return None
-    return text, "utf-8" if "\ufffd" in text else "cp1256"
+    log.info("fetched %s: %s, %s, %d bytes", final_url, mime, decoded.codec, len(raw))
+    return FetchedPage(url, final_url, mime, decoded.codec, text, decoded.guess)
 
 
 def _retry_after(value: str | None) -> float | None:
