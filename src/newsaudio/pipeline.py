@@ -21,6 +21,7 @@ from newsaudio.audio.segments import MasteredAudio, SegmentStream
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, AudioError, EngineError, OutputError, TextPrepError
 from newsaudio.files import temporary_path
+from newsaudio.preflight import check_before_work, check_free_space
 from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
@@ -30,7 +31,7 @@ from newsaudio.publishing.captions import (
     sentence_cues,
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
-from newsaudio.publishing.feed import FEED_FILE, existing_channel
+from newsaudio.publishing.feed import FEED_FILE
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
     REQUIRED_FILES,
@@ -155,7 +156,7 @@ def _stage_article(
 ) -> StagedEpisode:
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
-    existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
+    check_before_work(out_dir, profile)  # and a folder that is not ours to write
     article = load_source(source)
     report("text", 0, 1, article.headline)
     options = text_options(profile, config)
@@ -172,6 +173,9 @@ def _stage_article(
         report("speech", total, total, "")
         report("audio", 0, 1, "loudness, MP3, tags")
 
+    # Synthesis starts when mastering takes the first segment: room for its scratch audio first,
+    # before the folder is made (counted even when the cache holds the mastered MP3).
+    check_free_space(out_dir, prepared, profile, _slowest_rate(cast))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
@@ -193,6 +197,10 @@ def _stage_article(
             f"{out_dir}: cannot write the episode ({exc.strerror or exc})",
             exit_code=EXIT_INPUT if usage else None,
         ) from exc
+
+
+def _slowest_rate(cast: Cast) -> int:
+    return min(voice.profile.rate for voice in cast.roles.values())
 
 
 def _prepare(
@@ -397,5 +405,6 @@ def speak_script(
     does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
+    check_free_space(mp3.parent, prepared, profile, _slowest_rate(cast))
     mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
     return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)

@@ -90,6 +90,7 @@ def edition(
     from newsaudio.batch import default_jobs
     from newsaudio.config import load_config
     from newsaudio.edition import EditionJob, render_edition
+    from newsaudio.preflight import check_before_work
     from newsaudio.speech.voices import load_voice
 
     if not title.strip():
@@ -98,6 +99,7 @@ def edition(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = article_sources(articles or [], from_list or [])
+        check_before_work(out, profile)  # the folder and the voices, before any article
         job = EditionJob(out, profile, config, " ".join(title.split()), date.today(), not no_cache)
         # --debug renders in this process, so a traceback shows where it failed.
         workers = 1 if debug else (jobs or default_jobs())

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.errors import EngineError
+from newsaudio.errors import ConfigError, EngineError
 from newsaudio.speech.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,18 @@ class _Retryable(Exception):
     def __init__(self, problem: str, wait_s: float | None = None) -> None:
         super().__init__(problem)
         self.wait_s = wait_s  # what the server asked for (Retry-After), if anything
+
+
+def check(profile: VoiceProfile) -> None:
+    """The profile's voice is a language Google's voice speaks (gTTS's list, no network)."""
+    from gtts.lang import tts_langs
+
+    languages = tts_langs()
+    if profile.voice not in languages:
+        raise ConfigError(
+            f"{profile.source or profile.name}: voice = {profile.voice!r} is not a language "
+            f"Google's voice speaks (valid: {', '.join(sorted(languages))})"
+        )
 
 
 class GttsEngine:
