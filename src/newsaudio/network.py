@@ -9,7 +9,7 @@ httpx that owns the sockets, is wrapped so that each connect, TLS handshake, rea
 ``min(its own timeout, the time left)``, and one asked for after the deadline fails at once with
 httpx's own timeout error. httpx offers no argument that takes a backend, so :func:`http_client`
 puts it on the transports the client built; the fault catalogue's trickle tests
-(``tests/faults/test_network.py``) fail if an httpx release moves them.
+(``tests/faults/test_waits.py``) fail if an httpx release moves them.
 
 The deadline is per thread and per block (:func:`deadline`), so a connection kept alive from one
 request to the next obeys the deadline of the request that uses it. Name resolution happens before
