@@ -16,6 +16,13 @@ the lexicon: the honest figure for unseen news; AI-assisted gold, awaiting a nat
 review).
 
     uv run python benchmarks/diacritization.py [GOLD_FILE ...] [--predictions FILE] [--errors N]
+                                              [--split] [--no-punctuation]
+
+``--split`` cuts each line into sentences as text preparation does before diacritizing
+(``textprep.sentences``: at sentence ends, and a sentence over 45 words at its pauses), diacritizes
+the pieces and joins them: what those cuts cost. ``--no-punctuation`` removes the punctuation from
+the input lines first (scraped text that lost it), so the cuts fall at clause openers and
+conjunctions instead of commas.
 
 Speed is input characters per second of the diacritization call alone (the model is loaded and
 warmed up first); memory is the process's peak resident set size (ru_maxrss), Python included.
@@ -27,6 +34,7 @@ import argparse
 import resource
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +45,7 @@ sys.path.insert(0, str(ROOT))  # for tests/der.py, the scorer's one copy in the 
 from tests import der  # noqa: E402
 
 from newsaudio.textprep import diacritize_plain, vowelize  # noqa: E402
+from newsaudio.textprep.sentences import split_sentences  # noqa: E402
 
 DEFAULT_GOLD = [
     ROOT.parent / "shared" / "data" / "wikinews-2014" / "WikiNewsTruth.txt",
@@ -53,6 +62,21 @@ def project_diacritizer(use_lexicon: bool) -> tuple[str, Steps]:
     if use_lexicon:
         return "lexicon (Arabic entries) + vowelize", diacritize_plain
     return "vowelize", vowelize
+
+
+def in_sentences(diacritize: Steps) -> Steps:
+    """``diacritize`` given each line's sentences as text preparation cuts them, joined again."""
+
+    def steps(lines: list[str]) -> list[str]:
+        pieces = [split_sentences(line) or [line] for line in lines]
+        voweled = iter(diacritize([piece for line in pieces for piece in line]))
+        return [" ".join(next(voweled) for _ in line) for line in pieces]
+
+    return steps
+
+
+def unpunctuated(line: str) -> str:
+    return " ".join("".join(c for c in line if not unicodedata.category(c).startswith("P")).split())
 
 
 def score(
@@ -82,11 +106,17 @@ def main() -> None:
     parser.add_argument("--strict", action="store_true", help="der.py --strict: exact labels")
     parser.add_argument("--errors", type=int, default=0, help="print the N most frequent errors")
     parser.add_argument("--no-lexicon", action="store_true", help="model and fixes only")
+    parser.add_argument("--split", action="store_true", help="in sentences, as text preparation")
+    parser.add_argument("--no-punctuation", action="store_true", help="inputs without punctuation")
     args = parser.parse_args()
     gold_files = args.gold or [path for path in DEFAULT_GOLD if path.exists()]
 
     load_start = time.perf_counter()
     name, diacritize = project_diacritizer(not args.no_lexicon)
+    if args.split:
+        name, diacritize = f"{name}, in sentences", in_sentences(diacritize)
+    if args.no_punctuation:
+        name = f"{name}, inputs without punctuation"
     diacritize(["تحميل النموذج"])  # load and warm up outside the timings
     print(f"steps: {name} (loaded in {time.perf_counter() - load_start:.1f} s)")
     print(f"scorer: tests/der.py, {'strict' if args.strict else 'lenient'} mode\n")
@@ -101,7 +131,7 @@ def main() -> None:
             for line in der.read_lines(str(path))
             if line.strip()
         ]
-        inputs = [gold.input for gold in golds]
+        inputs = [unpunctuated(g.input) if args.no_punctuation else g.input for g in golds]
         start = time.perf_counter()
         predicted = diacritize(inputs)
         seconds = time.perf_counter() - start

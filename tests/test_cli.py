@@ -281,7 +281,7 @@ def test_bad_config_is_one_line(tmp_path: Path) -> None:
     config.write_text("[feed]\nbase_ur = 'x'\n")
     result = run_cli("render", SAMPLE, "--config", config, "--out", tmp_path)
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"Error: {config}: unknown [feed] setting(s) base_ur"
+    assert result.stderr.strip() == f"Error: {config}: unknown setting feed.base_ur"
 
 
 def test_unknown_voice(tmp_path: Path) -> None:

@@ -212,7 +212,9 @@ def test_trickling_server_stopped(server: LocalServer) -> None:
 
     server.routes["/trickle"] = trickle
     policy = FetchPolicy(read_timeout_s=0.3, max_download_s=0.3)
-    assert fetch_error(server.url("/trickle"), policy).endswith(": download took longer than 0.3 s")
+    assert fetch_error(server.url("/trickle"), policy).endswith(
+        ": the server's answer took longer than 0.3 s"
+    )
 
 
 def test_connection_refused() -> None:

@@ -1,16 +1,17 @@
 """Feed and render settings from ``newsaudio.toml``.
 
 Looked up as ``--config PATH``, else ``./newsaudio.toml``, else the defaults below (documented in
-the README). Only the ``[feed]`` table, ``voice`` and ``lexicon`` are read; unknown keys are
-errors, so a typo
-in ``base_url`` cannot silently publish a feed with localhost enclosures.
+the README). Only the ``[feed]`` table, ``voice`` and ``lexicon`` are read; unknown keys and values
+of the wrong type are errors, before any work, so a typo in ``base_url`` cannot silently publish a
+feed with localhost enclosures. :func:`from_table` checks voice profiles the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+import types
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from newsaudio.errors import ConfigError
 from newsaudio.resources import read_toml
@@ -94,27 +95,81 @@ class Config:
         return self.lexicon_file or Path.cwd() / LEXICON_FILE
 
 
+@dataclass(frozen=True)
+class _File:
+    """What ``newsaudio.toml`` may hold, by type."""
+
+    voice: str = DEFAULT_VOICE
+    lexicon: str = ""  # a path, relative to the file
+    feed: FeedConfig = field(default_factory=FeedConfig)
+
+
 def load_config(path: Path | None = None) -> Config:
-    """Read ``path`` (or ./newsaudio.toml if present); defaults for everything not set."""
+    """Read ``path`` (or ./newsaudio.toml if present); defaults for everything not set. Unknown
+    keys and values of the wrong type are errors naming the file and the key."""
     if path is None:
         candidate = Path.cwd() / CONFIG_FILE
         if not candidate.is_file():
             return Config()
         path = candidate
-    data = read_toml(path)
-    feed_data: dict[str, Any] = data.pop("feed", {})
-    voice = data.pop("voice", DEFAULT_VOICE)
-    lexicon = data.pop("lexicon", None)
-    if data:
-        raise ConfigError(f"{path}: unknown setting(s) {', '.join(sorted(data))}")
-    known = {f.name for f in fields(FeedConfig)}
-    unknown = sorted(set(feed_data) - known)
-    if unknown:
-        raise ConfigError(f"{path}: unknown [feed] setting(s) {', '.join(unknown)}")
     try:
-        feed = replace(FeedConfig(), **feed_data)
-    except ConfigError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        settings: _File = from_table(_File, read_toml(path), str(path))
+    except ConfigError as exc:  # FeedConfig's own checks do not know the file
+        exc.about(path)
+        raise
     # A relative lexicon path is relative to the config file, like every project file.
-    lexicon_path = path.parent / lexicon if lexicon else None
-    return Config(feed=feed, voice=str(voice), lexicon=lexicon_path, path=path)
+    lexicon_path = path.parent / settings.lexicon if settings.lexicon else None
+    return Config(feed=settings.feed, voice=settings.voice, lexicon=lexicon_path, path=path)
+
+
+def from_table(cls: Any, data: dict[str, Any], source: str, prefix: str = "") -> Any:
+    """Instantiate dataclass ``cls`` from the TOML table ``data``, checking every key and type
+    against its fields, before any work.
+
+    The error names the file and the key (``gtts.tries``, ``feed.explicit``), so one line tells a
+    producer what to fix: ``voice = 5`` is "voice must be text, not 5", not an unknown voice '5'.
+    """
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown setting {prefix}{unknown[0]}")
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        expected = hints[key]
+        if is_dataclass(expected):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: {prefix}{key} must be a table ([{prefix}{key}])")
+            values[key] = from_table(expected, value, source, f"{prefix}{key}.")
+        elif not _matches(value, expected):
+            raise ConfigError(
+                f"{source}: {prefix}{key} must be {_describe(expected)}, not {value!r}"
+            )
+        else:
+            values[key] = value
+    return cls(**values)
+
+
+def _matches(value: Any, expected: Any) -> bool:
+    origin = get_origin(expected)
+    if origin in (Union, types.UnionType):
+        return any(_matches(value, arg) for arg in get_args(expected))
+    if origin is Literal:
+        return value in get_args(expected)
+    if expected is type(None):
+        return value is None
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _describe(expected: Any) -> str:
+    origin = get_origin(expected)
+    if origin in (Union, types.UnionType):
+        return " or ".join(_describe(a) for a in get_args(expected) if a is not type(None))
+    if origin is Literal:
+        return "one of " + ", ".join(str(a) for a in get_args(expected))
+    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+    return names.get(expected, str(expected))

@@ -53,6 +53,18 @@ class NewsaudioError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def about(self, subject: object) -> NewsaudioError:
+        """This error, its message led by ``subject`` (the article or segment it stopped) unless
+        the message starts with it already; raise it again to keep its class and exit code.
+
+        >>> str(EngineError("espeak: synthesis failed").about("story.md"))
+        'story.md: espeak: synthesis failed'
+        """
+        message = str(self)
+        if not message.startswith(f"{subject}:"):
+            self.args = (f"{subject}: {message}",)
+        return self
+
     def __reduce__(self) -> tuple[object, ...]:
         # Rebuilt without calling __init__, whose signature a subclass may change (ArticleError's
         # does): an error raised in a worker process reaches the parent as itself, with its

@@ -11,6 +11,7 @@ module alone.
 from __future__ import annotations
 
 import ctypes
+import itertools
 import threading
 from dataclasses import dataclass
 
@@ -146,6 +147,47 @@ def text_to_phonemes(library: Library, text: str) -> list[str]:
         )
         clauses.append(out.decode("utf-8"))
     return clauses
+
+
+class _Voice(ctypes.Structure):
+    """speak_lib.h's espeak_VOICE."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("languages", ctypes.c_void_p),  # a priority byte and a name, repeated; "" ends them
+        ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte),
+        ("age", ctypes.c_ubyte),
+        ("variant", ctypes.c_ubyte),
+        ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int),
+        ("spare", ctypes.c_void_p),
+    ]
+
+
+def voice_languages() -> list[str]:
+    """The language of each voice libespeak-ng has, sorted (``af``, ``ar``, ``en-us`` …): what a
+    voice profile names, with an optional ``+variant``."""
+    library = load_library()
+    list_voices = library.lib.espeak_ListVoices
+    list_voices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+    list_voices.argtypes = [ctypes.c_void_p]
+    languages = set()
+    with lock:
+        voices = list_voices(None)
+        for i in itertools.count():
+            if not voices[i]:
+                break
+            languages.add(ctypes.string_at(voices[i].contents.languages + 1).decode("ascii"))
+    return sorted(languages)
+
+
+def has_voice(name: str) -> bool:
+    """Whether libespeak-ng speaks with ``name`` (a language, a voice's name or file, with an
+    optional ``+variant``). The voice is global: engines set theirs before every use."""
+    library = load_library()
+    with lock:
+        return bool(library.lib.espeak_SetVoiceByName(name.encode()) == EE_OK)
 
 
 def english_phonemes(word: str) -> str:

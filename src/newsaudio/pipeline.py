@@ -19,8 +19,9 @@ from pathlib import Path
 from newsaudio.audio.master import master_mp3
 from newsaudio.audio.segments import MasteredAudio, Restart, SegmentStream, Sound
 from newsaudio.config import Config
-from newsaudio.errors import EXIT_INPUT, OutputError
+from newsaudio.errors import EXIT_INPUT, AudioError, EngineError, OutputError, TextPrepError
 from newsaudio.files import temporary_path
+from newsaudio.preflight import check_before_work, check_free_space
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
     VTT_SUFFIX,
@@ -31,7 +32,7 @@ from newsaudio.publishing.captions import (
 )
 from newsaudio.publishing.corrections import stored_corrections, to_json
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
-from newsaudio.publishing.feed import FEED_FILE, existing_channel
+from newsaudio.publishing.feed import FEED_FILE
 from newsaudio.publishing.navigation import with_navigation
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
@@ -101,7 +102,8 @@ def load_source(source: Source, policy: FetchPolicy | None = None) -> Article:
     text = str(source)
     if is_url(text) or url_scheme_problem(text):
         page = fetch(text, policy or FetchPolicy())
-        article = parse_article(text, page_name(page.final_url), page.text, page.content_type)
+        name = page_name(page.final_url)
+        article = parse_article(text, name, page.text, page.content_type, page.guess)
         return replace(article, origin=page.final_url)
     return load_article(Path(source))
 
@@ -174,10 +176,31 @@ def stage_article(
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
-    it fails. ``corrections``: the folder's, of which the article's own are applied."""
+    it fails. ``corrections``: the folder's, of which the article's own are applied. An engine's
+    failure names the article (in a batch, the line must say which)."""
+    try:
+        return _stage_article(
+            source, out_dir, profile, config, progress, diacritizer, cache, formats, corrections
+        )
+    except (EngineError, TextPrepError, AudioError) as exc:
+        exc.about(source_name(source))
+        raise
+
+
+def _stage_article(
+    source: Source,
+    out_dir: Path,
+    profile: VoiceProfile,
+    config: Config,
+    progress: ProgressCallback | None,
+    diacritizer: Diacritizer | None,
+    cache: AudioCache | None,
+    formats: Collection[str],
+    corrections: Corrections | None,
+) -> StagedEpisode:
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
-    existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
+    check_before_work(out_dir, profile)  # and a folder that is not ours to write
     article = load_source(source)
     report("text", 0, 1, article.headline)
     options = text_options(profile, config)
@@ -213,6 +236,9 @@ def stage_article(
     def mastering(done: int, total: int) -> None:
         report("audio", done, total, "MP3")
 
+    # Synthesis starts when mastering takes the first segment: room for its scratch audio first,
+    # before the folder is made (counted even when the cache holds the mastered MP3).
+    check_free_space(out_dir, prepared, profile, _slowest_rate(cast))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
@@ -238,6 +264,10 @@ def stage_article(
             f"{out_dir}: cannot write the episode ({exc.strerror or exc})",
             exit_code=EXIT_INPUT if usage else None,
         ) from exc
+
+
+def _slowest_rate(cast: Cast) -> int:
+    return min(voice.profile.rate for voice in cast.roles.values())
 
 
 def _prepare(
@@ -460,6 +490,7 @@ def speak_script(
     cast = Cast(profile, cache)
     options = text_options(profile, config)
     prepared = _prepare(script, options, diacritizer, cache)
+    check_free_space(mp3.parent, prepared, profile, _slowest_rate(cast))
     mastered = _master(synthesize_script(cast, prepared), cast, cache, mp3)
     prepared, mastered = with_navigation(prepared, mastered, long=True, lexicon=options.lexicon)
     voice = "; ".join(cast.spoken_by) or cast.main.label

@@ -135,6 +135,21 @@ def test_future_and_missing_dates_give_a_valid_pubdate(tmp_path: Path) -> None:
     assert 2026 <= years["خبر من المستقبل"] < 2100 and 2026 <= years["خبر بلا تاريخ"] < 2100
 
 
+def test_markup_in_plain_text_is_text_never_spoken_as_tag_names(tmp_path: Path) -> None:
+    """ "<script>" in a scraped headline was read "سكريبت", "<br/>" in a paragraph "بيا". The title
+    stays as written (escaped where it is published); the voice says the words between tags."""
+    headline = "الحكومة تعلن <b>خطة</b> جديدة <script>لدعم</script> الاقتصاد الوطني"
+    path = _write(tmp_path, "markup.txt", f"{headline}\n\n{BRIEF} <br/> <!-- تعليق -->\n")
+    result = run_cli("text", path, "--json")
+    assert result.exit_code == 0, result.stderr
+    segments = json.loads(result.stdout)
+    assert segments[0]["title"] == headline
+    heard = [strip_marks(segment["text"]) for segment in segments]
+    assert heard[0].split("\n")[0] == "الحكومة تعلن خطة جديدة لدعم الاقتصاد الوطني"
+    assert not any(mark in text for text in heard for mark in "<>")
+    assert "تعليق" not in heard[0]
+
+
 @pytest.mark.parametrize("sections", [1, pytest.param(250, marks=pytest.mark.slow)])
 def test_one_and_250_chapters(sections: int, tmp_path: Path) -> None:
     body = "".join(f"## القسم رقم {n}\n\nجملة قصيرة في القسم.\n\n" for n in range(1, sections + 1))

@@ -1,10 +1,13 @@
 """The encodings class of the fault catalogue: the same article in the encodings and line endings
 producers' files come in reads the same; bytes that are not what they claim are read by their
-result or refused, never published as nonsense."""
+result or refused, never published as nonsense. Single-byte Arabic encodings are told apart by
+their letters, and a UTF-8 file keeps its UTF-8 parts whatever was pasted into it; each such
+guess is said in one warning line naming the file."""
 
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 import unicodedata
@@ -102,3 +105,31 @@ def test_a_page_whose_meta_charset_contradicts_its_bytes(
     assert segments[0]["title"] == TITLE
     spoken = strip_marks(" ".join(s["text"] for s in segments))
     assert "المتحدث باسم الوزارة" in spoken and "الشركات الصغيرة" in spoken
+
+
+def test_iso_8859_6_is_told_from_windows_1256_by_its_letters(
+    reference: list[dict[str, str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Both put Arabic letters at 0xC1 and up, differently from 0xD7 on: ISO-8859-6 read as
+    Windows-1256 was published as nonsense ("انèزêر" for "الوزير")."""
+    path = tmp_path / "iso.txt"
+    path.write_bytes(TEXT.encode("iso8859-6"))
+    with caplog.at_level(logging.WARNING):
+        assert _script(path) == reference
+    assert f"{path}: it is not UTF-8 and declares no charset: read as ISO-8859-6" in caplog.text
+
+
+def test_a_utf8_file_with_a_windows_1256_passage_keeps_its_utf8(
+    reference: list[dict[str, str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The headline in UTF-8, a paragraph pasted from an old page in Windows-1256: the whole file
+    used to be read as Windows-1256, the headline garbled ("ط§ظ„ط­ظƒظˆظ…ط©")."""
+    head, brief, rest = TEXT.partition(BRIEF)
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(head.encode() + brief.encode("cp1256") + rest.encode())
+    with caplog.at_level(logging.WARNING):
+        assert _script(path) == reference
+    passage = sum(byte >= 0x80 for byte in BRIEF.encode("cp1256"))  # its spaces are ASCII
+    assert (
+        f"{path}: {passage} bytes that are not UTF-8 read as Windows-1256, the rest" in caplog.text
+    )

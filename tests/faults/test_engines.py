@@ -81,6 +81,23 @@ def test_google_failing_is_exit_3_in_bounded_time(
     assert_unharmed(published, before, items=1)
 
 
+def test_google_refusing_the_request_is_not_retried_and_says_where(
+    published: Path, article: Path, tmp_path: Path
+) -> None:
+    """HTTP 400: the request itself is refused, another try would be too; the line names the
+    article, the segment and the sentence Google refused (it named none of them)."""
+    before = snapshot(published)
+    with local_server(lambda *_: Reply(status=400)) as server:
+        code, stderr, _ = _render(article, published, _voice(tmp_path, server.url()))
+        tries = len(server.requests)
+    assert code == 3, stderr
+    assert tries == 1
+    assert_refused(
+        stderr, f"{article}: segment 'خبر قصير', sentence 1: gtts:", "HTTP 400", "speaking 'خَبَر"
+    )
+    assert_unharmed(published, before, items=1)
+
+
 def test_google_refusing_connections(published: Path, article: Path, tmp_path: Path) -> None:
     before = snapshot(published)
     url = f"http://127.0.0.1:{_refused_port()}/"

@@ -12,7 +12,8 @@ from tests.faults.conftest import run_limited
 
 def _article(folder: Path, name: str = "story.md") -> Path:
     path = folder / name
-    path.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
+    # Dated: an undated article is said in a warning line, and these tests expect one line.
+    path.write_text(f"---\ndate: 2025-04-28\n---\n# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     return path
 
 

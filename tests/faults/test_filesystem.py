@@ -30,7 +30,8 @@ def published(rendered_sample: Path, tmp_path: Path) -> Path:
 
 def _article(folder: Path, name: str = "story") -> Path:
     path = folder / f"{name}.md"
-    path.write_text(f"# خبر {name}\n\n{BRIEF}\n", encoding="utf-8")
+    # Dated: an undated article is said in a warning line, and these tests expect one line.
+    path.write_text(f"---\ndate: 2025-04-28\n---\n# خبر {name}\n\n{BRIEF}\n", encoding="utf-8")
     return path
 
 

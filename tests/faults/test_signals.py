@@ -63,7 +63,9 @@ def test_sigterm_while_speaking_removes_the_scratch_and_changes_nothing(
     shutil.copytree(rendered_sample, out)
     before = snapshot(out)
     article = tmp_path / "long.md"
-    article.write_text("# خبر طويل\n\n" + "\n\n".join([BRIEF] * 40) + "\n", encoding="utf-8")
+    # Dated: an undated article is said in a warning line, and stderr must be the one line.
+    dated = "---\ndate: 2025-04-28\n---\n# خبر طويل\n\n"
+    article.write_text(dated + "\n\n".join([BRIEF] * 40) + "\n", encoding="utf-8")
     process = subprocess.Popen(
         [*_render(article, "--out", out, "--no-cache", "--quiet")],
         stderr=subprocess.PIPE,
@@ -108,7 +110,8 @@ def test_sigint_while_placing_waits_for_the_episode_and_says_it_is_in_place(
     """Ctrl-C right after the MP3's rename used to leave it in place without its record or catalog
     row, and say "the output folder is unchanged"."""
     article = tmp_path / "story.md"
-    article.write_text(f"# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
+    # Dated: an undated article is said in a warning line, and stderr must be the one line.
+    article.write_text(f"---\ndate: 2025-04-28\n---\n# خبر قصير\n\n{BRIEF}\n", encoding="utf-8")
     out = tmp_path / "out"
     code = (
         "import os, signal, sys\n"

@@ -121,6 +121,7 @@ def edition(
     from newsaudio.batch import default_jobs
     from newsaudio.config import load_config
     from newsaudio.edition import EditionJob, render_edition
+    from newsaudio.preflight import check_before_work
     from newsaudio.speech.voices import load_voice
 
     if not title.strip():
@@ -129,6 +130,7 @@ def edition(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = article_sources(articles or [], from_list or [])
+        check_before_work(out, profile)  # the folder and the voices, before any article
         title = " ".join(title.split())
         job = EditionJob(out, profile, config, title, date.today(), not no_cache, replace)
         # --debug renders in this process: a bug's traceback is in the debug log.

@@ -145,6 +145,7 @@ def render(
     formats = _book_formats(epub, daisy)
     from newsaudio.config import load_config
     from newsaudio.pipeline import render_article
+    from newsaudio.preflight import check_before_work
     from newsaudio.speech.cache import AudioCache
     from newsaudio.speech.voices import load_voice
 
@@ -153,6 +154,7 @@ def render(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = article_sources(articles or [], from_list or [])
+        check_before_work(out, profile)  # the folder and the voices, before any article
         if (len(sources) > 1 or scheduler) and not debug:
             from newsaudio.batch import batch_exit_code
 

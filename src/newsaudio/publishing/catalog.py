@@ -459,3 +459,9 @@ def _from_row(row: sqlite3.Row) -> Episode:
     del data["audio_mtime_ns"]
     data["chapters"] = json.loads(data["chapters"])
     return Episode.from_dict(data)
+
+
+def check_folder(out_dir: Path) -> None:
+    """Refuse, before any work, an output folder whose catalog is not a file of its own (a link
+    SQLite would follow to a database elsewhere)."""
+    refuse_links(out_dir / CATALOG_FILE)

@@ -49,6 +49,9 @@ class ArticleMeta:
     image: str | None = None
     source: str | None = None
     description: str | None = None
+    # Why ``date`` is None, said when the article is accepted: the episode is then dated when it
+    # is first rendered.
+    undated: str = "no publish date found"
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,38 @@ class Article:
     @property
     def body_words(self) -> int:
         """Words of article text under the headline (lead and paragraphs, not subheadings)."""
-        paragraphs = [*self.lead, *(p for s in self.sections for p in s.paragraphs)]
-        return sum(len(p.split()) for p in paragraphs)
+        return sum(len(p.split()) for p in self.body)
+
+    @property
+    def prose_words(self) -> int:
+        """Words of the body in running text: paragraphs that end a sentence, or long ones
+        whatever their punctuation. A site's chrome has none: menus, lists of headlines, a
+        footer are short lines that are not sentences."""
+        return sum(len(p.split()) for p in self.body if is_running_text(p))
+
+    @property
+    def body(self) -> list[str]:
+        """The lead and the paragraphs, in order."""
+        return [*self.lead, *(p for s in self.sections for p in s.paragraphs)]
+
+
+# A sentence of running text has this many words at least ("وأكد أن الخطة تبدأ غدا."); a line this
+# long is running text whatever its punctuation (a headline has 8-14, a menu item 1-3).
+_MIN_SENTENCE_WORDS = 6
+_MIN_RUNNING_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?؟…:][\s\"'”’»)\]]*$")
+
+
+def is_running_text(paragraph: str) -> bool:
+    """Whether ``paragraph`` is prose rather than a menu item, a headline or a footer line.
+
+    >>> is_running_text("وقال الوزير إن الخطة تبدأ غدا."), is_running_text("اقتصاد وبورصة")
+    (True, False)
+    """
+    words = len(paragraph.split())
+    if words >= _MIN_RUNNING_WORDS:
+        return True
+    return words >= _MIN_SENTENCE_WORDS and _SENTENCE_END.search(paragraph) is not None
 
 
 # What a local file's identity starts with: the rest is a hash of its absolute path.

@@ -103,10 +103,15 @@ def _exchange(
         headers["If-None-Match"] = validators.etag
     if validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
+    from newsaudio.network import deadline
+
     while True:
         before_request(hops[-1])
         log.info("fetching feed %s", hops[-1])
-        with client.stream("GET", hops[-1], headers=headers) as response:
+        with (
+            deadline(policy.max_download_s),
+            client.stream("GET", hops[-1], headers=headers) as response,
+        ):
             status = response.status_code
             reason = response.reason_phrase or reason_phrase(status)
             location = response.headers.get("location")

@@ -143,10 +143,10 @@ def _decode(raw: bytes, charset: str | None, url: str) -> str:
             log.warning("%s: is not %s as declared; trying other encodings", url, name)
     with contextlib.suppress(UnicodeDecodeError):
         return raw.decode("utf-8")
-    text = decode(raw)
-    if text is None:
+    decoded = decode(raw)
+    if decoded is None:
         raise FeedReadError(f"{url}: is not readable text (unknown or wrong character encoding)")
-    return text
+    return decoded.text
 
 
 def _root(text: str, url: str) -> str:
@@ -246,7 +246,7 @@ def _date(entry: Any, name: str) -> datetime | None:
     if parsed:
         return datetime.fromtimestamp(calendar.timegm(parsed), timezone.utc)
     raw = dict.get(entry, name)
-    return published_date(raw) if raw else None
+    return published_date(raw)[0] if raw else None
 
 
 def _image(entry: Any) -> str | None:
@@ -312,7 +312,7 @@ def _json_item(item: dict[str, Any], url: str) -> FeedItem | None:
         guid=clean_line(guid, 2000),
         guid_scoped=bool(guid),  # "unique for that item for that feed over time"
         link=link,
-        published=published_date(published) if published else None,
+        published=published_date(published)[0] if published else None,
         updated=clean_line(_string(item.get("date_modified"))),
         author=clean_line("، ".join(names)) if names else None,
         content_html=content or None,

@@ -10,7 +10,6 @@ one :class:`FetchError` line naming the URL; httpx exceptions never escape.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import email.utils
 import functools
@@ -48,10 +47,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Overloaded or briefly failing servers (and CDNs in front of them) answer with these; a second
 # try a little later usually works. 4xx other than 429 will not change on retry.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# <meta charset="…"> and <meta http-equiv="Content-Type" content="text/html; charset=…"> alike.
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_META_SCAN_BYTES = 8192  # the charset <meta> sits at the top of <head>
-_BOMS = {codecs.BOM_UTF8: "utf-8-sig", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
+_NUL_SCAN_CHARS = 8192  # a NUL at the top of a decoded "page" means binary, or the wrong codec
 # Schemes a user might paste that look like URLs but must not be read as file paths.
 _NON_WEB_SCHEMES = re.compile(r"^([a-z][a-z0-9+.-]+)://|^(javascript|data|mailto|file):", re.I)
 _WEB_URL = re.compile(r"^https?://", re.I)
@@ -70,6 +66,9 @@ class FetchedPage:
     content_type: str  # "text/html", "text/plain", …
     charset: str  # the codec used to decode, e.g. "utf-8", "cp1256"
     text: str
+    # How the bytes were read where they did not say, or said otherwise (decode.Decoded.guess):
+    # for the reader to say once the page is an article.
+    guess: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,8 @@ class FetchPolicy:
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 20.0  # longest silence while waiting for the next bytes
     # read_timeout_s bounds each silence, not the whole: a server trickling a byte every few
-    # seconds would otherwise hold a batch for hours.
+    # seconds, in its headers or its body, would otherwise hold a batch for hours. Each request
+    # (a redirect, a retry) is over this long after its first byte is sent, answer read whole.
     max_download_s: float = 120.0
     max_redirects: int = 5
     max_bytes: int = MAX_BYTES
@@ -127,14 +127,17 @@ def http_client(
     """A client to ask ``url`` with, within ``policy``'s timeouts, redirects left to the caller
     (each hop is checked); httpx's exceptions inside the block become the one-line
     :class:`FetchError` naming ``url``. The feed fetcher (``reading/feed_fetch.py``) shares it."""
-    import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
+    # Here, not at the top: ~0.3 s that `newsaudio --help` should not pay.
+    import httpx
+
+    from newsaudio.network import http_client as bounded_client
 
     if not is_url(url):
         raise fetch_error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
     with (
         _network_errors(url, policy),
-        httpx.Client(
+        bounded_client(
             headers=headers, timeout=timeout, follow_redirects=False, verify=_ssl_context()
         ) as client,
     ):
@@ -146,8 +149,13 @@ def _network_errors(url: str, policy: FetchPolicy) -> Iterator[None]:
     """httpx's exceptions inside the block, as the one-line :class:`FetchError` naming ``url``."""
     import httpx
 
+    from newsaudio.network import TookTooLong
+
     try:
         yield
+    except TookTooLong as exc:
+        problem = f"the server's answer took longer than {exc.seconds:g} s"
+        raise fetch_error(url, problem, network=True) from exc
     except httpx.ConnectTimeout as exc:
         raise fetch_error(
             url, f"timed out connecting ({policy.connect_timeout_s:g} s)", network=True
@@ -178,11 +186,13 @@ def _fetch(
     client: httpx.Client, url: str, policy: FetchPolicy, sleep: Callable[[float], None]
 ) -> FetchedPage:
     """Follow redirects and retries by hand, so each hop's scheme and count can be checked."""
+    from newsaudio.network import deadline
+
     hops = [url]
     tries = 0
     while True:
         log.info("fetching %s", hops[-1])
-        with client.stream("GET", hops[-1]) as response:
+        with deadline(policy.max_download_s), client.stream("GET", hops[-1]) as response:
             status = response.status_code
             reason = response.reason_phrase or reason_phrase(status)
             location = response.headers.get("location")
@@ -234,15 +244,17 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     if not raw.strip():
         raise fetch_error(url, "is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
-    decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime, url)
-    if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
+    # The header's charset, then the page's <meta> (decode() reads it); the bytes themselves
+    # first when they are UTF-8, or have a byte-order mark.
+    decoded = decode(raw, [header_charset.group(1)] if header_charset else [])
+    if decoded is None or "\x00" in decoded.text[:_NUL_SCAN_CHARS]:
         raise fetch_error(url, "is not readable text (unknown or wrong character encoding)")
-    text, charset = decoded
+    text = decoded.text
     if not mime:  # no Content-Type at all: judge by the first character
         mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
     final_url = str(response.url)
-    log.info("fetched %s: %s, %s, %d bytes", final_url, mime, charset, len(raw))
-    return FetchedPage(url, final_url, mime, charset, text)
+    log.info("fetched %s: %s, %s, %d bytes", final_url, mime, decoded.codec, len(raw))
+    return FetchedPage(url, final_url, mime, decoded.codec, text, decoded.guess)
 
 
 def read_body(response: httpx.Response, url: str, policy: FetchPolicy) -> bytes:
@@ -256,44 +268,14 @@ def read_body(response: httpx.Response, url: str, policy: FetchPolicy) -> bytes:
         )
     chunks: list[bytes] = []
     size = 0
-    deadline = time.monotonic() + policy.max_download_s
+    # Read inside the request's network.deadline: the whole answer ends by it.
     for chunk in response.iter_bytes():
-        if time.monotonic() > deadline:
-            raise fetch_error(
-                url, f"download took longer than {policy.max_download_s:g} s", network=True
-            )
         size += len(chunk)
         # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
         if size > max_bytes:  # stop here: never download the rest of a huge body
             raise fetch_error(url, f"is larger than the limit of {_size(max_bytes)}")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tuple[str, str] | None:
-    """Text and codec: a BOM, else the header's charset, else the page's <meta>, else UTF-8,
-    else :func:`~newsaudio.reading.decode.decode`'s Windows-1256 fallback for pages that are
-    clearly Arabic."""
-    bom = next((codec for mark, codec in _BOMS.items() if raw.startswith(mark)), None)
-    if bom:
-        candidates = [bom]
-    else:
-        meta = _META_CHARSET.search(raw[:_META_SCAN_BYTES]) if "html" in mime or not mime else None
-        candidates = [c for c in (header_charset, meta and meta.group(1).decode()) if c]
-    for name in [*candidates, "utf-8"]:
-        try:
-            codec = codecs.lookup(name).name
-            return raw.decode(codec), codec.removesuffix("-sig")
-        except LookupError:
-            log.warning("unknown charset %r declared; ignored", name)
-        except UnicodeDecodeError:
-            log.warning("page is not %s as declared; trying other encodings", name)
-    # Strict UTF-8 and BOMs failed above: decode() reads UTF-8 with a few bad bytes, or
-    # Windows-1256 that reads as Arabic.
-    text = decode(raw)
-    if text is None:
-        return None
-    return text, "utf-8" if "\ufffd" in text else "cp1256"
 
 
 def retry_after(value: str | None) -> float | None:

@@ -11,6 +11,7 @@ URL from JSON-LD, and the page's declared language. Everything here runs offline
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,9 @@ class HtmlPage:
     # (kind, text) blocks: what our rules may structure and subtract recognised chrome from, never
     # lose (reading/reference.py).
     reference: list[tuple[str, str]] = field(default_factory=list)
+    # The fallbacks the blocks came from, each a sentence fragment for a warning ("read from the
+    # JSON the page ships"): said once the page turns out to be an article.
+    fallbacks: list[str] = field(default_factory=list)
 
 
 def parse_html(html: str) -> HtmlPage:
@@ -67,9 +71,12 @@ def parse_html(html: str) -> HtmlPage:
     # compatible"), and drop_tree() sets one when it joins a removed element's tail: none may be in
     # the tree, written out or as a reference ("&#18;": a comment pasted into "&#1583;").
     html = XML_UNSAFE.sub("", UNSAFE_REFERENCE.sub("", html))
+    # An XML declaration (XHTML, some CMSs) names the encoding of bytes this text no longer is:
+    # lxml refuses a str that has one (ValueError), and the page was "no article text".
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         tree = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    except lxml.etree.ParserError:  # nothing to parse: an empty document
         return HtmlPage()
     ld = json_ld(tree)
     # Kept before extraction, which removes scripts; parsed only if the page has no text.
@@ -83,9 +90,10 @@ def parse_html(html: str) -> HtmlPage:
     subheadings = _subheadings(tree)
     page_text = _visible_text(tree)
     body: list[tuple[str, str]] = []
+    fallbacks: list[str] = []
     # Precision first (least chrome). Some WordPress themes and old layouts defeat it entirely;
     # only then the balanced and the recall-oriented settings, which let more chrome through.
-    for precision, recall in ((True, False), (False, False), (False, True)):
+    for precision, recall in _EXTRACTIONS:
         doc = trafilatura.bare_extraction(
             tree,
             include_comments=False,
@@ -97,6 +105,12 @@ def parse_html(html: str) -> HtmlPage:
             continue
         body = list(_blocks(doc.body, frozenset(title_key(h) for h in subheadings)))
         if any(kind == "p" for kind, _ in body):
+            if recall or not precision:
+                setting = "recall-oriented" if recall else "balanced"
+                fallbacks.append(
+                    f"trafilatura's precise extraction found no paragraph; its {setting} one was "
+                    "read, which lets more of the page in"
+                )
             break
     # Client-rendered pages (React, Next.js) ship the text only as JSON-LD's articleBody; where
     # trafilatura falls back on it, it joins its paragraphs into one.
@@ -105,13 +119,18 @@ def parse_html(html: str) -> HtmlPage:
         paragraphs = " ".join(text for kind, text in body if kind == "p")
         if not paragraphs or title_key(paragraphs) == title_key(article_body):
             body = [("p", line) for line in _split(article_body)]
+            if title_key(article_body)[:80] not in title_key(page_text):
+                fallbacks = ["no article text in the page's HTML; its JSON-LD articleBody was read"]
     if arabic_words(text for kind, text in body if kind == "p") < MIN_JSON_BODY_WORDS:
-        body = json_body(json_scripts) or body
+        from_json = json_body(json_scripts)
+        if from_json:
+            body = from_json
+            fallbacks = ["too little article text in the page's HTML; the JSON it ships was read"]
     body = _recover_paragraphs(tree, body)
     body = _restore_headings(page_text, body, subheadings)
     headline = page_headline(tree, body, meta)
     body = _with_lead(tree, page_text, body, meta.get("description"), headline)
-    page = HtmlPage(meta=meta, lang=page_lang(tree), reference=reference)
+    page = HtmlPage(meta=meta, lang=page_lang(tree), reference=reference, fallbacks=fallbacks)
     if headline:
         page.blocks.append(headline)
         # What comes before the headline in the extract (kicker, date, section name) is chrome.
@@ -133,6 +152,9 @@ def parse_html(html: str) -> HtmlPage:
 
 
 _JSON_SCRIPTS = "//script[@type='application/json' or @id='__NEXT_DATA__']"
+_XML_DECLARATION = re.compile(r"^\s*<\?xml\b[^>]*>")
+# trafilatura's settings as (favor_precision, favor_recall), in the order they are tried.
+_EXTRACTIONS = ((True, False), (False, False), (False, True))
 
 
 def _reference(html: str) -> list[tuple[str, str]]:

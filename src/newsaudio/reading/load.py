@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsaudio.errors import ArticleError
 from newsaudio.reading.article import Article
-from newsaudio.reading.decode import read_text
+from newsaudio.reading.decode import read_decoded
 from newsaudio.reading.html import parse_html
 from newsaudio.reading.language import ARABIC_LETTER, other_language
 from newsaudio.reading.markdown import parse_markdown
@@ -45,17 +45,20 @@ def article_files(folder: Path) -> list[Path]:
 
 def load_article(path: Path) -> Article:
     """Read and parse ``path``; raise :class:`ArticleError` if it is not a usable article."""
-    article = parse_article(str(path), path.stem, read_text(path), path.suffix)
+    decoded = read_decoded(path)
+    article = parse_article(str(path), path.stem, decoded.text, path.suffix, decoded.guess)
     return replace(article, origin=path.resolve().as_uri())
 
 
-def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
+def parse_article(source: str, name: str, text: str, kind: str = "", guess: str = "") -> Article:
     """Parse an article's text. ``kind`` is a file suffix or a content type ("text/html") that
     hints at the format; the content decides otherwise. Refuses text that is not an Arabic article
-    (another language, no body)."""
+    (another language, no body). ``guess``: how its bytes were read, when they did not say or said
+    otherwise (:attr:`~newsaudio.reading.decode.Decoded.guess`), said once it is an article."""
     if not ARABIC_LETTER.search(text):
         raise ArticleError(source, "contains no Arabic text")
     fmt = detect_format(kind, text)
+    said = [guess] if guess else []
     if fmt == "html":
         page = parse_html(text)
         meta = safe_meta(page.meta)
@@ -69,6 +72,8 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
         # Never worse than trafilatura alone (issue 16): its text when ours lost much of it.
         headline = page.blocks[0] if page.blocks else None
         article = not_below_reference(source, ours, page.reference, meta, refusal, headline)
+        if article is ours:  # else the reference fallback said so
+            said += page.fallbacks
         lang = page.lang
     elif fmt == "markdown":
         article, lang = parse_markdown(source, text), None
@@ -82,16 +87,30 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
             source,
             f"no article body ({found}; at least {MIN_BODY_WORDS} words of text are needed)",
         )
+    if article.prose_words < MIN_BODY_WORDS:
+        # What an extraction gives when the article's element is missing: the masthead's menu,
+        # lists of other stories, the footer. Judged by its shape, whatever the site.
+        raise ArticleError(
+            source,
+            f"no article text, only site chrome: {article.body_words} words in short lines that "
+            "are not sentences (menus, lists of headlines, a footer)",
+        )
+    # Every guess that changes what is published is said once the text is an article (a refused
+    # one gets its one line and nothing else), naming the file.
+    for fallback in said:
+        log.warning("%s: %s", source, fallback)
     if article.untitled:
-        # Said once the text is an article, as the line below: a refused one gets only its refusal.
         log.warning(
             "%s: no headline found; titled by its opening words: %s", source, article.headline
         )
     replaced = text.count("\ufffd")  # decode's stand-ins for bytes that were not UTF-8
     if replaced:
-        # Said once the text is an article: a refused one gets its one line and nothing else.
         what = "byte that is" if replaced == 1 else "bytes that are"
         log.warning("%s: %d %s not UTF-8 replaced", source, replaced, what)
+    if article.meta.date is None:
+        log.warning(
+            "%s: %s; the episode is dated when it is first rendered", source, article.meta.undated
+        )
     return article
 
 

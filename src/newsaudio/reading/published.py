@@ -2,16 +2,16 @@
 in any digits (Western, Eastern Arabic, Persian), a YAML date, a Hijri date, a date with an Arabic
 month name.
 
-What cannot be a publish date is dropped with a warning, so the episode is dated when it is
+What cannot be a publish date is dropped, with the reason, so the episode is dated when it is
 rendered rather than wrongly: no date at all was the old silent result of an Arabic-worded date,
-a Hijri year became a pubDate 580 years back, Eastern Arabic digits were an internal error.
+a Hijri year became a pubDate 580 years back, Eastern Arabic digits were an internal error. The
+reader says the reason once the text is an article (``load.parse_article``), naming the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import email.utils
-import logging
 import math
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -19,8 +19,6 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
-
-log = logging.getLogger(__name__)
 
 # ٠-٩ and ۰-۹ as 0-9.
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -32,31 +30,33 @@ _HIJRI_YEARS = range(1300, 1600)
 _FUTURE = timedelta(days=2)  # beyond time zones and a scheduled publication: a mistake
 
 
-def published_date(value: Any, now: datetime | None = None) -> datetime | None:
-    """The publish date ``value`` gives, or None (with a warning naming it) when it gives none.
+def published_date(value: Any, now: datetime | None = None) -> tuple[datetime | None, str]:
+    """The publish date ``value`` gives, or None and why it gives none.
 
     >>> published_date("٢٠٢٥-٠٤-٢٨")
+    (datetime.datetime(2025, 4, 28, 0, 0), '')
+    >>> published_date("28 أبريل 2025")[0]
     datetime.datetime(2025, 4, 28, 0, 0)
-    >>> published_date("28 أبريل 2025")
+    >>> published_date("1446-10-29")[0]  # 29 Shawwal 1446
     datetime.datetime(2025, 4, 28, 0, 0)
-    >>> published_date("1446-10-29")  # 29 Shawwal 1446
-    datetime.datetime(2025, 4, 28, 0, 0)
-    >>> published_date("Mon, ٢٨ Apr ٢٠٢٥ 10:00:00 +0300").isoformat()
+    >>> published_date("Mon, ٢٨ Apr ٢٠٢٥ 10:00:00 +0300")[0].isoformat()
     '2025-04-28T10:00:00+03:00'
+    >>> published_date("2999-01-01")
+    (None, "its publish date '2999-01-01' lies in the future")
+    >>> published_date(None)
+    (None, 'no publish date found')
     """
+    if value in (None, ""):
+        return None, "no publish date found"
     when = _read(value)
     if when is None:
-        if value not in (None, ""):
-            log.warning("%r is not a date newsaudio can read; the render time is used", value)
-        return None
+        return None, f"its publish date {value!r} is not a date newsaudio can read"
     now = now or datetime.now(timezone.utc)
     if (when if when.tzinfo else when.replace(tzinfo=timezone.utc)) > now + _FUTURE:
-        log.warning("%r is in the future; the render time is used", value)
-        return None
+        return None, f"its publish date {value!r} lies in the future"
     if when.year < 1900:
-        log.warning("%r is too early to be a publish date; the render time is used", value)
-        return None
-    return when
+        return None, f"its publish date {value!r} is too early to be one"
+    return when, ""
 
 
 def _read(value: Any) -> datetime | None:

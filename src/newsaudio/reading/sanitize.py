@@ -121,8 +121,10 @@ def clean_value(value: Any, limit: int = MAX_NAME_CHARS) -> str | None:
 def safe_meta(data: dict[str, Any]) -> ArticleMeta:
     """Metadata from front matter or a page, cleaned: bounded one-line text, http(s) URIs only."""
     description = data.get("description")
+    date, undated = published_date(data.get("date"))
     return ArticleMeta(
-        date=published_date(data.get("date")),
+        date=date,
+        undated=undated,
         author=clean_value(data.get("author")),
         url=clean_url(clean_value(data.get("url"), 10_000)),
         image=clean_url(clean_value(data.get("image"), 10_000)),

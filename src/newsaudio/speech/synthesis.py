@@ -179,6 +179,11 @@ def role_of(segment: PreparedSegment, block_index: int) -> Role:
     return "body"
 
 
+def _ordinal(segment: PreparedSegment, block: int, sentence: int) -> int:
+    """Sentence ``sentence`` of block ``block`` counted from the segment's first, from 1."""
+    return sum(len(b) for b in segment.blocks[:block]) + sentence + 1
+
+
 def _at_rate(chunk: AudioChunk, rate: int) -> Samples:
     """The chunk's samples at ``rate``: voices mixed in one segment share its first voice's rate."""
     if chunk.sample_rate == rate:
@@ -208,7 +213,13 @@ def _sounds(cast: Cast, segment: PreparedSegment, used: dict[str, str]) -> Itera
         if rate:
             yield Sound(_silence(pauses.block_ms, rate), rate)
         for number, sentence in enumerate(block):
-            chunk = cast.say(role_of(segment, index), sentence, used)
+            try:
+                chunk = cast.say(role_of(segment, index), sentence, used)
+            except EngineError as exc:
+                exc.about(
+                    f"segment {segment.title[:60]!r}, sentence {_ordinal(segment, index, number)}"
+                )
+                raise
             rate = rate or chunk.sample_rate
             if number:
                 yield Sound(_silence(pauses.sentence_ms, rate), rate)

@@ -11,12 +11,11 @@ resolved when the voices are cast for a render (:mod:`newsaudio.speech.synthesis
 
 from __future__ import annotations
 
-import types
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, get_args
 
-from newsaudio.config import DEFAULT_VOICE
+from newsaudio.config import DEFAULT_VOICE, from_table
 from newsaudio.errors import ConfigError
 from newsaudio.resources import project_paths, read_toml
 from newsaudio.textprep.pausal import CaseEndings
@@ -106,7 +105,7 @@ class VoiceProfile:
         missing = sorted({"name", "engine", "voice"} - set(data))
         if missing:
             raise ConfigError(f"{source}: missing setting(s) {', '.join(missing)}")
-        profile: VoiceProfile = _build(cls, {**data, "source": source}, source)
+        profile: VoiceProfile = from_table(cls, {**data, "source": source}, source)
         for key, value in _numbers(profile):
             low, high, unit = _RANGES[key]
             if value is not None and not low <= value <= high:
@@ -167,57 +166,6 @@ def _as_table(obj: Any) -> dict[str, Any]:
             continue
         table[f.name] = _as_table(value) if is_dataclass(value) else value
     return table
-
-
-def _build(cls: Any, data: dict[str, Any], source: str, prefix: str = "") -> Any:
-    """Instantiate dataclass ``cls`` from ``data``, checking every key and type.
-
-    The error names the file and the key (``gtts.tries``), so one line tells a producer what to fix.
-    """
-    hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(f"{source}: unknown setting {prefix}{unknown[0]}")
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        expected = hints[key]
-        if is_dataclass(expected):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{source}: {prefix}{key} must be a table ([{prefix}{key}])")
-            values[key] = _build(expected, value, source, f"{prefix}{key}.")
-        elif not _matches(value, expected):
-            raise ConfigError(
-                f"{source}: {prefix}{key} must be {_describe(expected)}, not {value!r}"
-            )
-        else:
-            values[key] = value
-    return cls(**values)
-
-
-def _matches(value: Any, expected: Any) -> bool:
-    origin = get_origin(expected)
-    if origin in (Union, types.UnionType):
-        return any(_matches(value, arg) for arg in get_args(expected))
-    if origin is Literal:
-        return value in get_args(expected)
-    if expected is type(None):
-        return value is None
-    if expected is float:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if expected is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, expected)
-
-
-def _describe(expected: Any) -> str:
-    origin = get_origin(expected)
-    if origin in (Union, types.UnionType):
-        return " or ".join(_describe(a) for a in get_args(expected) if a is not type(None))
-    if origin is Literal:
-        return "one of " + ", ".join(str(a) for a in get_args(expected))
-    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
-    return names.get(expected, str(expected))
 
 
 def voice_dirs() -> list[Path]:

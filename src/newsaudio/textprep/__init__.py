@@ -2,7 +2,8 @@
 
 Per block of article text, in this order (each step in its own module):
 
-1. ``symbols``        web and e-mail addresses → a spoken notice;
+1. ``symbols``        markup pasted into the text (tags, comments) dropped; web and e-mail
+                      addresses → a spoken notice;
 2. ``normalize``      one spelling: tatweel, ligatures, stray marks, spacing;
    ``symbols``        Latin unit symbols after a number → Arabic ones ("10 km" → "10 كم");
 3. ``lexicon``        fixed vowelings for names and loanwords, Latin acronyms → Arabic words;
@@ -41,6 +42,7 @@ from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
 from newsaudio.textprep.sentences import split_sentences
 from newsaudio.textprep.symbols import (
     clean_symbols,
+    drop_markup,
     expand_abbreviations,
     latin_units,
     replace_links,
@@ -118,8 +120,9 @@ class PreparedScript:
 
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
     """Steps 1-6: article text as Arabic words only, not yet diacritized."""
-    # Links first: normalization's punctuation spacing would split them.
-    text = latin_units(normalize(replace_links(text, trace)), trace)
+    # Markup first (a tag's attributes hold links), then links: normalization's punctuation
+    # spacing would split them.
+    text = latin_units(normalize(replace_links(drop_markup(text, trace), trace)), trace)
     text = apply_lexicon(text, lexicon or builtin_lexicon(), trace)
     text = spell_latin_words(read_latin_words(text, trace), trace)
     text = expand_numbers(text, trace)

@@ -1,6 +1,8 @@
 """What is not Arabic words: links, Latin script, abbreviations, emoji, quotes and brackets.
 
-Nothing is dropped silently except decoration: web and e-mail addresses become a short spoken
+Nothing is dropped silently except decoration and markup: tags in text that is not a web page
+(``<b>``, ``<script>``, ``<br/>``, comments) are markup pasted into plain text or Markdown, never
+words, and are not heard (the text between them is); web and e-mail addresses become a short spoken
 notice; Latin unit symbols after a number become the Arabic ones ("10 km" → "10 كم"); Latin
 acronyms and tokens with digits that neither the lexicon nor :mod:`latin` read are spelled
 letter by letter with Arabic letter names (digits are split off for the numbers rule);
@@ -112,6 +114,22 @@ def expand_abbreviations(text: str, trace: Trace = NO_TRACE) -> str:
 def _is_decoration(char: str) -> bool:
     # So: emoji, dingbats, arrows; Sk: modifier symbols (skin tones are So/Sk); Co/Cs: private use.
     return unicodedata.category(char) in {"So", "Sk", "Co", "Cs"} or char in "\ufe0f\u200d"
+
+
+def drop_markup(text: str, trace: Trace = NO_TRACE) -> str:
+    """Tags and comments left in text as it is spoken: "<script>" was read "سكريبت".
+
+    >>> drop_markup("الحكومة تعلن <b>خطة</b> جديدة<br/>اليوم")
+    'الحكومة تعلن  خطة  جديدة اليوم'
+    >>> drop_markup("إذا كان س < 5 و ص > 3")
+    'إذا كان س < 5 و ص > 3'
+    """
+    return trace.sub("markup", _MARKUP, " ", text)
+
+
+# A tag (opening, closing or empty, with attributes) or a comment; "<" followed by a letter and
+# closed on the same line, so "س < 5 و ص > 3" is not one.
+_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][\w:-]*(?:\s[^<>\n]*)?/?>", re.DOTALL)
 
 
 def clean_symbols(text: str, trace: Trace = NO_TRACE) -> str:

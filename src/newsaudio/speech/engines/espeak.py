@@ -16,8 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from newsaudio.audio.segments import AudioChunk
+from newsaudio.errors import ConfigError
 from newsaudio.interrupts import interrupts_deferred
-from newsaudio.libespeak import Settings, configure, load_library, lock, text_to_phonemes
+from newsaudio.libespeak import (
+    Settings,
+    configure,
+    has_voice,
+    load_library,
+    lock,
+    text_to_phonemes,
+    voice_languages,
+)
 from newsaudio.libespeak_fork import speak_pristine
 from newsaudio.speech.engines import espeak_spelling as spelling_module
 from newsaudio.speech.engines.espeak_spelling import espeak_spelling
@@ -26,12 +35,23 @@ from newsaudio.speech.voices import VoiceProfile
 log = logging.getLogger(__name__)
 
 
+def check(profile: VoiceProfile) -> None:
+    """The profile's voice is one libespeak-ng has: said when the profile is loaded for a render,
+    with the valid ones, not at the first sentence."""
+    if not has_voice(profile.voice):
+        raise ConfigError(
+            f"{profile.source or profile.name}: voice = {profile.voice!r} is not an eSpeak NG "
+            f"voice (valid: {', '.join(voice_languages())}, each with an optional +variant)"
+        )
+
+
 class EspeakEngine:
     """The offline default engine."""
 
     name = "espeak"
 
     def __init__(self, profile: VoiceProfile) -> None:
+        check(profile)
         self.profile = profile
         self._library = load_library()
         self._settings = Settings(profile.voice, profile.rate, profile.pitch, profile.range)

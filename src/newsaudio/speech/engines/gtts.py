@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.errors import EngineError
+from newsaudio.errors import ConfigError, EngineError
 from newsaudio.speech.voices import VoiceProfile
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,18 @@ class _Retryable(Exception):
         self.wait_s = wait_s  # what the server asked for (Retry-After), if anything
 
 
+def check(profile: VoiceProfile) -> None:
+    """The profile's voice is a language Google's voice speaks (gTTS's list, no network)."""
+    from gtts.lang import tts_langs
+
+    languages = tts_langs()
+    if profile.voice not in languages:
+        raise ConfigError(
+            f"{profile.source or profile.name}: voice = {profile.voice!r} is not a language "
+            f"Google's voice speaks (valid: {', '.join(sorted(languages))})"
+        )
+
+
 class GttsEngine:
     """Google Translate's voice: natural, online, unofficial."""
 
@@ -65,13 +77,14 @@ class GttsEngine:
 
     def __init__(self, profile: VoiceProfile) -> None:
         import gtts
-        import httpx
+
+        from newsaudio.network import http_client
 
         self.profile = profile
         options = profile.gtts
         self.url = options.url or os.environ.get(URL_ENV) or _ENDPOINT.format(tld=options.tld)
         self.version = f"gTTS {gtts.__version__}, Google Translate voice {profile.voice!r}"
-        self._client = httpx.Client(timeout=options.timeout_s)
+        self._client = http_client(timeout=options.timeout_s)
 
     def synthesize(self, text: str) -> AudioChunk:
         """Speak one sentence: one request per piece gTTS splits it into, joined with fades."""
@@ -95,7 +108,7 @@ class GttsEngine:
         problem = ""
         for attempt in range(1, options.tries + 1):
             try:
-                return _decode(self._post(body), text)
+                return _decode(self._post(body, text), text)
             except _Retryable as exc:
                 problem = str(exc)
                 wait = options.backoff_s * 2 ** (attempt - 1)
@@ -109,29 +122,40 @@ class GttsEngine:
             f"speaking {text[:40]!r}"
         )
 
-    def _post(self, body: str) -> bytes:
-        """The MP3 of one request body, which must arrive whole within ``timeout_s``."""
+    def _post(self, body: str, text: str) -> bytes:
+        """The MP3 of one request body of ``text``, which must arrive whole within
+        ``timeout_s``."""
         import gtts
         import httpx
+
+        from newsaudio.network import TookTooLong, deadline
 
         global _last_request
         time.sleep(max(0.0, _last_request + _MIN_INTERVAL_S - time.monotonic()))
         _last_request = time.monotonic()
         timeout_s = self.profile.gtts.timeout_s
-        deadline = _last_request + timeout_s
+        answered = False
         try:
-            with self._client.stream(
-                "POST", self.url, content=body, headers=gtts.gTTS.GOOGLE_TTS_HEADERS
-            ) as response:
+            # The whole answer, headers and body, within timeout_s of the first byte sent.
+            with (
+                deadline(timeout_s),
+                self._client.stream(
+                    "POST", self.url, content=body, headers=gtts.gTTS.GOOGLE_TTS_HEADERS
+                ) as response,
+            ):
+                answered = True
                 if response.status_code in _RETRY_STATUS:
                     raise _Retryable(f"HTTP {response.status_code}", _retry_after(response))
                 if response.status_code != 200:
-                    raise EngineError(f"gtts: {self.url} answered HTTP {response.status_code}")
+                    # 4xx: the request itself is refused; another try would be refused too.
+                    status = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                    raise EngineError(f"gtts: {self.url} answered {status} speaking {text[:40]!r}")
                 data = bytearray()
                 for piece in response.iter_bytes():
                     data += piece
-                    if time.monotonic() > deadline:
-                        raise _Retryable(f"the answer took longer than {timeout_s:g} s")
+        except TookTooLong as exc:
+            late = "the answer took longer than" if answered else "no answer within"
+            raise _Retryable(f"{late} {timeout_s:g} s") from exc
         except httpx.TimeoutException as exc:
             raise _Retryable(f"no answer within {timeout_s:g} s") from exc
         except httpx.TransportError as exc:

@@ -59,6 +59,11 @@ def model_files(profile: VoiceProfile) -> tuple[Path, Path]:
     return files
 
 
+def check(profile: VoiceProfile) -> None:
+    """The profile's voice is installed, or its model file is there: said before any work."""
+    model_files(profile)
+
+
 @cache
 def _load_voice(model: Path, config: Path) -> Any:
     """Load a model once per process: roles and profiles that share it share one session."""
