@@ -65,6 +65,11 @@ def main() -> None:
     print(f"peak memory:    {max(r.peak_mb for r in episodes):6.0f} MB episodes, "
           f"{max(r.peak_mb for r in edition):.0f} MB edition (the parent process)")  # fmt: skip
     print(f"ratio:          {best_edition / best_episodes:6.2f}  (goal <= 1.10)")
+    # CPU seconds (the command and its workers) are steadier than wall time on a busy machine.
+    cpu_episodes = min(r.cpu_seconds for r in episodes)
+    cpu_edition = min(r.cpu_seconds for r in edition)
+    print(f"CPU seconds:    {cpu_episodes:6.1f} episodes, {cpu_edition:.1f} edition, "
+          f"ratio {cpu_edition / cpu_episodes:.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
+import lxml.html
 import podcastparser
 import pytest
 from lxml import etree
@@ -67,6 +68,15 @@ def read_feed(path: Path) -> feedparser.FeedParserDict:
     podcast = podcastparser.parse("http://localhost:8000/feed.xml", io.BytesIO(raw))
     assert len(podcast["episodes"]) == len(parsed.entries)
     return parsed
+
+
+def html_text(markup: str) -> str:
+    """What an app that renders HTML shows of ``markup``: its text, a paragraph break as a blank
+    line and ``<br>`` as a line break."""
+    root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    for element in root.iter("br", "p"):
+        element.tail = ("\n" if element.tag == "br" else "\n\n") + (element.tail or "")
+    return str(root.text_content()).strip()
 
 
 def snapshot(folder: Path) -> dict[str, str]:

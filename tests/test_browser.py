@@ -12,19 +12,21 @@ Without Chromium these tests skip, saying why; with ``NEWSAUDIO_REQUIRE_BROWSER=
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from newsaudio.config import Config
 from newsaudio.pipeline import render_article
 from newsaudio.publishing.captions import Cue, parse_vtt
 from newsaudio.publishing.episode import load_episodes
-from newsaudio.publishing.page import PAGE_FILE
+from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, read_media, render_page
 from newsaudio.publishing.serve import make_server, server_url
 from newsaudio.speech.voices import load_voice
 from tests.conftest import BRIEF
@@ -100,6 +102,7 @@ def _active(page: Page) -> str:
         """() => {
             const e = document.activeElement;
             if (e.hasAttribute('data-chapter')) return 'chapter ' + e.dataset.start;
+            if (e.hasAttribute('data-sentence')) return 'sentence ' + e.dataset.start;
             if (e.hasAttribute('data-skip')) return 'skip ' + e.dataset.skip;
             return e.tagName.toLowerCase() + (e.className ? '.' + e.className : '');
         }"""
@@ -129,9 +132,11 @@ def test_keyboard_alone_reaches_every_control(page: Page) -> None:
             break
     chapters = page.evaluate("[...document.querySelectorAll('[data-chapter]')].length")
     assert forward[0] == "a.skip"
-    for control in ["audio", "skip -15", "skip 15", "select", "div.transcript"]:
+    for control in ["audio", "skip -15", "skip 15", "select"]:
         assert control in forward
     assert len([c for c in forward if c.startswith("chapter")]) == chapters == 5
+    # The transcript is one Tab stop (a sentence: the arrows move between them), not one a line.
+    assert len([c for c in forward if c.startswith("sentence")]) == 1
     # Shift+Tab walks the same controls back.
     backward = [_active(page)]
     for _ in range(len(forward) - 1):
@@ -187,31 +192,108 @@ def test_skip_buttons_and_speed_by_keyboard(page: Page) -> None:
     page.wait_for_function("document.querySelector('select').value === '2'", timeout=5_000)
 
 
-def test_the_highlight_follows_playback(page: Page, site: tuple[Path, list[Cue]]) -> None:
-    cues = site[1]
-    marked = (
-        "[...document.querySelectorAll('[data-cue]')]"
-        ".findIndex(c => c.hasAttribute('aria-current'))"
+def _sentences(page: Page) -> list[tuple[float, float]]:
+    """Each transcript sentence's start and end, in seconds, in page order."""
+    found: list[tuple[float, float]] = page.evaluate(
+        "[...document.querySelectorAll('[data-sentence]')].map(s => [+s.dataset.start, "
+        "+s.dataset.end])"
     )
-    # Seeking while paused: each cue in turn, deterministic.
-    for index in [0, 4, len(cues) - 1, 2]:
-        middle = (cues[index].start_ms + cues[index].end_ms) / 2000
+    return [tuple(pair) for pair in found]  # type: ignore[misc]
+
+
+MARKED = (
+    "[...document.querySelectorAll('[data-sentence]')]"
+    ".findIndex(s => s.hasAttribute('aria-current'))"
+)
+
+
+def test_the_transcript_is_whole_sentences_under_their_headings(
+    page: Page, site: tuple[Path, list[Cue]]
+) -> None:
+    cues = site[1]
+    sentences = _sentences(page)
+    # Long sentences were split into several cues; the page shows each sentence once, whole.
+    assert len({c.ident.split(".")[0] for c in cues}) == len(sentences) < len(cues)
+    assert all(len(s.text) <= 84 for s in cues)
+    longest = max(page.evaluate("[...document.querySelectorAll('[data-sentence]')]"
+                                ".map(s => s.textContent.length)"))  # fmt: skip
+    assert longest > 84
+    # One heading per chapter, in the transcript region (which has the episode's name).
+    chapters = page.evaluate("[...document.querySelectorAll('[data-chapter]')].length")
+    region = page.get_by_role("region")
+    assert region.count() == 1
+    assert region.locator("h4").count() == chapters
+
+
+def test_the_highlight_follows_playback_and_stays_through_pauses(page: Page) -> None:
+    sentences = _sentences(page)
+    # Seeking while paused: each sentence in turn, deterministic.
+    for index in [0, 4, len(sentences) - 1, 2]:
+        middle = sum(sentences[index]) / 2
         page.evaluate(f"document.querySelector('audio').currentTime = {middle}")
-        page.wait_for_function(f"{marked} === {index}", timeout=5_000)
+        page.wait_for_function(f"{MARKED} === {index}", timeout=5_000)
         assert page.evaluate("document.querySelectorAll('[aria-current]').length") == 2
-    # Playing (muted) across a cue boundary: the next cue is marked as the audio reaches it.
-    boundary = cues[5].start_ms / 1000
+    # In the pause after a sentence, that sentence stays marked until the next one starts.
+    gap = next(i for i in range(len(sentences) - 1) if sentences[i + 1][0] - sentences[i][1] > 0.2)
+    pause = (sentences[gap][1] + sentences[gap + 1][0]) / 2
+    page.evaluate(f"document.querySelector('audio').currentTime = {pause}")
+    page.wait_for_function(
+        f"Math.abs(document.querySelector('audio').currentTime - {pause}) < 0.05"
+    )
+    page.wait_for_function(f"{MARKED} === {gap}", timeout=5_000)
+    # Playing (muted) across a sentence boundary: the next is marked as the audio reaches it.
+    boundary = sentences[5][0]
     page.evaluate(
         f"(() => {{ const a = document.querySelector('audio'); a.muted = true;"
         f" a.currentTime = {boundary - 0.4}; return a.play(); }})()"
     )
-    page.wait_for_function(f"{marked} === 5", timeout=5_000)
+    page.wait_for_function(f"{MARKED} === 5", timeout=5_000)
     assert _time(page) >= boundary
     # The sentence being spoken is never announced: no live region on the page.
     assert (
         page.evaluate("document.querySelectorAll('[aria-live], [role=status], [role=log]').length")
         == 0
     )
+
+
+def test_a_sentence_plays_from_its_start_by_keyboard_and_by_click(page: Page) -> None:
+    sentences = _sentences(page)
+    page.evaluate("document.querySelector('audio').muted = true")
+    _tab_to(page, f"sentence {sentences[0][0]:g}")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowLeft")  # the next sentence in a right-to-left page
+    assert _active(page) == f"sentence {sentences[2][0]:g}"
+    page.keyboard.press("Enter")
+    assert abs(_time(page) - sentences[2][0]) <= TOLERANCE_S
+    page.wait_for_function(f"{MARKED} === 2", timeout=5_000)
+    page.evaluate("document.querySelector('audio').pause()")
+    page.keyboard.press("End")
+    page.keyboard.press(" ")
+    assert abs(_time(page) - sentences[-1][0]) <= TOLERANCE_S
+    page.evaluate("document.querySelector('audio').pause()")
+    # Leaving the transcript and coming back lands on the sentence last chosen.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert _active(page) == f"sentence {sentences[-1][0]:g}"
+    page.locator("[data-sentence]").nth(3).click()
+    assert abs(_time(page) - sentences[3][0]) <= TOLERANCE_S
+    page.evaluate("document.querySelector('audio').pause()")
+
+
+def test_the_player_and_regions_are_named_by_the_episode(
+    page: Page, site: tuple[Path, list[Cue]]
+) -> None:
+    (episode,) = load_episodes(site[0])
+    names = {
+        "audio": f"مشغل الحلقة {episode.title}",
+        "[role=group]": f"التحكم في تشغيل الحلقة {episode.title}",
+        "[role=region]": f"النص {episode.title}",
+        "ol.chapters": f"الفصول {episode.title}",
+    }
+    for selector, name in names.items():
+        expect(page.locator(selector)).to_have_accessible_name(name)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -224,7 +306,7 @@ def test_axe_core_finds_no_wcag_22_a_or_aa_violation(
     page.evaluate(
         f"document.querySelector('audio').currentTime = {site[1][1].start_ms / 1000 + 0.1}"
     )
-    page.wait_for_selector("[data-cue][aria-current]")
+    page.wait_for_selector("[data-sentence][aria-current]")
     page.keyboard.press("Tab")  # the skip link shown
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     results = Axe().run(page, options=options)
@@ -241,6 +323,34 @@ def test_axe_core_finds_no_wcag_22_a_or_aa_violation(
     print(f"axe-core {response['testEngine']['version']} ({scheme}): {len(rules)} rules, "
           f"{results.violations_count} violations")  # fmt: skip
     assert len(rules) > 40
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_editions_nested_page_passes_axe_core(
+    browser: Browser, site: tuple[Path, list[Cue]], tmp_path: Path
+) -> None:
+    """The same episode's page shaped as an edition (its chapters after the first as article 1):
+    nested chapter lists and article sections keep axe-core at 0 and the keyboard working."""
+    (episode,) = load_episodes(site[0])
+    chapters = read_media(site[0], episode).chapters
+    cues = [
+        replace(c, ident=f"a1-{c.ident}") if c.start_ms >= chapters[1].start_ms else c
+        for c in site[1]
+    ]
+    shutil.copy(site[0] / episode.audio_file, tmp_path / episode.audio_file)
+    html = render_page(
+        [episode], Config().feed, tmp_path, {episode.slug: EpisodeMedia(chapters, tuple(cues))}
+    )
+    (tmp_path / PAGE_FILE).write_text(html, encoding="utf-8")
+    page = browser.new_page()
+    page.goto((tmp_path / PAGE_FILE).as_uri())
+    assert page.locator("ol.chapters ol [data-chapter]").count() == len(chapters) - 2
+    assert page.locator(".transcript section.article h5").count() == len(chapters) - 2
+    nested = page.locator("ol.chapters ol [data-chapter]").first
+    _tab_to(page, f"chapter {nested.get_attribute('data-start')}")
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    page.close()
     assert results.violations_count == 0, results.generate_report()
 
 

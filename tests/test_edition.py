@@ -21,9 +21,12 @@ import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
+import podcastparser
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
 from playwright.sync_api import Browser, sync_playwright
@@ -31,14 +34,19 @@ from playwright.sync_api import Browser, sync_playwright
 from newsaudio.config import Config
 from newsaudio.edition import EditionJob, EditionResult, render_edition
 from newsaudio.publishing.captions import parse_vtt
-from newsaudio.publishing.episode import load_episodes
+from newsaudio.publishing.episode import Episode, load_episodes
+from newsaudio.publishing.names import placed_name
 from newsaudio.speech.voices import load_voice
 from newsaudio.textprep.announcements import announcement, article_count, length_words
+from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.number_words import bare
 from tests import daisy_check, foliate
-from tests.conftest import DATA, SAMPLE, run_cli
+from tests.conftest import BRIEF, DATA, SAMPLE, read_feed, run_cli
 
-ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", DATA / "blind" / "h-bbc.html"]
+# The third has figures in every paragraph, and sentences that only their expansion made long
+# enough to split (shown as written by aligning words).
+FIGURES = DATA / "blind" / "r2-albayan.txt"
+ARTICLES = [SAMPLE, DATA / "blind" / "h-aljazeera.html", FIGURES]
 TITLE = "نشرة نيوزأوديو الصوتية"
 DAY = date(2026, 12, 5)
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +75,7 @@ def edition(tmp_path_factory: pytest.TempPathFactory) -> EditionResult:
 
 
 def _file(edition: EditionResult, suffix: str) -> Path:
-    return edition.audio.with_name(f"{edition.episode.slug}{suffix}")
+    return edition.audio.with_name(placed_name(edition.episode.slug, suffix))
 
 
 def _clock_ms(value: str) -> int:
@@ -118,6 +126,35 @@ def test_the_captions_follow_the_whole_edition(edition: EditionResult) -> None:
     assert all(a.end_ms <= b.start_ms for a, b in itertools.pairwise(cues))
 
 
+def test_the_page_nests_the_edition_by_article(edition: EditionResult) -> None:
+    """The listening page: chapter buttons and transcript sections under their article, each
+    article opening with its announcement and its headline as spoken."""
+    page = lxml_html.fromstring(edition.audio.with_name("index.html").read_bytes())
+    tree = page.xpath("//ol[@class='chapters']")[0]
+    parents = tree.xpath("li[ol]")
+    assert len(parents) == 3 and tree.xpath("string(li[1]/button)").endswith(TITLE)
+    assert (
+        parents[0]
+        .xpath("string(button)")
+        .endswith("1. بوتين يشيد بمشاركة كوريا الشمالية في معركة كورسك")
+    )
+    assert len(parents[0].xpath("ol/li")) == 7  # the sample's subheadings
+    box = page.xpath("//div[@class='transcript']")[0]
+    articles = box.xpath("section[@class='article']")
+    assert len(articles) == 3
+    for number, article in enumerate(articles, 1):
+        first = article.xpath("section")[0]
+        assert first.xpath("string(p[@class='kicker'])").startswith(
+            bare(announcement(number, 3))[:8]
+        )
+        assert len(first.xpath("h4")) == 1 and article.xpath(".//h5")
+    assert "بوتين يشيد" in articles[0].xpath("string(section/h4)")
+    # Every cue is in one sentence of the page, each sentence whole.
+    cues = parse_vtt(_file(edition, ".vtt").read_text(encoding="utf-8"))
+    sentences = box.xpath(".//*[@data-sentence]")
+    assert len(sentences) == len({c.ident.split(".")[0] for c in cues}) < len(cues)
+
+
 def test_the_opening_says_title_date_count_and_length(edition: EditionResult) -> None:
     transcript = _file(edition, ".txt").read_text(encoding="utf-8")
     opening = bare(transcript.split("\n\n")[0])
@@ -145,6 +182,23 @@ def test_the_edition_is_one_episode_of_the_feed(edition: EditionResult) -> None:
         assert (out / name).exists(), name
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert f"<title>{TITLE}</title>" in feed
+    # The item links its talking book where apps leave it alone: Atom "related" links, and the
+    # show notes; the MP3 stays the one enclosure every parser sees.
+    (item,) = read_feed(out / "feed.xml").entries
+    base = Config().feed.base_url
+    related = {link.type: link.href for link in item.links if link.rel == "related"}
+    assert related == {
+        "application/epub+zip": base + quote(episode.epub_file or ""),
+        "application/zip": base + quote(episode.daisy_file or ""),
+    }
+    assert [e.type for e in item.enclosures] == ["audio/mpeg"] and item.get("link") is None
+    with (out / "feed.xml").open("rb") as raw:
+        (parsed,) = podcastparser.parse(base + "feed.xml", raw)["episodes"]
+    assert [e["mime_type"] for e in parsed["enclosures"]] == ["audio/mpeg"]
+    assert quote(episode.epub_file or "") in parsed["description_html"]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    for name in (episode.epub_file, episode.daisy_file):
+        assert f'href="{quote(name or "")}"' in page
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert leftovers == [], leftovers
 
@@ -170,6 +224,12 @@ def test_the_epub_reads_every_sentence_in_sync(edition: EditionResult) -> None:
         features = {
             m.text for m in opf.iter(f"{OPF}meta") if m.get("property", "").endswith("Feature")
         }
+        narrators = [
+            m.text for m in opf.iter(f"{OPF}meta") if m.get("property") == "media:narrator"
+        ]
+        assert narrators == ["صوت مركب آليا (إسبيك)"]  # words, not an engine's version string
+        assert opf.get("dir") == "rtl"
+        assert opf.find(f"{OPF}spine").get("page-progression-direction") == "rtl"
         assert {"synchronizedAudioText", "tableOfContents"} <= features
         durations = {
             m.get("refines"): _clock_ms(m.text)
@@ -208,6 +268,29 @@ def test_the_epub_shows_the_text_as_written(edition: EditionResult) -> None:
     assert "الْخَبَرُ الثَّانِي مِنْ ثَلَاثَةٍ." in text  # the announcement, as it is said
     transcript = _file(edition, ".txt").read_text(encoding="utf-8")
     assert "40%" not in transcript
+
+
+def test_every_sentence_of_an_article_full_of_figures_is_shown_as_written(
+    edition: EditionResult,
+) -> None:
+    """Issue 23: where sentences did not line up, a block was shown as the voweled spoken words
+    ("تِسْعَةِ مِلْيَارَاتٍ" for "9.1 مليارات"). Every sentence of the article is now its text as
+    written, and the render says so."""
+    assert edition.book_fallbacks == 0
+    with zipfile.ZipFile(_file(edition, ".epub")) as epub:
+        doc = etree.fromstring(epub.read("EPUB/a03.xhtml"), PARSER)
+    written = normalize(FIGURES.read_text(encoding="utf-8"))
+    paragraphs = [
+        " ".join("".join(span.itertext()) for span in p.iter(f"{XHTML}span"))
+        for p in doc.iter(f"{XHTML}p")
+        if p.get("class") != "kicker"
+    ]
+    assert len(paragraphs) == 5 and all(p in written for p in paragraphs), paragraphs
+    assert (
+        "وسجلت الدائرة 4,912 مبايعة بقيمة 12.7 مليار درهم، منها 3,388 مبايعة لشقق وفلل بقيمة 9.1"
+        " مليارات درهم، و1,524 مبايعة لأراضٍ بقيمة 3.6 مليارات درهم، فيما بلغت قيمة الرهون 4.9"
+        " مليارات درهم." in paragraphs
+    )
 
 
 def test_epubcheck_finds_nothing(edition: EditionResult, tmp_path: Path) -> None:
@@ -261,9 +344,21 @@ def test_the_daisy_fileset_is_structured_and_timed_by_the_captions(edition: Edit
     ncc = (folder / "ncc.html").read_text(encoding="utf-8")
     assert len(re.findall(r"<h1", ncc)) == 1 + 3 + 1  # title, the articles, the closing
     assert len(re.findall(r"<h2", ncc)) == 7 + 2 + 2  # the articles' sections
-    assert not (folder / edition.audio.name).read_bytes().startswith(b"ID3")
-    with zipfile.ZipFile(_file(edition, ".daisy.zip")) as bundle:
-        assert sorted(bundle.namelist()) == sorted(p.name for p in folder.iterdir())
+    # Players and SD cards expect ASCII names: the slug transliterated (and told apart).
+    assert folder.name == "nshra-nywzawdyw-alswtya-2026-12-05-c279.daisy"
+    (mp3,) = folder.glob("*.mp3")
+    assert mp3.name == "nshra-nywzawdyw-alswtya-2026-12-05-c279.mp3"
+    assert not mp3.read_bytes().startswith(b"ID3")
+    assert all(p.name.isascii() for p in folder.iterdir())
+    # Right to left, by the style sheet: the NCC schema allows no dir attribute.
+    assert '<link rel="stylesheet" type="text/css" href="default.css"/>' in ncc
+    assert "direction: rtl" in (folder / "default.css").read_text(encoding="utf-8")
+    # The narrator is words a listener hears in the book's information.
+    assert '<meta name="ncc:narrator" content="صوت مركب آليا (إسبيك)"/>' in ncc
+    with zipfile.ZipFile(_file(edition, ".daisy.zip")) as bundle:  # opens to that one folder
+        assert sorted(bundle.namelist()) == sorted(
+            [f"{folder.name}/", *(f"{folder.name}/{p.name}" for p in folder.iterdir())]
+        )
 
 
 @pytest.mark.skipif(not daisy_check.XHTML1_DTD.is_file(), reason="no W3C DTDs (w3c-sgml-lib)")
@@ -347,8 +442,6 @@ def _article(folder: Path, name: str, headline: str, body: str) -> Path:
 
 
 def test_cli_edition_without_spoken_structure_in_two_workers(tmp_path: Path) -> None:
-    from tests.conftest import BRIEF
-
     profile = tmp_path / "plain.toml"
     profile.write_text(
         'engine = "espeak"\nvoice = "ar"\nspoken_structure = false\n', encoding="utf-8"
@@ -365,16 +458,65 @@ def test_cli_edition_without_spoken_structure_in_two_workers(tmp_path: Path) -> 
     transcript = bare((out / episode.transcript_file).read_text(encoding="utf-8"))
     assert "الخبر الأول من" not in transcript and "في هذا العدد" not in transcript
     assert transcript.count("انتهى الخبر") == 2  # each article keeps its own sign-off
-    assert daisy_check.check(out / f"{episode.slug}.daisy", out / (episode.vtt_file or "")) == []
+    folder = out / (episode.daisy_file or "").removesuffix(".zip")
+    assert daisy_check.check(folder, out / (episode.vtt_file or "")) == []
 
 
-def test_cli_edition_with_a_bad_article_is_one_line_and_changes_nothing(tmp_path: Path) -> None:
+ENGLISH = (
+    "The president met the prime minister today\n\nThe president of the republic met the prime "
+    "minister in the capital on Tuesday to discuss the economy, the budget and the elections, "
+    "officials said in a statement after the meeting ended late in the evening.\n"
+)
+
+
+def test_cli_edition_leaves_a_refused_article_out_and_says_so(tmp_path: Path) -> None:
+    """Issue 23: an English article among good ones, in two workers, was "internal error
+    (BrokenProcessPool)" naming a good article, and no edition. Now: its own line, the edition of
+    the other two, announced as two, and exit code 1."""
+    first = _article(tmp_path, "a.md", "الخبر الأول في النشرة", BRIEF)
+    english = tmp_path / "english.txt"
+    english.write_text(ENGLISH, encoding="utf-8")
+    second = _article(tmp_path, "b.md", "الخبر الثاني في النشرة", BRIEF)
+    out = tmp_path / "out"
+    result = run_cli(
+        "edition", first, english, second, "--title", "نشرة", "--out", out, "--jobs", "2"
+    )  # fmt: skip
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == f"Error: {english}: contains no Arabic text\n"
+    assert "2 of 3 articles" in result.stdout and f"Left out (see the errors above): {english}" in (
+        result.stdout
+    )
+    assert "; book text: every sentence as written" in result.stdout
+    (episode,) = load_episodes(out)
+    assert [c.title for c in episode.chapters if c.title[:2] in ("1.", "2.", "3.")] == [
+        "1. الخبر الأول في النشرة",
+        "2. الخبر الثاني في النشرة",
+    ]
+    transcript = bare((out / episode.transcript_file).read_text(encoding="utf-8"))
+    assert bare(announcement(2, 2))[:-2] in transcript and "من ثلاث" not in transcript
+
+
+def test_cli_edition_strict_refuses_with_one_line_and_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     missing = tmp_path / "missing.txt"
-    result = run_cli("edition", SAMPLE, missing, "--title", "نشرة", "--out", out, "--jobs", "1")
+    result = run_cli(
+        "edition", SAMPLE, missing, "--title", "نشرة", "--out", out, "--jobs", "1", "--strict"
+    )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1 and str(missing) in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == f"Error: edition not made (--strict): {missing}: file not found\n"
+    assert sorted(p.name for p in out.iterdir()) == []
+
+
+def test_cli_edition_of_articles_that_all_fail_alike_ends_with_their_code(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    missing = [tmp_path / "missing.txt", tmp_path / "gone.txt"]
+    result = run_cli("edition", *missing, "--title", "نشرة", "--out", out, "--jobs", "1")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {missing[0]}: file not found",
+        f"Error: {missing[1]}: file not found",
+        "Error: edition not made: none of its 2 articles could be read and spoken",
+    ]
     assert sorted(p.name for p in out.iterdir()) == []
 
 
@@ -474,3 +616,40 @@ def test_a_title_that_text_preparation_would_change_still_makes_a_book(tmp_path:
     result = run_cli("render", article, "--epub", "--out", tmp_path / "out", "-q")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "out" / "keyboard.epub").is_file()
+
+
+def test_the_same_title_and_day_is_a_new_edition_unless_replaced(tmp_path: Path) -> None:
+    """Apps know an item by its GUID: the evening's bulletin under the morning's GUID was never
+    fetched. A second edition is numbered; --replace makes the latest again, as a new item only
+    when its audio changed."""
+    first = _article(tmp_path, "a.md", "الخبر الأول في النشرة", BRIEF)
+    other = _article(tmp_path, "b.md", "خبر آخر في نشرة المساء", BRIEF)
+    out = tmp_path / "out"
+
+    def edition(*args: Path | str) -> dict[str, Episode]:
+        result = run_cli("edition", *args, "--title", "نشرة", "--out", out, "--jobs", "1", "-q")
+        assert result.exit_code == 0, result.stderr
+        return {e.slug: e for e in load_episodes(out)}
+
+    (morning,) = edition(first).values()
+    base = morning.slug
+    evening = edition(first)[f"{base}-2"]
+    assert evening.guid != morning.guid and evening.daisy_file != morning.daisy_file
+    with zipfile.ZipFile(out / (evening.epub_file or "")) as epub:
+        opf = epub.read("EPUB/package.opf").decode()
+    with zipfile.ZipFile(out / (morning.epub_file or "")) as epub:
+        assert (
+            epub.read("EPUB/package.opf").decode().split("<dc:identifier")[1]
+            != (opf.split("<dc:identifier")[1])
+        )  # another publication, another book identifier
+    again = edition(first, "--replace")
+    assert sorted(again) == [base, f"{base}-2"] and again[base] == morning
+    assert (again[f"{base}-2"].guid, again[f"{base}-2"].pub_date) == (
+        evening.guid,
+        evening.pub_date,
+    )  # the same audio: the same item
+    changed = edition(other, "--replace")[f"{base}-2"]
+    assert changed.guid != evening.guid and changed.pub_date > evening.pub_date
+    assert ID3(out / changed.audio_file)["TXXX:GUID"].text == [changed.guid]
+    items = read_feed(out / "feed.xml").entries
+    assert sorted(i.id for i in items) == sorted([morning.guid, changed.guid])

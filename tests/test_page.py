@@ -99,13 +99,91 @@ def test_chapters_are_buttons_and_cues_are_the_transcript(folder: Path) -> None:
         ("20.5", f"0:20 {HOSTILE}"),
     ]
     assert all(b.get("type") == "button" for b in old.xpath(".//button"))
-    cues = old.xpath(".//li[@data-cue]")
-    assert [(c.get("data-start"), c.get("data-end"), c.text_content()) for c in cues] == [
+    # Cues without places (a folder from before them): each on a line of its own, under the
+    # chapter it starts in; a chapter with none shows its heading only.
+    sections = old.xpath(".//div[@class='transcript']/section")
+    assert [s.xpath("string(h4)") for s in sections] == ["المقدمة", HOSTILE]
+    sentences = old.xpath(".//*[@data-sentence]")
+    assert [(c.get("data-start"), c.get("data-end"), c.text_content()) for c in sentences] == [
         ("0.0", "2.0", "الجملة الأولى."),
         ("2.0", "4.5", HOSTILE),
     ]
+    assert [len(s.xpath("p")) for s in sections] == [2, 0]
     # The highlight is never announced: no live region anywhere on the page.
     assert old.xpath("//*[@aria-live or @role='status' or @role='log' or @role='alert']") == []
+
+
+def _edition_folder(folder: Path) -> None:
+    """``old`` as an edition: an opening, two articles (the first announced, with a section of
+    its own and a sentence long enough to be two cues), a closing; cues named by their places."""
+    titles = ["نشرة الصباح", "1. الخبر الأول", "قسم من الخبر الأول", "2. الخبر الثاني", "الخاتمة"]
+    _chapters(folder / "old.chapters.json", titles)  # 20.5 s each
+    cues = [
+        Cue(500, 3000, "نشرة الصباح", "h1-s1"),
+        Cue(3500, 9000, "عدد اليوم", "p2-s2"),
+        Cue(21000, 22500, "الخبر الأول من اثنين", "a1-p3-s3"),
+        Cue(23000, 25000, "الخبر الأول", "a1-h4-s4"),
+        Cue(25500, 30000, "جملة طويلة،", "a1-p5-s5.1"),
+        Cue(30000, 34000, "تتمتها.", "a1-p5-s5.2"),
+        Cue(34500, 39000, "جملة ثانية.", "a1-p5-s6"),
+        Cue(41500, 44000, "قسم من الخبر الأول", "a1-h6-s7"),
+        Cue(44500, 50000, "فقرة القسم.", "a1-p7-s8"),
+        Cue(62000, 64000, "الخبر الثاني", "a2-h8-s9"),
+        Cue(64500, 70000, "نص الخبر الثاني.", "a2-p9-s10"),
+        Cue(83000, 86000, "شكرا لاستماعكم.", "p10-s11"),
+    ]
+    (folder / "old.vtt").write_text(format_vtt(cues), encoding="utf-8")
+
+
+def test_the_transcript_is_whole_sentences_under_headings_nested_by_article(folder: Path) -> None:
+    _edition_folder(folder)
+    old = _page(folder).xpath("//article")[1]
+    box = old.xpath(".//div[@class='transcript']")[0]
+    # The parts of a long sentence are one sentence again; blocks are paragraphs.
+    sentences = box.xpath(".//*[@data-sentence]")
+    assert len(sentences) == 11
+    assert [(s.get("data-start"), s.get("data-end"), s.text) for s in sentences[4:5]] == [
+        ("25.5", "34.0", "جملة طويلة، تتمتها.")
+    ]
+    # Sections under their headings: a title spoken is the heading (and plays, like any
+    # sentence); a chapter whose title is not spoken (the closing) shows its title.
+    headings = [(h.tag, h.text_content(), len(h.xpath("*[@data-sentence]"))) for h in
+                box.xpath(".//h4 | .//h5")]  # fmt: skip
+    assert headings == [
+        ("h4", "نشرة الصباح", 1),
+        ("h4", "الخبر الأول", 1),
+        ("h5", "قسم من الخبر الأول", 1),
+        ("h4", "الخبر الثاني", 1),
+        ("h4", "الخاتمة", 0),
+    ]
+    # An edition's articles hold their sections; the announcement comes before the headline.
+    articles = box.xpath("section[@class='article']")
+    assert [len(a.xpath("section")) for a in articles] == [2, 1]
+    first = articles[0].xpath("section")[0]
+    assert [c.tag for c in first] == ["p", "h4", "p"]
+    assert first.xpath("string(p[@class='kicker'])") == "الخبر الأول من اثنين"
+    assert first.xpath("string(p[2])") == "جملة طويلة، تتمتها. جملة ثانية."
+    # The chapter buttons nest the same way: an article's sections under its headline.
+    tree = old.xpath(".//ol[@class='chapters']")[0]
+    top = [li.xpath("string(button)") for li in tree.xpath("li")]
+    assert top == ["0:00 نشرة الصباح", "0:20 1. الخبر الأول", "1:01 2. الخبر الثاني",
+                   "1:22 الخاتمة"]  # fmt: skip
+    assert tree.xpath("li[2]/ol/li/button/text()") == [" قسم من الخبر الأول"]
+
+
+def test_players_and_regions_are_named_by_their_episode(folder: Path) -> None:
+    page = _page(folder)
+    names = []
+    for article in page.xpath("//article"):
+        title_id = article.xpath("h2/@id")[0]
+        labelled = [article.xpath(".//audio")[0], *article.xpath(".//*[@role]"),
+                    *article.xpath(".//ol[@class='chapters']")]  # fmt: skip
+        for element in labelled:
+            ids = element.get("aria-labelledby").split()
+            assert ids[-1] == title_id
+            names.append(" ".join(page.get_element_by_id(i).text_content() for i in ids))
+    assert len(names) == len(set(names)) == 7  # audio, controls, chapters ×2; one transcript
+    assert "مشغل الحلقة عنوان" in names and f"النص {HOSTILE}" in names
 
 
 def test_skip_and_speed_controls_are_labelled(folder: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -38,7 +40,23 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (out / "خبر.mp3").write_bytes(b"ID3")
     (out / "escape.txt").symlink_to(root / "secret.txt")
     (out / "link.mp3").symlink_to(out / "episode.mp3")
+    (out / "episode.epub").write_bytes(b"PK")
+    (out / "episode.daisy.zip").write_bytes(b"PK")
+    daisy = out / "episode.daisy"
+    daisy.mkdir()
+    for name in ("ncc.html", "s0001.smil", "default.css", ".ncc.html.x1.part"):
+        (daisy / name).write_text("x", encoding="utf-8")
+    for name in PRIVATE:
+        (out / name).write_text("private", encoding="utf-8")
+    (out / "public.txt").symlink_to(out / "catalog.sqlite")
     return out
+
+
+PRIVATE = [
+    "catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm", "catalog.sqlite-journal",
+    "catalog.sqlite.damaged-20261201T101010", "episode.episode.json", ".episode.mp3.k2j3.part",
+    ".episode.mp3.abc.f32", ".hidden",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +82,11 @@ def base(folder: Path) -> Iterator[str]:
         ("", "text/html; charset=utf-8"),
         ("episode.txt", "text/plain; charset=utf-8"),
         ("%D8%AE%D8%A8%D8%B1.mp3", "audio/mpeg"),
+        ("episode.epub", "application/epub+zip"),
+        ("episode.daisy.zip", "application/zip"),
+        ("episode.daisy/ncc.html", "text/html; charset=utf-8"),
+        ("episode.daisy/s0001.smil", "application/smil"),
+        ("episode.daisy/default.css", "text/css; charset=utf-8"),
     ],
 )
 def test_content_types(base: str, name: str, content_type: str) -> None:
@@ -148,6 +171,27 @@ def test_symlinks_out_of_the_folder_are_refused(base: str) -> None:
     assert httpx.get(base + "escape.txt").status_code == 403
     assert httpx.get(base + "link.mp3").content == AUDIO  # a link within the folder is fine
     assert httpx.get(base + "episode.mp3%00.txt").status_code == 400
+
+
+@pytest.mark.parametrize("name", [*PRIVATE, "public.txt", "episode.daisy/.ncc.html.x1.part"])
+def test_private_files_are_not_found(base: str, name: str) -> None:
+    """The catalog, its WAL, episode records (local paths), temporaries: never served, by any
+    request, nor through a link; as if they were not there."""
+    for response in (
+        httpx.get(base + quote(name)),
+        httpx.head(base + quote(name)),
+        httpx.get(base + quote(name), headers={"Range": "bytes=0-1"}),
+    ):
+        assert response.status_code == 404
+        assert b"private" not in response.content
+
+
+def test_a_folder_listing_shows_only_public_files(base: str) -> None:
+    response = httpx.get(base + "episode.daisy/")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    links = re.findall(r'href="([^"]+)"', response.text)
+    assert links == ["default.css", "ncc.html", "s0001.smil"]
 
 
 def test_cli_refuses_a_missing_folder(tmp_path: Path) -> None:

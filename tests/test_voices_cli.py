@@ -118,3 +118,21 @@ def test_render_falls_back_when_the_online_voice_is_down(tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     assert len(server.requests) == 1  # one failure, then the fallback for the rest
     assert soundfile.info(tmp_path / "out" / "story.mp3").duration > 1
+
+
+def test_voices_try_fails_when_the_online_voice_cannot_be_reached(tmp_path: Path) -> None:
+    """A sample is of the voice asked for or nothing: its fallback's sound under the online
+    voice's name would mislead the producer comparing voices."""
+    out = tmp_path / "online-sample.mp3"
+    with local_server(lambda *_: Reply(status=503)) as server:
+        profile = tmp_path / "online.toml"
+        profile.write_text(
+            f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
+            f'[gtts]\nurl = "{server.url()}"\ntries = 1\n',
+            encoding="utf-8",
+        )
+        result = run_cli("voices", "try", profile, "جملة قصيرة.", "--out", out)
+    assert result.exit_code == 3, result.stdout
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert "503" in result.stderr
+    assert not out.exists() and list(tmp_path.iterdir()) == [profile]

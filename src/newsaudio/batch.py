@@ -13,16 +13,18 @@ import contextlib
 import ctypes
 import functools
 import logging
+import logging.handlers
 import multiprocessing
 import os
 import signal
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsaudio.config import Config
 from newsaudio.errors import (
@@ -42,6 +44,8 @@ if TYPE_CHECKING:  # imported where used: a worker process starts without them
     from newsaudio.speech.cache import AudioCache
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class Outcome:
     duration_s: float = 0.0
     error: str | None = None
     exit_code: int = EXIT_FAILED  # the failure's (errors.py); a dead worker is EXIT_FAILED
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -83,10 +89,34 @@ def batch_exit_code(outcomes: list[Outcome]) -> int:
     return EXIT_FAILED
 
 
-def render_one(source: str, job: Job) -> Outcome:
+@dataclass(frozen=True)
+class Progress:
+    """How far a worker is with one article: ``step``, ``done`` of ``total`` as a render reports
+    them (:data:`newsaudio.pipeline.ProgressCallback`)."""
+
+    source: str
+    step: str
+    done: int
+    total: int
+
+
+# Called as (source, step, done, total) while the articles of a batch render.
+BatchProgress = Callable[[str, str, int, int], None]
+# In a pool worker, the queue to the parent (:func:`worker_channel`).
+_channel: Any = None
+
+
+def render_one(source: str, job: Job, progress: BatchProgress | None = None) -> Outcome:
     """Render one article of a batch and place it (in a worker on the folder's machine); never
-    raises for the article's own faults."""
+    raises for the article's own faults. Its progress goes to ``progress``, or in a pool worker
+    to the parent."""
     from newsaudio.pipeline import render_article
+
+    def report(step: str, done: int, total: int, _label: str) -> None:
+        if progress is not None:
+            progress(source, step, done, total)
+        elif _channel is not None:
+            _channel.put(Progress(source, step, done, total))
 
     try:
         result = render_article(
@@ -94,14 +124,32 @@ def render_one(source: str, job: Job) -> Outcome:
             job.out_dir,
             job.profile,
             job.config,
+            report,
             cache=_cache(job),
             feed=False,
             formats=job.formats,
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
     episode = result.episode
-    return Outcome(source, episode.slug, result.chapters, episode.duration_s)
+    return Outcome(
+        source,
+        episode.slug,
+        result.chapters,
+        episode.duration_s,
+        book_fallbacks=result.book_fallbacks,
+    )
+
+
+def attempt(source: str, work: Callable[..., T], *args: Any) -> T | Outcome:
+    """``work(*args)`` for ``source``, in a worker; a failure comes back as its
+    :class:`Outcome`, worded where it happened. Only a line and an exit code cross the process
+    boundary, never the exception: one whose class cannot be rebuilt in the parent (a library's,
+    with its own constructor) would break the whole pool ("BrokenProcessPool")."""
+    try:
+        return work(*args)
+    except Exception as exc:
+        return failure(source, exc)
 
 
 def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
@@ -115,7 +163,7 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
             source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
         )
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
 
 
 # mallopt(3) parameters, from glibc's malloc.h.
@@ -144,7 +192,7 @@ def _cache(job: Job) -> AudioCache | None:
     return AudioCache.from_env() if job.use_cache else None
 
 
-def _failed(source: str, exc: Exception) -> Outcome:
+def failure(source: str, exc: Exception) -> Outcome:
     """The one line a failed article reports, with its exit code; a bug's traceback goes to the
     debug log."""
     if not isinstance(exc, NewsaudioError):
@@ -152,17 +200,30 @@ def _failed(source: str, exc: Exception) -> Outcome:
     return Outcome(source, error=failure_line(source, exc), exit_code=exit_code_of(exc))
 
 
-def warm_up() -> None:
+def warm_up(channel: Any = None, level: int = logging.WARNING) -> None:
     """Start a worker: Ctrl-C is the parent's to handle (a worker interrupted inside the engine's
     C callback would print a traceback and go on), and the engine library and the diacritization
-    model are loaded once, before the first article."""
+    model are loaded once, before the first article. ``channel``: the queue of
+    :func:`worker_channel`, where the worker's progress and log records (at ``level`` and above)
+    go."""
+    global _channel
     from newsaudio.libespeak import load_library
     from newsaudio.textprep.diacritize import default_diacritizer
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    default_diacritizer()
-    load_library()
+    if channel is not None:
+        _channel = channel
+        root = logging.getLogger()
+        root.handlers[:] = [logging.handlers.QueueHandler(channel)]
+        root.setLevel(level)
+    try:
+        default_diacritizer()
+        load_library()
+    except Exception:
+        # An initializer that raises breaks the pool, and every article would fail as "the
+        # worker died": the first article loads them again and fails with the real reason.
+        log.debug("warming up a worker failed", exc_info=True)
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
@@ -170,12 +231,18 @@ _PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
 
 def _die_with_parent() -> None:
     """A worker whose parent is killed (SIGKILL, the OOM killer) gets SIGTERM instead of
-    rendering on, orphaned, into a folder whose feed nobody will write (Linux only)."""
+    rendering on, orphaned, into a folder whose feed nobody will write (Linux only). A parent
+    killed while the worker was still starting (a second on a busy machine) is gone before the
+    signal was asked for: the worker stops at once then. (Workers are spawned, so their parent
+    process is the one that started them.)"""
     try:
         prctl = ctypes.CDLL(None).prctl
     except (OSError, AttributeError):  # not Linux
         return
     prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def default_jobs(profile: VoiceProfile | None = None) -> int:
@@ -191,11 +258,44 @@ def default_jobs(profile: VoiceProfile | None = None) -> int:
         return os.cpu_count() or 1
 
 
+@contextlib.contextmanager
+def worker_channel(
+    context: Any, progress: BatchProgress | None = None
+) -> Iterator[tuple[Any, int]]:
+    """A queue from the pool's workers to this process (``initargs`` for :func:`warm_up`): their
+    log records are handled here as this process's own, their :class:`Progress` goes to
+    ``progress``. A worker writing to the terminal itself would write into the progress bar of
+    the command that started it. A thread relays them until the block ends; it is not waited for
+    long, since a worker killed mid-write can leave the queue's lock taken."""
+    channel = context.Queue()
+
+    def relay() -> None:
+        while (message := channel.get()) is not None:
+            if isinstance(message, Progress):
+                if progress is not None:
+                    progress(message.source, message.step, message.done, message.total)
+            else:
+                logging.getLogger(message.name).handle(message)
+
+    thread = threading.Thread(target=relay, name="worker messages", daemon=True)
+    thread.start()
+    try:
+        yield channel, logging.getLogger().getEffectiveLevel()
+    finally:
+        channel.put(None)
+        thread.join(timeout=2)
+
+
 def run_local(
-    sources: Sequence[str], job: Job, jobs: int, on_done: Callable[[Outcome], None]
+    sources: Sequence[str],
+    job: Job,
+    jobs: int,
+    on_done: Callable[[Outcome], None],
+    on_progress: BatchProgress | None = None,
 ) -> list[Outcome]:
     """Render ``sources`` with ``jobs`` worker processes (in this process when ``jobs`` is 1),
-    calling ``on_done`` as each finishes. Returns the outcomes in the order of ``sources``.
+    calling ``on_done`` as each finishes and ``on_progress`` as each goes (from another thread).
+    Returns the outcomes in the order of ``sources``.
 
     A worker that dies (killed by the system when memory runs out) takes its pool down: the
     articles that pool had not finished are rendered again in a new pool, once; an article whose
@@ -206,13 +306,13 @@ def run_local(
     if jobs <= 1 or len(sources) <= 1:
         outcomes = []
         for source in sources:
-            outcomes.append(render_one(source, job))
+            outcomes.append(render_one(source, job, on_progress))
             on_done(outcomes[-1])
         return outcomes
     results: dict[int, Outcome] = {}
     pending = list(range(len(sources)))
     for _ in range(2):
-        pending = _run_pool(sources, pending, job, jobs, results, on_done)
+        pending = _run_pool(sources, pending, job, jobs, results, on_done, on_progress)
         if not pending:
             break
     for index in pending:
@@ -232,6 +332,7 @@ def _run_pool(
     jobs: int,
     results: dict[int, Outcome],
     on_done: Callable[[Outcome], None],
+    on_progress: BatchProgress | None = None,
 ) -> list[int]:
     """Render ``sources[i]`` for each of ``indexes`` in a new pool, into ``results``; returns the
     indexes left unfinished because a worker died."""
@@ -239,9 +340,12 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     started = time.time()
     unfinished = []
-    with ProcessPoolExecutor(
-        min(jobs, len(indexes)), mp_context=context, initializer=warm_up
-    ) as pool:
+    with (
+        worker_channel(context, on_progress) as initargs,
+        ProcessPoolExecutor(
+            min(jobs, len(indexes)), mp_context=context, initializer=warm_up, initargs=initargs
+        ) as pool,
+    ):
         futures = {pool.submit(render_one, sources[i], job): i for i in indexes}
         try:
             for future in as_completed(futures):
@@ -341,7 +445,9 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
     try:
         episode = place_episode(catalog, staged, job.config)
     except Exception as exc:
-        return _failed(source, exc)
+        return failure(source, exc)
     finally:
         staged.discard()
-    return Outcome(source, episode.slug, len(episode.chapters), episode.duration_s)
+    chapters = len(episode.chapters)
+    fallbacks = staged.book_fallbacks
+    return Outcome(source, episode.slug, chapters, episode.duration_s, book_fallbacks=fallbacks)

@@ -53,6 +53,21 @@ class NewsaudioError(Exception):
         if exit_code is not None:
             self.exit_code = exit_code
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt without calling __init__, whose signature a subclass may change (ArticleError's
+        # does): an error raised in a worker process reaches the parent as itself, with its
+        # message and exit code, not as an unpickling failure that breaks the pool.
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(
+    cls: type[NewsaudioError], args: tuple[object, ...], state: dict[str, object]
+) -> NewsaudioError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 def exit_code_of(exc: BaseException) -> int:
     """The exit code ``exc`` ends a command with: ours say; an OS error of the file system is

@@ -1,9 +1,11 @@
 """libespeak-ng through ctypes, from the ``espeakng-loader`` wheel (library and data inside).
 
 eSpeak NG serves twice: text preparation asks it how a Latin word is pronounced (its English
-phonemes), and the offline default engine speaks with it. No system espeak-ng, no subprocess. The
-library keeps global state (one voice, one callback), so every call goes through :data:`lock`
-and the library is initialized once per process.
+phonemes), and the offline default engine speaks with it (each sentence from a pristine copy of
+the library: ``libespeak_fork.py``). No system espeak-ng. The library keeps global state (one
+voice, one callback), so every call goes through :data:`lock` and the library is initialized
+once per process. Nothing here imports numpy: the fork server that speaks starts with this
+module alone.
 """
 
 from __future__ import annotations
@@ -13,9 +15,8 @@ import threading
 from dataclasses import dataclass
 
 import espeakng_loader
-import numpy as np
 
-from newsaudio.errors import EngineError
+from newsaudio.errors import EXIT_INPUT, EngineError
 
 # Constants from espeak-ng's speak_lib.h.
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -37,7 +38,7 @@ class Library:
     sample_rate: int
     version: str  # libespeak-ng's own, e.g. "1.52.0"
     callback: object  # the ctypes callback must outlive every synthesis call
-    chunks: list[np.ndarray]
+    chunks: list[bytes]  # 16-bit PCM, native byte order, as the callback receives it
 
 
 lock = threading.Lock()
@@ -76,11 +77,11 @@ def load_library() -> Library:
     )
     if sample_rate <= 0:
         raise EngineError(f"espeak: libespeak-ng failed to initialize with data at {data_path}")
-    chunks: list[np.ndarray] = []
+    chunks: list[bytes] = []
 
     def on_audio(wav: ctypes._Pointer[ctypes.c_short], count: int, _events: int) -> int:
         if count > 0 and wav:
-            chunks.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+            chunks.append(ctypes.string_at(wav, count * ctypes.sizeof(ctypes.c_short)))
         return 0  # 0 = continue synthesis
 
     callback = _SynthCallback(on_audio)
@@ -88,6 +89,51 @@ def load_library() -> Library:
     version = (lib.espeak_Info(None) or b"unknown").decode("ascii", "replace")
     _library = Library(lib, sample_rate, version, callback, chunks)
     return _library
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a voice profile sets in libespeak-ng: the voice's name and its rate, pitch, range."""
+
+    voice: str
+    rate: int
+    pitch: int
+    range: int
+
+
+def configure(library: Library, settings: Settings) -> None:
+    """Apply ``settings``. They are global in libespeak-ng: set them on every call in case another
+    profile used the library in between (call with :data:`lock` held)."""
+    lib = library.lib
+    if lib.espeak_SetVoiceByName(settings.voice.encode()) != EE_OK:
+        raise EngineError(
+            f"espeak: unknown eSpeak NG voice {settings.voice!r}", exit_code=EXIT_INPUT
+        )
+    for parameter, value in (
+        (RATE, settings.rate),
+        (PITCH, settings.pitch),
+        (RANGE, settings.range),
+    ):
+        lib.espeak_SetParameter(parameter, value, 0)
+
+
+def speak(library: Library, text: str, settings: Settings) -> bytes:
+    """``text`` spoken with ``settings``: 16-bit PCM at ``library.sample_rate``, native byte
+    order. The sound depends on what this copy of the library spoke before (see
+    ``libespeak_fork.py``)."""
+    data = text.encode("utf-8") + b"\0"
+    with lock:
+        configure(library, settings)
+        library.chunks.clear()
+        status = library.lib.espeak_Synth(
+            data, len(data), 0, POS_CHARACTER, 0, CHARS_UTF8, None, None
+        )
+        library.lib.espeak_Synchronize()
+        pcm = b"".join(library.chunks)
+        library.chunks.clear()
+    if status != EE_OK or not pcm:
+        raise EngineError(f"espeak: synthesis failed (status {status}) for {text[:40]!r}")
+    return pcm
 
 
 def text_to_phonemes(library: Library, text: str) -> list[str]:

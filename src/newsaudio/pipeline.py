@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from newsaudio.audio.master import master_mp3
-from newsaudio.audio.segments import MasteredAudio, SegmentStream
+from newsaudio.audio.segments import MasteredAudio, Restart, SegmentStream, Sound
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
@@ -28,6 +28,7 @@ from newsaudio.publishing.captions import (
     format_srt,
     format_vtt,
     sentence_cues,
+    sentence_places,
 )
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
@@ -53,7 +54,8 @@ from newsaudio.textprep.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
 
-# Called as (step, done, total, label): step is "text", "speech" or "audio".
+# Called as (step, done, total, label): step is "text" (sentences diacritized), "speech"
+# (sentences spoken) or "audio" (seconds of audio encoded).
 ProgressCallback = Callable[[str, int, int, str], None]
 
 
@@ -66,6 +68,8 @@ class RenderResult:
     transcript: Path
     feed: Path
     chapters: int
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
 
 
 def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
@@ -117,7 +121,9 @@ def render_article(
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
-    return RenderResult(episode, audio, transcript, out_dir / FEED_FILE, chapters)
+    return RenderResult(
+        episode, audio, transcript, out_dir / FEED_FILE, chapters, staged.book_fallbacks
+    )
 
 
 def stage_article(
@@ -139,30 +145,48 @@ def stage_article(
     article = load_source(source)
     report("text", 0, 1, article.headline)
     options = text_options(profile, config)
-    prepared = _prepare(build_script(article), options, diacritizer, cache)
-    report("text", 1, 1, article.headline)
 
-    total = len(prepared.segments)
+    def preparing(done: int, total: int) -> None:
+        report("text", done, total, article.headline)
+
+    prepared = _prepare(build_script(article), options, diacritizer, cache, preparing)
+    total = sum(len(block) for segment in prepared.segments for block in segment.blocks)
+
+    spoken_count = 0
+
+    def counted(segment: SegmentStream) -> Iterator[Sound | Restart]:
+        """The segment's sounds, the bar moving by sentences as mastering takes them."""
+        nonlocal spoken_count
+        before = spoken_count
+        for sound in segment.sounds:
+            if isinstance(sound, Restart):  # its fallback voice speaks the segment again
+                spoken_count = before
+            elif sound.sentences:
+                spoken_count += len(sound.sentences)
+                report("speech", spoken_count, total, segment.title)
+            yield sound
 
     def spoken() -> Iterator[SegmentStream]:
-        # A segment is spoken while mastering takes its sounds: done when the next is asked for.
-        for done, segment in enumerate(synthesize_script(cast, prepared)):
-            report("speech", done, total, segment.title)
-            yield segment
-        report("speech", total, total, "")
-        report("audio", 0, 1, "loudness, MP3, tags")
+        for segment in synthesize_script(cast, prepared):
+            yield SegmentStream(segment.title, counted(segment))
+
+    def mastering(done: int, total: int) -> None:
+        report("audio", done, total, "MP3")
 
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
-            mastered = _master(spoken(), prepared, cast, cache, stream)
+            mastered = _master(spoken(), prepared, cast, cache, stream, mastering)
             # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
             staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
             if formats:
-                staged = _with_book(staged, article, prepared, mastered, stream, options, formats)
+                narrators = cast.narrators
+                staged = _with_book(
+                    staged, article, prepared, mastered, stream, options, formats, narrators
+                )
             return staged
         finally:
             stream.unlink(missing_ok=True)
@@ -180,15 +204,16 @@ def _prepare(
     options: TextOptions,
     diacritizer: Diacritizer | None,
     cache: AudioCache | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PreparedScript:
     """The script's prepared text; from the cache when the same script was prepared before with
     the same options, code and model (diacritizing is most of a warm re-render's time)."""
     if cache is None:
-        return prepare_script(script, options, diacritizer)
+        return prepare_script(script, options, diacritizer, progress)
     key = cache.prepared_key(script, options)
     prepared = cache.get_prepared(key, script)
     if prepared is None:
-        prepared = prepare_script(script, options, diacritizer)
+        prepared = prepare_script(script, options, diacritizer, progress)
         cache.put_prepared(key, prepared)
     return prepared
 
@@ -199,6 +224,7 @@ def _master(
     cast: Cast,
     cache: AudioCache | None,
     mp3: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MasteredAudio:
     """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before.
 
@@ -207,13 +233,13 @@ def _master(
     """
     pause_ms = cast.profile.pauses.segment_ms
     if cache is None or not cast.single_voice:
-        return master_mp3(segments, pause_ms, mp3)
+        return master_mp3(segments, pause_ms, mp3, progress)
     key = cache.episode_key(prepared, cast.profile, cast.main.engine)
     mastered = cache.get_episode(key, mp3)
     if mastered is not None:
         log.info("the mastered MP3 came from the cache: no sentence changed")
         return mastered
-    mastered = master_mp3(segments, pause_ms, mp3)
+    mastered = master_mp3(segments, pause_ms, mp3, progress)
     if not cast.fell_back:
         cache.put_episode(key, mastered, mp3)
     return mastered
@@ -282,7 +308,10 @@ def _stage(
             **file_names(slug),
         )
         # Captions and chapters come from the same sample counts (one timing source).
-        cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in mastered.sentences)
+        cues = sentence_cues(
+            ((m.text, m.start_ms, m.end_ms) for m in mastered.sentences),
+            sentence_places([(0, prepared)]),
+        )
         files[".txt"].write_text(transcript, encoding="utf-8")
         files[".chapters.json"].write_text(format_json_chapters(chapters), encoding="utf-8")
         files[VTT_SUFFIX].write_text(format_vtt(cues), encoding="utf-8")
@@ -292,7 +321,8 @@ def _stage(
             path.unlink(missing_ok=True)
         raise
     media = EpisodeMedia(chapters, tuple(cues))
-    return StagedEpisode(out_dir, episode, files, tags, media, dated=article.meta.date is not None)
+    dated = article.meta.date is not None
+    return StagedEpisode(out_dir, episode, files, tags, media, dated, origin=article.origin)
 
 
 def _with_book(
@@ -303,9 +333,11 @@ def _with_book(
     stream: Path,
     options: TextOptions,
     formats: Collection[str],
+    narrators: list[str],
 ) -> StagedEpisode:
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
-    written, each sentence with its clip in the episode's MP3 (``stream``, untagged)."""
+    written, each sentence with its clip in the episode's MP3 (``stream``, untagged), read by
+    ``narrators`` (``Cast.narrators``)."""
     episode = staged.episode
     try:
         part = make_part(
@@ -325,7 +357,7 @@ def _with_book(
             issued=episode.pub_date.date(),
             identity=article.identity,
             publisher=episode.author or staged.tags.artist,
-            narrator=episode.voice or "",
+            narrators=narrators,
             audio_file=episode.audio_file,
             duration_ms=round(episode.duration_s * 1000),
             parts=[part],
@@ -336,7 +368,10 @@ def _with_book(
         staged.discard()
         raise
     names = file_names(episode.slug, {*staged.files, *books})
-    return replace(staged, files={**staged.files, **books}, episode=replace(episode, **names))
+    episode = replace(episode, **names)
+    return replace(
+        staged, files={**staged.files, **books}, episode=episode, book_fallbacks=book.fallbacks
+    )
 
 
 def _now() -> datetime:
@@ -363,6 +398,7 @@ class SpokenScript:
     prepared: PreparedScript
     mastered: MasteredAudio
     voice: str  # who spoke, as an episode records it
+    narrators: tuple[str, ...] = ()  # who spoke, as a talking book names them (Cast.narrators)
 
 
 def speak_script(
@@ -378,4 +414,5 @@ def speak_script(
     cast = Cast(profile, cache)
     prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
     mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
-    return SpokenScript(prepared, mastered, "; ".join(cast.spoken_by) or cast.main.label)
+    voice = "; ".join(cast.spoken_by) or cast.main.label
+    return SpokenScript(prepared, mastered, voice, tuple(cast.narrators))

@@ -10,6 +10,7 @@ its chapter and sentence times move by exactly the frames before it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -68,6 +69,16 @@ def count_frames(path: Path) -> int:
     """How many audio frames the MP3 at ``path`` has."""
     with path.open("rb") as mp3:
         return sum(1 for _ in _frames(mp3, path))
+
+
+def audio_digest(path: Path) -> str:
+    """A digest of the MP3's audio frames, whatever its tag says: the same audio, the same
+    digest."""
+    digest = hashlib.sha256()
+    with path.open("rb") as mp3:
+        for frame in _frames(mp3, path):
+            digest.update(frame)
+    return digest.hexdigest()
 
 
 def append_frames(source: Path, out: BinaryIO) -> int:

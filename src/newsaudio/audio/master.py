@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -91,9 +91,13 @@ class BlockPeaks:
 
 
 def master_mp3(
-    segments: Iterable[SegmentStream | SegmentAudio], pause_ms: int, mp3_path: Path
+    segments: Iterable[SegmentStream | SegmentAudio],
+    pause_ms: int,
+    mp3_path: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> MasteredAudio:
-    """Join segments with pauses, normalize loudness, limit and encode to ``mp3_path``.
+    """Join segments with pauses, normalize loudness, limit and encode to ``mp3_path``;
+    ``progress(done, total)`` is told the seconds encoded (the pass after speech).
 
     Segments may come at any sample rate: each is resampled to 44.1 kHz on its own, which cannot
     click at the joins because segments meet in silence. Chapter times come from sample counts: each
@@ -123,7 +127,10 @@ def master_mp3(
             if abs(shortfall) < _LOUDNESS_TOLERANCE_LU:
                 break
             gain *= 10 ** (shortfall / 20)
-        limited = limit_stream(_read_scaled(scratch, gain), SAMPLE_RATE, TRUE_PEAK_CEILING_DB)
+        scaled = _read_scaled(scratch, gain)
+        if progress:
+            scaled = _reported(scaled, scratch.stat().st_size // 4, progress)
+        limited = limit_stream(scaled, SAMPLE_RATE, TRUE_PEAK_CEILING_DB)
         total = write_mp3(_debug_metered(limited), mp3_path)
     finally:
         scratch.unlink(missing_ok=True)
@@ -237,6 +244,17 @@ def _read_scaled(scratch: Path, gain: float) -> Iterator[FloatArray]:
     with scratch.open("rb") as pcm:
         while (chunk := np.fromfile(pcm, dtype="<f4", count=_CHUNK)).size:
             yield chunk.astype(np.float64) * gain
+
+
+def _reported(
+    chunks: Iterator[FloatArray], total: int, progress: Callable[[int, int], None]
+) -> Iterator[FloatArray]:
+    """``chunks`` unchanged, telling ``progress`` the seconds of the ``total`` samples read."""
+    done = 0
+    for chunk in chunks:
+        yield chunk
+        done += len(chunk)
+        progress(done // SAMPLE_RATE, total // SAMPLE_RATE)
 
 
 def _limited_loudness(scratch: Path, gain: float) -> float:

@@ -6,12 +6,25 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from newsaudio.cli.options import ConfigOption, DebugOption, VoiceOption, err, handled_errors
+from newsaudio.cli.options import (
+    ConfigOption,
+    DebugOption,
+    VoiceOption,
+    book_line,
+    err,
+    fail,
+    handled_errors,
+)
 from newsaudio.cli.sources import article_sources
+from newsaudio.errors import EXIT_FAILED
+
+if TYPE_CHECKING:
+    from newsaudio.batch import Outcome
+    from newsaudio.edition import EditionResult
 
 
 @contextmanager
@@ -77,13 +90,31 @@ def edition(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Make today's latest edition of this title again (default: a new edition, "
+            "numbered); podcast apps get it as new if its audio changed.",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse the edition if any article fails (default: leave it out, exit 1).",
+        ),
+    ] = False,
     debug: DebugOption = False,
 ) -> None:
     """Make one edition of several articles, in the order given: one MP3 whose chapters are
     grouped by article (a feed item like any episode), an EPUB 3 whose text is highlighted as it
     is read (Media Overlays), and a DAISY 2.02 book for DAISY players. The voice opens with the
     title, date, number of articles and length, and announces each article ("الخبر الثالث من
-    سبعة") unless the voice profile sets spoken_structure = false.
+    سبعة") unless the voice profile sets spoken_structure = false. An article that cannot be
+    read or spoken is reported and left out, and the others make the edition (exit code 1);
+    --strict refuses the edition instead. The same title on the same day makes a new edition
+    (numbered: "…-2") unless --replace.
 
     Example: newsaudio edition a.txt b.html https://example.com/news/3 --title "نشرة الصباح"
     """
@@ -98,14 +129,34 @@ def edition(
         config = load_config(config_path)
         profile = load_voice(voice or config.voice)
         sources = article_sources(articles or [], from_list or [])
-        job = EditionJob(out, profile, config, " ".join(title.split()), date.today(), not no_cache)
-        # --debug renders in this process, so a traceback shows where it failed.
+        title = " ".join(title.split())
+        job = EditionJob(out, profile, config, title, date.today(), not no_cache, replace)
+        # --debug renders in this process: a bug's traceback is in the debug log.
         workers = 1 if debug else (jobs or default_jobs())
         with _progress(len(sources), not quiet) as advance:
-            result = render_edition(sources, job, workers, advance)
+
+            def left_out(outcome: Outcome) -> None:
+                fail(outcome.error or "")
+                advance(outcome.source)
+
+            result = render_edition(sources, job, workers, advance, left_out, strict)
         if not quiet:
-            minutes, seconds = divmod(round(result.episode.duration_s), 60)
-            typer.echo(
-                f"{result.audio} ({result.articles} articles, {result.chapters} chapters, "
-                f"{minutes}:{seconds:02d}); {result.episode.epub_file}, {result.episode.daisy_file}"
-            )
+            typer.echo(_summary(result))
+    if result.left_out:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _summary(result: EditionResult) -> str:
+    """The edition's MP3, what is in it, its books; and which articles it left out."""
+    minutes, seconds = divmod(round(result.episode.duration_s), 60)
+    count = f"{result.articles} articles"
+    if result.left_out:
+        count = f"{result.articles} of {result.given} articles"
+    line = (
+        f"{result.audio} ({count}, {result.chapters} chapters, {minutes}:{seconds:02d}); "
+        f"{result.episode.epub_file}, {result.episode.daisy_file}"
+    ) + book_line(result.book_fallbacks)
+    if result.left_out:
+        names = ", ".join(o.source for o in result.left_out)
+        line += f"\nLeft out (see the errors above): {names}"
+    return line

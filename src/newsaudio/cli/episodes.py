@@ -18,14 +18,24 @@ def episodes(
 ) -> None:
     """List the episodes of the output folder, newest first: slug, date, duration, title.
 
+    Reads only: the folder is left as it was (see `newsaudio episodes repair`).
+
     Example: newsaudio episodes --out output
     """
     if ctx.invoked_subcommand:
         return
     from newsaudio.publishing.catalog import Catalog
 
-    with handled_errors(debug), Catalog.open(out) as catalog:
-        listed = catalog.episodes()
+    with handled_errors(debug), Catalog.read(out) as catalog:
+        listed, pending = catalog.episodes(), catalog.repairs
+    for line in pending:
+        err.print(f"Note: {line}", markup=False)
+    if pending:
+        err.print(
+            "Nothing was changed: `newsaudio episodes repair` (or the next render or feed) "
+            "records this in the catalog and the feed.",
+            markup=False,
+        )
     for episode in listed:
         minutes, seconds = divmod(round(episode.duration_s), 60)
         typer.echo(
@@ -54,6 +64,28 @@ def episodes_remove(
     typer.echo(f"removed {episode.slug}: {', '.join(episode.files)}")
 
 
+@app.command("repair")
+def episodes_repair(
+    out: OutOption = Path("output"), config_path: ConfigOption = None, debug: DebugOption = False
+) -> None:
+    """Record in the catalog what the folder holds, say each change, and rewrite the feed.
+
+    An MP3 deleted by hand leaves the feed (its side files go), one changed or added is read
+    from its tags, a truncated one is left out; episode records of an earlier version lose the
+    local paths they held.
+
+    Example: newsaudio episodes repair --out output
+    """
+    from newsaudio.config import load_config
+    from newsaudio.publishing.publish import repair_folder
+
+    with handled_errors(debug):
+        repairs = repair_folder(out, load_config(config_path))
+    for line in repairs:
+        typer.echo(line)
+    typer.echo(f"{out}: {len(repairs) or 'nothing'} repaired; the feed is up to date")
+
+
 def feed(
     out: OutOption = Path("output"),
     rebuild: Annotated[
@@ -78,6 +110,6 @@ def feed(
 
     with handled_errors(debug):
         path = publish_feed(out, load_config(config_path), rebuild=rebuild)
-        with Catalog.open(out) as catalog:
+        with Catalog.read(out) as catalog:
             count = len(catalog.episodes())
     typer.echo(f"{path} ({count} episodes)")

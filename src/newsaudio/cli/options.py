@@ -8,6 +8,7 @@ line on stderr and the exit code its kind says (``errors.py``: 2 input, 3 engine
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -27,17 +28,21 @@ from newsaudio.interrupts import sigterm_interrupts
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
 
 
 class _Stderr:
     """rich's Console on stderr, built on first use: rich takes 0.1 s to import, which `--version`
-    and `voices` do not need."""
+    and `voices` do not need. While a progress bar is shown (:func:`progress_bar`), everything
+    printed through it goes above the bar."""
+
+    live = False  # a progress bar is on the terminal
 
     @cached_property
     def console(self) -> Console:
         from rich.console import Console
 
-        return Console(stderr=True, highlight=False, soft_wrap=True)
+        return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
     @property
     def is_terminal(self) -> bool:
@@ -48,6 +53,40 @@ class _Stderr:
 
 
 err = _Stderr()
+
+
+@contextmanager
+def progress_bar(*columns: str | ProgressColumn) -> Iterator[Progress]:
+    """A transient progress bar on stderr, which must be a terminal. Print with :func:`echo`,
+    :func:`fail` or logging meanwhile: a plain write to the terminal would land in the bar's
+    line. stdout is not redirected: a script reading it gets its lines, not the terminal."""
+    from rich.progress import Progress
+
+    with Progress(*columns, console=err.console, transient=True, redirect_stdout=False) as bar:
+        err.live = True
+        try:
+            yield bar
+        finally:
+            err.live = False
+
+
+def echo(line: str) -> None:
+    """A result line on stdout; above the progress bar when stdout is the bar's terminal."""
+    if err.live and sys.stdout.isatty():
+        err.print(line, markup=False)
+    else:
+        typer.echo(line)
+
+
+class _ConsoleHandler(logging.Handler):
+    """Log records through :data:`err`, so a warning never lands inside a progress bar."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            err.print(self.format(record), markup=False)
+        except Exception:  # logging must never raise; it reports its own failures
+            self.handleError(record)
+
 
 ConfigOption = Annotated[
     Path | None,
@@ -67,6 +106,16 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks and 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 
 
+def book_line(fallbacks: int | None) -> str:
+    """What a render says of its talking book's text: every sentence as written, or how many
+    are shown as spoken (their text as written could not be found)."""
+    if fallbacks is None:
+        return ""
+    if not fallbacks:
+        return "; book text: every sentence as written"
+    return f"; book text: {fallbacks} sentences shown as spoken, not as written"
+
+
 def fail(message: str) -> None:
     err.print(f"Error: {' '.join(message.split())}", markup=False)
 
@@ -78,6 +127,7 @@ def handled_errors(debug: bool) -> Iterator[None]:
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
+        handlers=[_ConsoleHandler()],
     )
     # trafilatura warns ("discarding data: None") on pages it finds no text in: ours to report.
     logging.getLogger("trafilatura").setLevel(logging.NOTSET if debug else logging.ERROR)

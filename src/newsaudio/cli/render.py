@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -13,9 +14,12 @@ from newsaudio.cli.options import (
     ConfigOption,
     DebugOption,
     VoiceOption,
+    book_line,
+    echo,
     err,
     fail,
     handled_errors,
+    progress_bar,
 )
 from newsaudio.cli.sources import article_sources
 from newsaudio.errors import (
@@ -34,26 +38,49 @@ if TYPE_CHECKING:
     from newsaudio.pipeline import ProgressCallback
 
 
+# What each step of a render counts, and how the bar words it.
+_STEPS = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}
+
+
+def _counted(step: str, done: int, total: int) -> str:
+    """The bar's count: sentences while preparing and speaking, audio while mastering.
+
+    >>> _counted("speech", 12, 80), _counted("audio", 75, 3600)
+    ('12/80 sentences', '1:15 of 1:00:00 audio')
+    """
+    if step == "audio":
+        from newsaudio.publishing.page import clock  # loaded by the render already
+
+        return f"{clock(done * 1000)} of {clock(total * 1000)} audio"
+    return f"{done}/{total} sentences"
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    """A progress bar on an interactive terminal; nothing when piped or --quiet."""
+    """A progress bar on an interactive terminal, moving within each step (sentences prepared,
+    sentences spoken, seconds of audio mastered); nothing when piped or --quiet."""
     if not enabled or not err.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[counted]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err.console, transient=True) as bar:
-        task = bar.add_task("", total=None)
+    with progress_bar(*columns) as bar:
+        task = bar.add_task("", total=None, counted="")
 
         def update(step: str, done: int, total: int, label: str) -> None:
-            verb = {"text": "Preparing text", "speech": "Speaking", "audio": "Mastering"}[step]
-            bar.update(task, description=f"{verb}: {label[:40]}", completed=done, total=total)
+            bar.update(
+                task,
+                description=f"{_STEPS[step]}: {label[:40]}",
+                completed=done,
+                total=total,
+                counted=_counted(step, done, total),
+            )
 
         yield update
 
@@ -150,9 +177,9 @@ def render(
                         raise
                     raise _Failed(failure_line(source, exc), exit_code=exit_code_of(exc)) from exc
                 if not quiet:
-                    typer.echo(
-                        _rendered_line(result.audio, result.chapters, result.episode.duration_s)
-                    )
+                    duration = result.episode.duration_s
+                    line = _rendered_line(result.audio, result.chapters, duration)
+                    echo(line + book_line(result.book_fallbacks))
             _warn_base_url(config, quiet, True)
     if code != EXIT_OK:
         raise typer.Exit(code)
@@ -190,7 +217,7 @@ def _render_batch(
 
     job = Job(out, profile, config, use_cache, formats)
     finished: list[Outcome] = []
-    with _batch_progress(len(sources), not quiet) as advance:
+    with _batch_progress(len(sources), not quiet) as bars:
 
         def on_done(outcome: Outcome) -> None:
             finished.append(outcome)
@@ -198,14 +225,17 @@ def _render_batch(
                 fail(outcome.error or "")
             elif not quiet:
                 audio = out / f"{outcome.slug}.mp3"
-                typer.echo(_rendered_line(audio, outcome.chapters, outcome.duration_s))
-            advance(outcome.duration_s)
+                line = _rendered_line(audio, outcome.chapters, outcome.duration_s)
+                echo(line + book_line(outcome.book_fallbacks))
+            if bars:
+                bars.advance(outcome.source, outcome.duration_s)
 
         try:
             if scheduler:
                 run_cluster(sources, job, scheduler, on_done)
             else:
-                run_local(sources, job, jobs or default_jobs(profile), on_done)
+                workers = jobs or default_jobs(profile)
+                run_local(sources, job, workers, on_done, bars.progress if bars else None)
         except KeyboardInterrupt:
             # What finished is in place — also an episode whose worker was stopped between
             # placing it and reporting it: publish them all, then stop. Unfinished articles wrote
@@ -229,40 +259,73 @@ def _render_batch(
     return finished
 
 
+class _BatchBar:
+    """A batch on the terminal: a bar for the batch (articles done of total, minutes of audio
+    made, elapsed, ETA) and, under it, a bar for each article being rendered, moving by step as a
+    single render's does. Workers report from another thread, and an article's last report may
+    come after its result: it is dropped then."""
+
+    def __init__(self, bar: Any, total: int) -> None:
+        self.bar = bar
+        self.total = total
+        self.done = 0
+        self.made = 0.0
+        self.batch = bar.add_task("Rendering", total=total, counted=self._counted())
+        self.articles: dict[str, Any] = {}
+        self.finished: set[str] = set()
+        self.lock = threading.Lock()
+
+    def _counted(self) -> str:
+        return f"{self.done}/{self.total} articles, {self.made:.1f} min of audio"
+
+    def progress(self, source: str, step: str, done: int, total: int) -> None:
+        with self.lock:
+            if source in self.finished:
+                return
+            if source not in self.articles:
+                self.articles[source] = self.bar.add_task("", total=None, counted="", eta=False)
+            self.bar.update(
+                self.articles[source],
+                description=f"  {(Path(source).name or source)[:30]}: {_STEPS[step]}",
+                completed=done,
+                total=total,
+                counted=_counted(step, done, total),
+            )
+
+    def advance(self, source: str, seconds: float) -> None:
+        with self.lock:
+            self.finished.add(source)
+            task = self.articles.pop(source, None)
+            if task is not None:
+                self.bar.remove_task(task)
+            self.done += 1
+            self.made += seconds / 60
+            self.bar.update(self.batch, completed=self.done, counted=self._counted())
+
+
 @contextmanager
-def _batch_progress(total: int, enabled: bool) -> Iterator[Callable[[float], None]]:
-    """One bar for a batch: articles done of total, minutes of audio made, elapsed and ETA."""
+def _batch_progress(total: int, enabled: bool) -> Iterator[_BatchBar | None]:
+    """The batch's bars on an interactive terminal; nothing when piped or --quiet."""
     if not enabled or not err.is_terminal:
-        yield lambda _seconds: None
+        yield None
         return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    class _Eta(TimeRemainingColumn):
+        """The batch's ETA; none for an article, whose steps count in different units."""
+
+        def render(self, task: Any) -> Any:
+            return super().render(task) if task.fields.get("eta", True) else ""
 
     columns = (
-        TextColumn("Rendering"),
+        TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("articles, {task.fields[audio]:.1f} min of audio,"),
+        TextColumn("{task.fields[counted]}"),
         TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
+        _Eta(),
     )
-    with Progress(*columns, console=err.console, transient=True) as bar:
-        task = bar.add_task("", total=total, audio=0.0)
-        made = 0.0
-
-        def advance(seconds: float) -> None:
-            nonlocal made
-            made += seconds / 60
-            bar.update(task, advance=1, audio=made)
-
-        yield advance
+    with progress_bar(*columns) as bar:
+        yield _BatchBar(bar, total)
 
 
 def _summary(outcomes: list[Any], out: Path) -> None:

@@ -9,7 +9,13 @@ from typing import Annotated
 
 import typer
 
-from newsaudio.cli.options import ConfigOption, DebugOption, err, handled_errors
+from newsaudio.cli.options import (
+    ConfigOption,
+    DebugOption,
+    err,
+    handled_errors,
+    progress_bar,
+)
 
 app = typer.Typer(no_args_is_help=False)
 
@@ -64,10 +70,10 @@ def _download_bar() -> Iterator[Callable[[str, int, int | None], None] | None]:
     if not err.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
+    from rich.progress import BarColumn, DownloadColumn, TaskID, TextColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
-    with Progress(*columns, console=err.console, transient=True) as bar:
+    with progress_bar(*columns) as bar:
         tasks: dict[str, TaskID] = {}
 
         def update(file: str, done: int, total: int | None) -> None:

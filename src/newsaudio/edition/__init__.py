@@ -8,9 +8,10 @@ and a closing.
 
 How it is made, within the time and memory of rendering the articles as episodes:
 
-1. Each article is read, prepared, spoken and **mastered on its own** into an untagged MP3 piece
-   (in worker processes with ``jobs`` > 1, each piece at the podcast loudness, as an episode is);
-   the closing too. Memory follows one segment, as in a render.
+1. Every article is read (in worker processes with ``jobs`` > 1), then each is prepared, spoken
+   and **mastered on its own** into an untagged MP3 piece, at the podcast loudness as an episode
+   is, announced by its place among the articles that could be read; the closing too. Memory
+   follows one segment, as in a render.
 2. The opening is spoken last, when the length it announces is known: it is spoken again if its
    own length changes the minutes it says (rarely; at most a few times).
 3. The edition's MP3 is the pieces' MPEG frames in spoken order, a segment pause of silence frames
@@ -19,8 +20,9 @@ How it is made, within the time and memory of rendering the articles as episodes
 4. The tag (top CTOC → a CTOC per article → a CHAP per section), captions, chapters, transcript and
    the book's files are staged beside it and the episode is published as a render publishes one.
 
-An edition is all its articles or nothing: one that cannot be read fails it with its one line, and
-the output folder is left as it was.
+An article that cannot be read or spoken is left out with its one line and exit code, and the
+edition is made from the others, as a batch renders the articles it can (``strict``: the edition
+is refused, and the output folder is left as it was).
 """
 
 from newsaudio.edition.pieces import EditionError, EditionJob, EditionResult

@@ -4,8 +4,10 @@ chapters, transcript, the talking book), staged under temporary names.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import shutil
+import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,8 +30,9 @@ from newsaudio.publishing.captions import (
     format_srt,
     format_vtt,
     sentence_cues,
+    sentence_places,
 )
-from newsaudio.publishing.episode import Episode, EpisodeChapter, episode_guid
+from newsaudio.publishing.episode import Episode, EpisodeChapter
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
     REQUIRED_FILES,
@@ -126,7 +129,7 @@ def _stage_files(
     files: dict[str, Path],
 ) -> StagedEpisode:
     out_dir, slug, config = job.out_dir, job.slug, job.config
-    identity = f"newsaudio:edition:{slug}"
+    identity = job.identity
     articles = [p.article for p in pieces if p.article is not None]
     description = "\n".join(f"{n}. {a.headline}" for n, a in enumerate(articles, 1))
     voice = "; ".join(dict.fromkeys(v for p in pieces for v in p.spoken.voice.split("; ")))
@@ -144,7 +147,8 @@ def _stage_files(
         chapters=tuple(chapters),
         description=description,
         voice=voice,
-        guid=episode_guid(slug, None),
+        # This render's: kept by placing if it replaces an edition of the same audio.
+        guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identity}@{rendered.isoformat()}")),
         groups=tuple(groups),
     )
     audio = files[".mp3"]
@@ -157,14 +161,18 @@ def _stage_files(
         issued=job.day,
         identity=identity,
         publisher=config.feed.author,
-        narrator=voice,
+        narrators=[n for p in pieces for n in p.spoken.narrators],
         audio_file=f"{slug}.mp3",
         duration_ms=duration_ms,
         parts=parts,
         description=description,
     )
     files.update(stage_book(book, stream, out_dir, BOOK_FORMATS, rendered))
-    cues = sentence_cues((m.text, m.start_ms, m.end_ms) for m in sentences)
+    numbers = itertools.count(1)
+    places = sentence_places(
+        (next(numbers) if p.kind == "article" else 0, p.spoken.prepared) for p in pieces
+    )
+    cues = sentence_cues(((m.text, m.start_ms, m.end_ms) for m in sentences), places)
     files[".txt"].write_text(transcript, encoding="utf-8")
     files[".chapters.json"].write_text(format_json_chapters(tuple(chapters)), encoding="utf-8")
     files[VTT_SUFFIX].write_text(format_vtt(cues), encoding="utf-8")
@@ -185,4 +193,13 @@ def _stage_files(
         **file_names(slug, files),
     )
     media = EpisodeMedia(tuple(chapters), tuple(cues))
-    return StagedEpisode(out_dir, episode, files, tags, media, dated=False)
+    return StagedEpisode(
+        out_dir,
+        episode,
+        files,
+        tags,
+        media,
+        dated=False,
+        renews=True,
+        book_fallbacks=book.fallbacks,
+    )

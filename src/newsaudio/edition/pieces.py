@@ -10,10 +10,11 @@ from datetime import date
 from pathlib import Path
 
 from newsaudio.audio.frames import count_frames, frames_ms
+from newsaudio.batch import Outcome
 from newsaudio.config import Config
 from newsaudio.errors import NewsaudioError
 from newsaudio.files import temporary_path
-from newsaudio.pipeline import SpokenScript, load_source, speak_script, text_options
+from newsaudio.pipeline import SpokenScript, speak_script, text_options
 from newsaudio.publishing.book import PartKind
 from newsaudio.publishing.bookmaker import (
     Shown,
@@ -41,7 +42,8 @@ _OPENING_TRIES = 4
 
 
 class EditionError(NewsaudioError):
-    """An edition cannot be made (one of its articles failed, or none was given)."""
+    """An edition cannot be made: none of its articles could be, or (``--strict``) one could
+    not, or none was given."""
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,20 @@ class EditionJob:
     title: str
     day: date
     use_cache: bool = True
+    # Make the latest edition of this title and day again, instead of a new one (--replace).
+    replace: bool = False
+    # The edition's file name and identity, settled against the folder (``naming.named``).
+    slug: str = ""
+    identity: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.slug:
+            object.__setattr__(self, "slug", self.base_slug)
 
     @property
-    def slug(self) -> str:
-        """The edition's file name: its title and day ("نشرة-الصباح-2026-12-05")."""
+    def base_slug(self) -> str:
+        """The edition's title and day ("نشرة-الصباح-2026-12-05"); a second edition of them is
+        numbered ("…-2")."""
         return slugify(f"{self.title} {self.day.isoformat()}")
 
     @property
@@ -81,12 +93,17 @@ class Piece:
 
 @dataclass(frozen=True)
 class EditionResult:
-    """What an edition produced."""
+    """What an edition produced: ``articles`` of the ``given``; ``left_out`` says why the others
+    are not in it (each a source, its one-line error and its exit code)."""
 
     episode: Episode
     audio: Path
     articles: int
     chapters: int
+    given: int = 0
+    left_out: tuple[Outcome, ...] = ()
+    # The book's sentences shown as spoken, not as written (textprep.written).
+    book_fallbacks: int = 0
 
 
 # --- Scripts: what each piece says ---------------------------------------------------------------
@@ -148,9 +165,8 @@ def _speak(script: Script, kind: PartKind, name: str, job: EditionJob) -> Piece:
     return Piece(kind, spoken, mp3, frames, shown, article)
 
 
-def speak_article(source: str, number: int, total: int, job: EditionJob) -> Piece:
-    """Article ``number`` of ``total``, read from ``source`` (file or URL), as a piece."""
-    article = load_source(source)
+def speak_article(article: Article, number: int, total: int, job: EditionJob) -> Piece:
+    """``article`` as piece ``number`` of ``total`` (its announcement says both)."""
     script = article_script(article, number, total, job.structure)
     return _speak(script, "article", f"{number:02d}", job)
 
@@ -171,6 +187,3 @@ def speak_opening(articles: int, rest_frames: int, job: EditionJob) -> Piece:
         piece.mp3.unlink(missing_ok=True)
         length_ms = total_ms
     return _speak(opening_script(job, articles, length_ms), "opening", "opening", job)
-
-
-# --- Running the pieces --------------------------------------------------------------------------

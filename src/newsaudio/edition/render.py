@@ -1,5 +1,10 @@
-"""Rendering an edition: its pieces in this process or a pool of workers, then staged and
-published as one episode; all its articles or nothing.
+"""Rendering an edition: its articles read and spoken in this process or a pool of workers, then
+staged and published as one episode.
+
+An article that cannot be read or spoken is left out, with its one line and exit code, and the
+others make the edition (as a batch renders the articles it can); ``strict`` refuses the edition
+instead. Whatever fails in a worker comes back as a line and a code (:func:`batch.attempt`), so
+one bad article can never break the pool.
 """
 
 from __future__ import annotations
@@ -9,15 +14,18 @@ import logging
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from newsaudio.audio.frames import count_frames
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
-from newsaudio.batch import warm_up
+from newsaudio.batch import Outcome, attempt, batch_exit_code, warm_up
 from newsaudio.edition.assemble import stage_edition
+from newsaudio.edition.naming import named
 from newsaudio.edition.pieces import (
     EditionError,
     EditionJob,
@@ -27,83 +35,114 @@ from newsaudio.edition.pieces import (
     speak_closing,
     speak_opening,
 )
-from newsaudio.errors import NewsaudioError, OutputError, exit_code_of, failure_line
+from newsaudio.errors import EXIT_FAILED, OutputError
 from newsaudio.files import remove_temporaries, temporary_path
-from newsaudio.publishing.publish import (
-    publish_episode,
-)
+from newsaudio.pipeline import load_source
+from newsaudio.publishing.publish import publish_episode
+from newsaudio.reading.article import Article
 
 log = logging.getLogger(__name__)
 
-# Called with a short label when a piece is done: the article's source, "opening", "closing".
+T = TypeVar("T")
+
+# Called with a short label when a piece is done: the article's source, "opening".
 DoneCallback = Callable[[str], None]
+# Called with each article left out, as it is found.
+FailedCallback = Callable[[Outcome], None]
 
 
-def _failed(source: str, exc: BaseException) -> EditionError:
-    """The one line an edition fails with, and the exit code of what stopped it."""
-    if not isinstance(exc, NewsaudioError):
-        log.debug("error in %s", source, exc_info=True)
-    return EditionError(
-        f"edition not made: {failure_line(source, exc)}", exit_code=exit_code_of(exc)
-    )
+class _InProcess(Executor):
+    """An executor that runs each task at once, in this process (``jobs`` = 1, ``--debug``)."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))  # tasks are wrapped in attempt(): they return
+        return future
 
 
-def _pieces_here(
-    sources: Sequence[str], job: EditionJob, on_done: DoneCallback
-) -> tuple[list[Piece], Piece | None]:
-    """Every article (and the closing) in this process, one after the other."""
-    pieces: list[Piece] = []
-    try:
-        for number, source in enumerate(sources, 1):
-            try:
-                pieces.append(speak_article(source, number, len(sources), job))
-            except Exception as exc:
-                raise _failed(source, exc) from exc
-            on_done(source)
-        end = speak_closing(job) if job.structure else None
-    except BaseException:
-        _discard(pieces)
-        raise
-    return pieces, end
+class _Run:
+    """One edition's tasks: every future submitted, so a failure can discard what finished."""
+
+    def __init__(self, pool: Executor, job: EditionJob, strict: bool, on_failed: FailedCallback):
+        self.pool, self.job, self.strict, self.on_failed = pool, job, strict, on_failed
+        self.futures: list[Future[Any]] = []
+        self.left_out: list[Outcome] = []
+
+    def submit(self, label: str, work: Callable[..., T], *args: Any) -> Future[T | Outcome]:
+        future = self.pool.submit(attempt, label, work, *args)
+        self.futures.append(future)
+        return future
+
+    def result(self, future: Future[T | Outcome]) -> T | Outcome:
+        try:
+            return future.result()
+        except BrokenProcessPool as exc:  # killed (out of memory?): not one article's fault
+            raise EditionError(
+                "edition not made: a worker process died (out of memory?); "
+                "run the edition with --jobs 1 to see why",
+                exit_code=EXIT_FAILED,
+            ) from exc
+
+    def leave_out(self, outcome: Outcome) -> None:
+        """Report an article that failed; with ``strict``, refuse the edition."""
+        if self.strict:
+            raise EditionError(
+                f"edition not made (--strict): {outcome.error}", exit_code=outcome.exit_code
+            )
+        self.left_out.append(outcome)
+        self.on_failed(outcome)
+
+    def discard_finished(self) -> None:
+        """Remove the MP3 of every piece that finished: the edition is not made."""
+        for future in self.futures:
+            if future.done() and not future.cancelled() and future.exception() is None:
+                result = future.result()
+                if isinstance(result, Piece):
+                    result.mp3.unlink(missing_ok=True)
 
 
-def _pieces_in_pool(
-    sources: Sequence[str], job: EditionJob, jobs: int, on_done: DoneCallback
-) -> tuple[list[Piece], Piece | None, ProcessPoolExecutor]:
-    """Every article (and the closing) in ``jobs`` worker processes; the pool is returned open,
-    for the opening."""
-    context = multiprocessing.get_context("spawn")  # as batch.py: no inherited threads or locks
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=warm_up)
-    futures: dict[Future[Piece], str] = {
-        pool.submit(speak_article, source, number, len(sources), job): source
-        for number, source in enumerate(sources, 1)
-    }
-    if job.structure:
-        futures[pool.submit(speak_closing, job)] = "closing"
-    done: dict[str, Piece] = {}
-    try:
-        for future, source in futures.items():  # in order: a failure is reported as it comes
-            try:
-                done[source] = future.result()
-            except Exception as exc:
-                raise _failed(source, exc) from exc
-            if source != "closing":
+def _read(run: _Run, sources: Sequence[str]) -> list[tuple[str, Article]]:
+    """Every article, read (and fetched) in the workers; those that cannot be are left out."""
+    futures = [(source, run.submit(source, load_source, source)) for source in sources]
+    read = []
+    for source, future in futures:  # in order: a failure is reported as its turn comes
+        result = run.result(future)
+        if isinstance(result, Outcome):
+            run.leave_out(result)
+        else:
+            read.append((source, result))
+    return read
+
+
+def _speak(run: _Run, articles: list[tuple[str, Article]], on_done: DoneCallback) -> list[Piece]:
+    """Every article as a piece, numbered among those in the edition. An article that fails
+    here changes the others' announcements ("الخبر الثالث من سبعة"): they are spoken again (all
+    but the announcement from the sentence cache, when it is on)."""
+    first = True
+    while articles:
+        total = len(articles)
+        futures = [
+            (source, article, run.submit(source, speak_article, article, number, total, run.job))
+            for number, (source, article) in enumerate(articles, 1)
+        ]
+        pieces: list[Piece] = []
+        spoken = []
+        for source, article, future in futures:
+            result = run.result(future)
+            if isinstance(result, Outcome):
+                run.leave_out(result)
+                continue
+            pieces.append(result)
+            spoken.append((source, article))
+            if first:
                 on_done(source)
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            # Workers ignore Ctrl-C (batch.warm_up): stop them mid-piece, as a batch does.
-            for worker in multiprocessing.active_children():
-                worker.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
-        _discard(list(done.values()))
-        raise
-    pieces = [done[source] for source in sources]
-    return pieces, done.get("closing"), pool
-
-
-def _discard(pieces: Sequence[Piece]) -> None:
-    for piece in pieces:
-        piece.mp3.unlink(missing_ok=True)
+        if len(spoken) == total or not run.job.structure:
+            return pieces
+        log.info("%d articles left out: the others are announced again", total - len(spoken))
+        for piece in pieces:
+            piece.mp3.unlink(missing_ok=True)
+        articles, first = spoken, False
+    return []
 
 
 def _silence(job: EditionJob) -> Path:
@@ -114,17 +153,50 @@ def _silence(job: EditionJob) -> Path:
     return path
 
 
+def _whole(run: _Run, future: Future[Piece | Outcome]) -> Piece:
+    """The opening or the closing: the edition's own, so their failure is the edition's."""
+    result = run.result(future)
+    if isinstance(result, Outcome):
+        raise EditionError(f"edition not made: {result.error}", exit_code=result.exit_code)
+    return result
+
+
+def _pieces(run: _Run, sources: Sequence[str], pause: int, on_done: DoneCallback) -> list[Piece]:
+    """The opening, the articles that could be read and spoken, and the closing, in order."""
+    job = run.job
+    read = _read(run, sources)
+    end = run.submit("closing", speak_closing, job) if job.structure else None
+    articles = _speak(run, read, on_done)
+    if not articles:
+        raise EditionError(
+            f"edition not made: none of its {len(sources)} articles could be read and spoken",
+            exit_code=batch_exit_code(run.left_out),
+        )
+    pieces = [*articles, *([_whole(run, end)] if end else [])]
+    # The opening says the length of all that follows it: spoken last.
+    rest = sum(p.frames for p in pieces) + pause * len(pieces)
+    opening = run.submit("opening", speak_opening, len(articles), rest, job)
+    return [_whole(run, opening), *pieces]
+
+
 def render_edition(
     sources: Sequence[str],
     job: EditionJob,
     jobs: int = 1,
     on_done: DoneCallback | None = None,
+    on_failed: FailedCallback | None = None,
+    strict: bool = False,
 ) -> EditionResult:
     """Make the edition of ``sources`` (files or URLs, in this order) in ``job.out_dir`` and
-    publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed and the page."""
+    publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed and the page.
+
+    An article that fails is reported to ``on_failed`` and left out (``strict``: the edition is
+    refused, :class:`EditionError` with that article's line and exit code); when none is left,
+    the edition is refused with the exit code they share (else 1)."""
     if not sources:
         raise EditionError("an edition needs at least one article")
-    report = on_done or (lambda _label: None)
+    if not job.identity:
+        job = named(job)
     started = time.time()
     try:
         job.out_dir.mkdir(parents=True, exist_ok=True)
@@ -134,17 +206,19 @@ def render_edition(
             f"{job.out_dir}: cannot write the edition ({exc.strerror or exc})"
         ) from exc
     pieces: list[Piece] = []
+    run: _Run | None = None
     try:
         pause = count_frames(silence)
-        with _worker_pool(sources, job, jobs, report) as (articles, end, pool):
-            pieces = [*articles, *([end] if end else [])]
-            rest = sum(p.frames for p in pieces) + pause * len(pieces)
-            if pool is None:
-                opening = speak_opening(len(articles), rest, job)
-            else:
-                opening = pool.submit(speak_opening, len(articles), rest, job).result()
-            pieces.insert(0, opening)
-        report("opening")
+        try:
+            with _workers(jobs, len(sources)) as pool:
+                run = _Run(pool, job, strict, on_failed or (lambda _outcome: None))
+                pieces = _pieces(run, sources, pause, on_done or (lambda _label: None))
+        except BaseException:
+            if run is not None:  # the pool has stopped: every piece spoken is finished
+                run.discard_finished()
+            raise
+        if on_done:
+            on_done("opening")
         staged = stage_edition(pieces, silence, job)
         episode = publish_episode(staged, job.config)
     except KeyboardInterrupt:
@@ -156,30 +230,33 @@ def render_edition(
         ) from exc
     finally:
         silence.unlink(missing_ok=True)
-        _discard(pieces)
+        for piece in pieces:
+            piece.mp3.unlink(missing_ok=True)
     audio = job.out_dir / episode.audio_file
-    log.info("edition %s: %d articles, %.1f s", audio, len(sources), episode.duration_s)
-    return EditionResult(episode, audio, len(sources), len(episode.chapters))
+    left_out = tuple(run.left_out) if run else ()
+    made = len(sources) - len(left_out)
+    log.info("edition %s: %d articles, %.1f s", audio, made, episode.duration_s)
+    fallbacks = staged.book_fallbacks or 0
+    return EditionResult(
+        episode, audio, made, len(episode.chapters), len(sources), left_out, fallbacks
+    )
 
 
 @contextlib.contextmanager
-def _worker_pool(
-    sources: Sequence[str], job: EditionJob, jobs: int, on_done: DoneCallback
-) -> Iterator[tuple[list[Piece], Piece | None, ProcessPoolExecutor | None]]:
-    """The articles' pieces, spoken here or in a pool that stays open for the opening."""
+def _workers(jobs: int, tasks: int) -> Iterator[Executor]:
+    """This process (``jobs`` = 1), or a pool of ``jobs`` workers that load the engine and the
+    diacritizer once. Ctrl-C stops the workers mid-piece (they ignore it: batch.warm_up); any
+    other failure lets the pieces being spoken finish, so their files can be removed."""
     if jobs <= 1:
-        articles, end = _pieces_here(sources, job, on_done)
-        yield articles, end, None
+        yield _InProcess()
         return
-    articles, end, pool = _pieces_in_pool(sources, job, min(jobs, len(sources)), on_done)
+    context = multiprocessing.get_context("spawn")  # as batch.py: no inherited threads or locks
+    pool = ProcessPoolExecutor(min(jobs, tasks), mp_context=context, initializer=warm_up)
     try:
-        yield articles, end, pool
+        yield pool
     except KeyboardInterrupt:
         for worker in multiprocessing.active_children():
             worker.terminate()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-# --- The edition's files -------------------------------------------------------------------------

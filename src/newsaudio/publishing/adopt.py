@@ -19,6 +19,7 @@ from newsaudio.publishing.episode import (
     episode_guid,
     read_episode,
 )
+from newsaudio.publishing.names import placed_name
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def episode_from_files(mp3: Path) -> Episode | None:
         return None
 
     def beside(suffix: str) -> str | None:
-        name = f"{slug}{suffix}"
+        name = placed_name(slug, suffix)
         return name if (mp3.parent / name).is_file() else None
 
     return Episode(
@@ -76,6 +77,20 @@ def episode_from_files(mp3: Path) -> Episode | None:
         epub_file=beside(".epub"),
         daisy_file=beside(".daisy.zip"),
     )
+
+
+def shorter_than_chapters(mp3: Path, episode: Episode) -> bool:
+    """Whether the MP3 ends before its last chapter does (cut short by a copy or a full disk)."""
+    if not episode.chapters:
+        return False
+    from newsaudio.publishing.tags import mp3_duration_ms
+
+    try:
+        duration_ms = mp3_duration_ms(mp3)
+    except NewsaudioError:
+        return True
+    # A chapter may end a frame or two after the stream: the MP3's frames are 26 ms each.
+    return episode.chapters[-1].end_ms > duration_ms + 500
 
 
 def matching_record(mp3: Path) -> Episode | None:

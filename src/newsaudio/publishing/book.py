@@ -73,6 +73,8 @@ class BookPart:
     kind: PartKind
     title: str
     sections: tuple[BookSection, ...]
+    # Sentences shown as spoken: their text as written could not be found (textprep.written).
+    fallbacks: int = 0
 
     @property
     def sentences(self) -> tuple[BookSentence, ...]:
@@ -93,7 +95,7 @@ class Book:
     issued: date
     identifier: str  # a URN: the same article or edition keeps it across renders
     publisher: str
-    narrator: str  # who speaks: the voice profiles, e.g. "ar-espeak (espeak-ng 1.52)"
+    narrator: str  # who speaks, in words: "صوت مركب آليا (إسبيك)"
     audio_file: str  # the MP3's name; every clip is in it
     duration_ms: int  # the MP3 as players measure it
     parts: tuple[BookPart, ...]
@@ -111,6 +113,11 @@ class Book:
     @property
     def overlay_ms(self) -> int:
         return sum(part.overlay_ms for part in self.parts)
+
+    @property
+    def fallbacks(self) -> int:
+        """Sentences shown as spoken, not as written (none, on the articles we have)."""
+        return sum(part.fallbacks for part in self.parts)
 
     def sections(self) -> Iterator[tuple[BookPart, BookSection]]:
         for part in self.parts:

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -30,7 +31,9 @@ from newsaudio.publishing.book import (
 )
 from newsaudio.publishing.daisy import DAISY_SUFFIX, DAISY_ZIP_SUFFIX, write_daisy
 from newsaudio.publishing.epub import EPUB_SUFFIX, write_epub
+from newsaudio.publishing.names import ascii_name
 from newsaudio.reading.script import Segment
+from newsaudio.resources import data_toml
 from newsaudio.textprep import PreparedScript, PreparedSegment
 from newsaudio.textprep.lexicon import Lexicon
 from newsaudio.textprep.written import written_sentences
@@ -58,21 +61,29 @@ def _script_segments(prepared: PreparedScript) -> Iterator[tuple[PreparedSegment
             raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
-# Per segment, per block: the sentences as a reader sees them (see :func:`shown_sentences`).
-Shown = tuple[tuple[tuple[str, ...], ...], ...]
+@dataclass(frozen=True)
+class Shown:
+    """The sentences as a reader sees them, per segment and block (``blocks[s][b]``), and how
+    many are shown as spoken because their text as written could not be found."""
+
+    blocks: tuple[tuple[tuple[str, ...], ...], ...]
+    fallbacks: int = 0
 
 
 def shown_sentences(prepared: PreparedScript, lexicon: Lexicon | None = None) -> Shown:
     """Each spoken sentence of ``prepared`` as written in the article, per segment and block
-    (where a block does not line up, as prepared). Worth computing where the script was
+    (:func:`~newsaudio.textprep.written.written_sentences`). Worth computing where the script was
     prepared: it expands every sentence again."""
-    return tuple(
-        tuple(
-            written_sentences(original.blocks[b], spoken, lexicon) if spoken else ()
-            for b, spoken in enumerate(segment.written or segment.blocks)
-        )
-        for segment, original in _script_segments(prepared)
-    )
+    segments = []
+    fallbacks = 0
+    for segment, original in _script_segments(prepared):
+        blocks = []
+        for b, spoken in enumerate(segment.written or segment.blocks):
+            found = written_sentences(original.blocks[b], spoken, lexicon) if spoken else None
+            blocks.append(found.sentences if found else ())
+            fallbacks += found.fallbacks if found else 0
+        segments.append(tuple(blocks))
+    return Shown(tuple(segments), fallbacks)
 
 
 def _role(segment: PreparedSegment, block: int, kicker: bool) -> BlockRole:
@@ -107,7 +118,7 @@ def make_part(
     number = 0
     for index, (segment, chapter) in enumerate(zip(prepared.segments, chapters, strict=True), 1):
         blocks = []
-        for b, texts in enumerate(shown[index - 1]):
+        for b, texts in enumerate(shown.blocks[index - 1]):
             if not texts:
                 continue
             items = []
@@ -130,7 +141,7 @@ def make_part(
         )
     if next(heard, None) is not None:
         raise ValueError(f"part {part_id}: more sentences heard than the script has")
-    return BookPart(part_id, kind, title or sections[0].title, tuple(sections))
+    return BookPart(part_id, kind, title or sections[0].title, tuple(sections), shown.fallbacks)
 
 
 def make_book(
@@ -140,20 +151,24 @@ def make_book(
     issued: date,
     identity: str,
     publisher: str,
-    narrator: str,
+    narrators: Sequence[str],
     audio_file: str,
     duration_ms: int,
     parts: Sequence[BookPart],
     description: str = "",
 ) -> Book:
-    """The book, its clips made contiguous (each runs on to the next sentence)."""
+    """The book, its clips made contiguous (each runs on to the next sentence). ``narrators``:
+    who spoke, as phrases a listener hears in the book's information (the voice profiles'
+    ``narrator``); one that is empty says only that the voice is synthesized."""
+    default = str(data_toml("edition.toml")["book"]["narrator"])
+    named = dict.fromkeys(n.strip() or default for n in narrators)
     book = Book(
         title=title,
         slug=slug,
         issued=issued,
         identifier=book_identifier(identity),
         publisher=publisher,
-        narrator=f"كلام مركب آليا (synthesized speech: {narrator})",
+        narrator="، ".join(named) or default,
         audio_file=audio_file,
         duration_ms=duration_ms,
         parts=tuple(parts),
@@ -181,7 +196,7 @@ def stage_book(
                                            dir=out_dir))  # fmt: skip
             files[DAISY_SUFFIX] = folder
             folder.rmdir()
-            write_daisy(book, audio, folder, files[DAISY_ZIP_SUFFIX])
+            write_daisy(book, audio, folder, files[DAISY_ZIP_SUFFIX], ascii_name(book.slug))
     except BaseException:
         discard(files.values())
         raise

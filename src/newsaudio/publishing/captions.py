@@ -1,10 +1,12 @@
 """Timed captions: the spoken sentences as WebVTT (``<slug>.vtt``) and SRT (``<slug>.srt``) cues.
 
 Cue times come from the caller (the synthesized audio); this module only splits, checks and
-formats them. Cue text is written so that Arabic reads right to left in every player (see
-:func:`rtl_line`) and so that no article text can break the file: WebVTT escapes ``&``, ``<`` and
-``>``; SRT has no escapes, so tag openers and ``-->`` get an invisible word joiner (see
-:func:`_srt_line`).
+formats them. Each WebVTT cue is named by where its sentence stands (:func:`sentence_places`):
+the listening page groups the cues back into whole sentences, paragraphs and headings from the
+names alone, so it needs nothing but the folder's files. Cue text is written so that Arabic reads
+right to left in every player (see :func:`rtl_line`) and so that no article text can break the
+file: WebVTT escapes ``&``, ``<`` and ``>``; SRT has no escapes, so tag openers and ``-->`` get an
+invisible word joiner (see :func:`_srt_line`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsaudio.reading.sanitize import clean_text
+from newsaudio.textprep import PreparedScript
 from newsaudio.textprep.diacritize import strip_marks
 
 VTT_SUFFIX = ".vtt"
@@ -38,11 +41,13 @@ _TAG = re.compile(r"<[^>]*>")
 
 @dataclass(frozen=True)
 class Cue:
-    """A caption shown from ``start_ms`` until ``end_ms`` (exclusive), in milliseconds."""
+    """A caption shown from ``start_ms`` until ``end_ms`` (exclusive), in milliseconds.
+    ``ident``: its WebVTT cue identifier, where its sentence stands (:func:`sentence_places`)."""
 
     start_ms: int
     end_ms: int
     text: str
+    ident: str = ""
 
     def __post_init__(self) -> None:
         if not 0 <= self.start_ms < self.end_ms:
@@ -128,8 +133,14 @@ def format_vtt(cues: Iterable[Cue]) -> str:
         lines = [rtl_line(_vtt_escape(line)) for line in _lines(cue.text)]
         if lines:
             timing = f"{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}"
-            blocks.append("\n".join([timing, *lines]) + "\n")
+            blocks.append("\n".join([*_ident(cue), timing, *lines]) + "\n")
     return "\n".join(blocks)
+
+
+def _ident(cue: Cue) -> list[str]:
+    """The cue's identifier line, if it has an identifier WebVTT allows (no ``-->``, one line)."""
+    ident = " ".join(cue.ident.split())
+    return [ident] if ident and "-->" not in ident else []
 
 
 def _srt_line(line: str) -> str:
@@ -183,8 +194,8 @@ def parse_vtt(text: str) -> list[Cue]:
     blocks and markup tags are ignored, entities decoded, :func:`rtl_line`'s marks removed.
     Raises ValueError for a file that is not WebVTT.
 
-    >>> parse_vtt(format_vtt([Cue(0, 900, "a &lt; <b>")]))
-    [Cue(start_ms=0, end_ms=900, text='a &lt; <b>')]
+    >>> parse_vtt(format_vtt([Cue(0, 900, "a &lt; <b>", "p1-s1")]))
+    [Cue(start_ms=0, end_ms=900, text='a &lt; <b>', ident='p1-s1')]
     """
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     header, _, body = text.partition("\n")
@@ -201,7 +212,8 @@ def parse_vtt(text: str) -> list[Cue]:
             raise ValueError(f"bad cue timing line: {lines[index]!r}")
         start, end = (_parse_timestamp(v) for v in match.groups())
         cue_lines = [html.unescape(_TAG.sub("", line)) for line in lines[index + 1 :]]
-        cues.append(Cue(start, end, "\n".join(_plain_line(line) for line in cue_lines)))
+        text = "\n".join(_plain_line(line) for line in cue_lines)
+        cues.append(Cue(start, end, text, lines[0] if index else ""))
     return cues
 
 
@@ -257,17 +269,56 @@ def split_long(text: str, start_ms: int, end_ms: int, max_chars: int = MAX_CUE_C
     return cues
 
 
-def sentence_cues(sentences: Iterable[tuple[str, int, int]]) -> list[Cue]:
+def sentence_cues(
+    sentences: Iterable[tuple[str, int, int]], places: Sequence[str] | None = None
+) -> list[Cue]:
     """Cues for the spoken sentences, given as (text, start_ms, end_ms) from the audio: one per
     sentence, a long one split at its pauses (:func:`split_long`). The text is shown without vowel
     marks, as Arabic captions are written; the spoken, voweled text is the episode's transcript.
+    ``places`` (:func:`sentence_places`, one per sentence) name the cues: a sentence's place, and
+    ``.1``, ``.2``… after it for the parts of a split sentence.
 
-    >>> [c.text for c in sentence_cues([("قَالَ الْوَزِيرُ", 0, 900)])]
-    ['قال الوزير']
+    >>> [(c.ident, c.text) for c in sentence_cues([("قَالَ الْوَزِيرُ", 0, 900)], ["p1-s1"])]
+    [('p1-s1', 'قال الوزير')]
     """
-    return [
-        cue
-        for text, start_ms, end_ms in sentences
-        if end_ms > start_ms
-        for cue in split_long(strip_marks(text), start_ms, end_ms)
-    ]
+    sentences = list(sentences)
+    names = list(places) if places is not None else [""] * len(sentences)
+    if len(names) != len(sentences):
+        raise ValueError(f"{len(names)} places for {len(sentences)} sentences")
+    cues = []
+    for (text, start_ms, end_ms), place in zip(sentences, names, strict=True):
+        if end_ms <= start_ms:
+            continue
+        parts = split_long(strip_marks(text), start_ms, end_ms)
+        for number, cue in enumerate(parts, 1):
+            ident = f"{place}.{number}" if place and len(parts) > 1 else place
+            cues.append(replace(cue, ident=ident))
+    return cues
+
+
+def sentence_places(pieces: Iterable[tuple[int, PreparedScript]]) -> list[str]:
+    """Where each spoken sentence stands, in spoken order (the order synthesis speaks and marks
+    them), for ``pieces`` of (article number, 0 for none; its prepared script): ``a2-h5-s31`` is
+    sentence 31 of the episode, in block 5 (``h``: a title spoken as a heading; ``p``: a
+    paragraph, the lead, an announcement, a sign-off), of article 2 of an edition. Blocks and
+    sentences are numbered through the whole episode, so every name is unique in its file.
+    A block is a heading when it says its chapter's title, as published.
+    """
+    places: list[str] = []
+    blocks = 0
+    for article, prepared in pieces:
+        prefix = f"a{article}-" if article else ""
+        for segment in prepared.segments:
+            title = " ".join(segment.title.split())
+            for index, block in enumerate(segment.blocks):
+                if not block:
+                    continue  # synthesis speaks nothing for it
+                blocks += 1
+                shown = " ".join(segment.written_sentence(index, n) for n in range(len(block)))
+                kind = (
+                    "h" if segment.kind != "closing" and " ".join(shown.split()) == title else "p"
+                )
+                places += [
+                    f"{prefix}{kind}{blocks}-s{len(places) + n}" for n in range(1, len(block) + 1)
+                ]
+    return places

@@ -16,6 +16,11 @@ Each episode also keeps ``<slug>.episode.json`` beside its MP3: a portable, read
 row. A missing catalog (a folder from before the catalog, or a deleted file) is built from those
 records and the MP3s' ID3 tags on first use; a damaged one is an error that says to run
 ``newsaudio feed --rebuild``, which moves it aside and builds a new one the same way.
+
+Only commands that write open it so (:meth:`Catalog.open`: render, feed, ``episodes remove`` and
+``episodes repair``), and each repair is said: :attr:`Catalog.repairs`. Listing reads a copy in
+memory (:meth:`Catalog.read`), reconciled there: the folder is left byte for byte as it was, even
+read-only or another tool's, and what a writer would repair is listed as pending.
 """
 
 from __future__ import annotations
@@ -26,34 +31,44 @@ import logging
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from newsaudio.errors import EXIT_INPUT, FeedError, NewsaudioError, OutputError
+from newsaudio.errors import EXIT_INPUT, FeedError
 from newsaudio.files import atomic_path
-from newsaudio.publishing.adopt import episode_from_files, matching_record
+from newsaudio.publishing.adopt import episode_from_files, matching_record, shorter_than_chapters
+from newsaudio.publishing.catalog_file import (
+    CATALOG_FILE,
+    WAL_SUFFIXES,
+    CatalogDamaged,
+    connect,
+    damaged,
+    database_error,
+    read_copy,
+    refuse_links,
+)
 from newsaudio.publishing.episode import (
     EPISODE_SUFFIX,
     Episode,
     episode_json,
     newest_first,
+    read_episode,
 )
+from newsaudio.publishing.origins import private_identity, remember_origin
+from newsaudio.reading.article import public_identity
 
 log = logging.getLogger(__name__)
 
-CATALOG_FILE = "catalog.sqlite"
+__all__ = ["CATALOG_FILE", "SCHEMA_VERSION", "Catalog", "CatalogDamaged", "damaged"]
+
 SCHEMA_VERSION = 2
 # What each older schema lacks: added in place when a catalog of that version is opened.
 _MIGRATIONS = {
     1: ("ALTER TABLE episodes ADD COLUMN epub_file TEXT",
         "ALTER TABLE episodes ADD COLUMN daisy_file TEXT"),
 }  # fmt: skip
-# How long a writer waits for another process's transaction. Placing an episode holds it for a
-# few renames and the feed's rewrite (the files are complete before): milliseconds to seconds.
-LOCK_TIMEOUT_S = 300.0
-
 _COLUMNS = (
     "slug", "guid", "identity", "title", "description", "pub_date", "rendered", "duration_s",
     "audio_file", "audio_bytes", "audio_mtime_ns", "transcript_file", "chapters_file", "vtt_file",
@@ -88,64 +103,53 @@ CREATE INDEX episodes_identity ON episodes (identity)
 """
 
 
-class CatalogDamaged(FeedError):
-    """The catalog file is corrupt or not ours: `newsaudio feed --rebuild` sets it aside."""
-
-
-def damaged(path: Path, problem: object) -> FeedError:
-    return CatalogDamaged(
-        f"{path}: the episode catalog is damaged ({problem}); "
-        "run `newsaudio feed --rebuild` to rebuild it from the MP3s"
-    )
-
-
-# SQLite's primary result codes that mean the file itself is bad; the others (SQLITE_FULL,
-# SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM…) are the disk's or the folder's.
-_CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
-_CORRUPT_WORDS = ("malformed", "not a database")  # Python 3.10 has no sqlite_errorcode
-
-
-def database_error(path: Path, exc: sqlite3.Error) -> NewsaudioError:
-    """The one-line error for an SQLite failure on the catalog: damaged only when the file is;
-    a full, read-only or unreadable disk says so (following a rebuild advice there would move a
-    healthy catalog aside)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    corrupt = (
-        code & 0xFF in _CORRUPT_CODES
-        if code is not None
-        else any(word in str(exc) for word in _CORRUPT_WORDS)
-    )
-    if corrupt:
-        return damaged(path, exc)
-    return OutputError(
-        f"{path}: cannot use the episode catalog ({exc}); check the disk's free space and "
-        "the folder's permissions"
-    )
-
-
 class Catalog:
     """The episodes of one output folder. Use :meth:`open`; write inside :meth:`transaction`."""
 
-    def __init__(self, out_dir: Path, connection: sqlite3.Connection) -> None:
+    def __init__(
+        self, out_dir: Path, connection: sqlite3.Connection, *, read_only: bool = False
+    ) -> None:
         self.out_dir = out_dir
         self.path = out_dir / CATALOG_FILE
+        self.read_only = read_only
+        # What reconciling with the folder changed (or, read-only, would change), one line each.
+        self.repairs: list[str] = []
         self._db = connection
 
     @classmethod
     @contextlib.contextmanager
-    def open(cls, out_dir: Path, *, rebuild: bool = False) -> Iterator[Catalog]:
+    def open(
+        cls, out_dir: Path, *, rebuild: bool = False, report: bool = True
+    ) -> Iterator[Catalog]:
         """The folder's catalog, created (from the folder's episodes) when missing and reconciled
-        with the MP3s. ``rebuild`` moves a damaged catalog aside and re-reads every MP3."""
-        if not out_dir.is_dir():
-            raise FeedError(f"{out_dir}: no such output folder", exit_code=EXIT_INPUT)
-        path = out_dir / CATALOG_FILE
-        _refuse_links(path)
+        with the MP3s, for commands that write. ``rebuild`` moves a damaged catalog aside and
+        re-reads every MP3. Each repair is logged as a warning (``report``) and listed in
+        :attr:`repairs`."""
+        path = _catalog_path(out_dir)
         if rebuild:
             _set_aside_if_damaged(path)
-        catalog = cls(out_dir, _connect(path))
+        catalog = cls(out_dir, connect(path))
         try:
             with catalog.transaction():
-                catalog._prepare(rebuild)
+                forgotten = catalog._prepare(rebuild)
+            if forgotten:
+                catalog._compact()
+            for repair in catalog.repairs if report else ():
+                log.warning("%s", repair)
+            yield catalog
+        finally:
+            catalog._db.close()
+
+    @classmethod
+    @contextlib.contextmanager
+    def read(cls, out_dir: Path) -> Iterator[Catalog]:
+        """The folder's catalog as the next writer will see it, from a copy in memory: nothing in
+        the folder is created, changed or removed. :attr:`repairs` lists what is pending."""
+        path = _catalog_path(out_dir)
+        catalog = cls(out_dir, read_copy(path), read_only=True)
+        try:
+            with catalog.transaction():
+                catalog._prepare(rebuild=False)
             yield catalog
         finally:
             catalog._db.close()
@@ -238,8 +242,9 @@ class Catalog:
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
         return episode
 
-    def _prepare(self, rebuild: bool) -> None:
-        """Create the schema and import the folder if new, check it, reconcile with the MP3s."""
+    def _prepare(self, rebuild: bool) -> int:
+        """Create the schema and import the folder if new, check it, reconcile with the MP3s,
+        forget local paths; returns how many episodes had one."""
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -266,14 +271,20 @@ class Catalog:
                 raise damaged(self.path, check)
             if rebuild:
                 self._db.execute("DELETE FROM episodes")
-            self._reconcile()
+            self._reconcile(adopting=rebuild)
+            return self._forget_paths()
         except sqlite3.DatabaseError as exc:
             raise database_error(self.path, exc) from exc
 
-    def _reconcile(self) -> None:
-        """Make the catalog say what the folder holds, and warn about every change a person
-        made: a deleted MP3 drops its episode (and its side files), a changed one is read again
-        (and dropped if it no longer holds its chapters: truncated), a new one is adopted."""
+    def _repair(self, done: str, pending: str | None = None) -> None:
+        """Note a repair: ``done`` by a writer, ``pending`` (else ``done``) when read-only."""
+        self.repairs.append(pending if self.read_only and pending else done)
+
+    def _reconcile(self, adopting: bool) -> None:
+        """Make the catalog say what the folder holds, and note every change a person made: a
+        deleted MP3 drops its episode (and its side files), a changed one is read again (and
+        dropped if it no longer holds its chapters: truncated), a new one is adopted (expected
+        when ``adopting``: a new or rebuilt catalog). Read-only, the folder is not touched."""
         recorded = {
             audio: (slug, size, mtime)
             for slug, audio, size, mtime in self._db.execute(
@@ -297,20 +308,27 @@ class Catalog:
             if known and (known[1], known[2]) == (stat.st_size, stat.st_mtime_ns):
                 continue
             episode = episode_from_files(path)
-            if episode is not None and _shorter_than_chapters(path, episode):
-                log.warning(
-                    "%s: shorter than its chapters (truncated?); not published, render the "
-                    "article again",
-                    path,
+            if episode is not None and shorter_than_chapters(path, episode):
+                self._repair(
+                    f"{path}: shorter than its chapters (truncated?); not published, render the "
+                    "article again"
                 )
                 episode = None
             if episode is not None:
                 if known:
-                    log.warning("%s: changed since it was rendered; read again", path)
-                else:
-                    log.info("%s: recorded in the catalog from the folder", name)
+                    self._repair(
+                        f"{path}: changed since it was rendered; read again",
+                        f"{path}: changed since it was rendered; listed as it is now",
+                    )
+                elif not adopting:
+                    self._repair(
+                        f"{path}: not in the catalog (a render stopped before recording it?); "
+                        "recorded",
+                        f"{path}: not in the catalog (a render stopped before recording it?); "
+                        "listed",
+                    )
                 self.upsert(episode)
-                if matching_record(path) is None:
+                if matching_record(path) is None and not self.read_only:
                     # The MP3 is in place without its record (lost, or a render was killed
                     # between the two renames): write the backup again.
                     with atomic_path(path.with_name(f"{episode.slug}{EPISODE_SUFFIX}")) as tmp:
@@ -322,54 +340,63 @@ class Catalog:
         """Forget the episode ``slug`` whose MP3 went, with the side files it leaves behind."""
         episode = self.get(slug)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
-        removed = []
-        for name in episode.files[1:] if episode else ():
-            path = self.out_dir / name
-            if path.is_file() and not path.is_symlink():
-                path.unlink()
-                removed.append(name)
-        also = f"; removed {', '.join(removed)}" if removed else ""
-        log.warning("%s: episode %s dropped from the catalog and the feed%s", reason, slug, also)
+        left = [
+            name
+            for name in (episode.files[1:] if episode else ())
+            if (self.out_dir / name).is_file() and not (self.out_dir / name).is_symlink()
+        ]
+        if self.read_only:
+            also = f" (its {', '.join(left)} would be removed)" if left else ""
+            self.repairs.append(f"{reason}: episode {slug} is not listed{also}")
+            return
+        for name in left:
+            (self.out_dir / name).unlink()
+        also = f"; removed {', '.join(left)}" if left else ""
+        self.repairs.append(f"{reason}: episode {slug} dropped from the catalog and the feed{also}")
 
-
-def _shorter_than_chapters(mp3: Path, episode: Episode) -> bool:
-    """Whether the MP3 ends before its last chapter does (cut short by a copy or a full disk)."""
-    if not episode.chapters:
-        return False
-    from newsaudio.publishing.tags import mp3_duration_ms
-
-    try:
-        duration_ms = mp3_duration_ms(mp3)
-    except NewsaudioError:
-        return True
-    # A chapter may end a frame or two after the stream: the MP3's frames are 26 ms each.
-    return episode.chapters[-1].end_ms > duration_ms + 500
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        # isolation_level=None: no implicit transactions; ours are explicit BEGIN IMMEDIATE.
-        db = sqlite3.connect(path, timeout=LOCK_TIMEOUT_S, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode = WAL")
-        # Safe against a killed process, not a power cut; the folder's files are the truth the
-        # catalog is reconciled with anyway, and publishing stays quick.
-        db.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        raise database_error(path, exc) from exc
-    return db
-
-
-def _refuse_links(path: Path) -> None:
-    """The catalog and its WAL files are regular files in the folder: SQLite follows a symlink,
-    and would change a database elsewhere."""
-    for suffix in ("", "-wal", "-shm"):
-        name = path.with_name(path.name + suffix)
-        if name.is_symlink() or (name.exists() and not name.is_file()):
-            raise OutputError(
-                f"{name}: is a link or not a regular file; newsaudio writes only its own files "
-                "inside the output folder (remove it, then run `newsaudio feed --rebuild`)"
+    def _forget_paths(self) -> int:
+        """Episodes recorded by an earlier version name their article by its local path (a user's
+        name, the folder layout) in a folder made to be served: they get the identity a render
+        gives now (a hash of the path), the path goes to the cache (for re-rendering), and their
+        ``.episode.json`` records are rewritten. Returns how many there were."""
+        rows = [
+            (slug, identity)
+            for slug, identity in self._db.execute(
+                "SELECT slug, identity FROM episodes WHERE identity IS NOT NULL"
             )
+            if private_identity(identity)
+        ]
+        for slug, identity in rows:
+            public = public_identity(identity)
+            self._db.execute("UPDATE episodes SET identity = ? WHERE slug = ?", (public, slug))
+            if not self.read_only:
+                remember_origin(public, identity)
+                record = self.out_dir / f"{slug}{EPISODE_SUFFIX}"
+                with contextlib.suppress(FeedError):  # no record, or not ours: nothing to clean
+                    episode = read_episode(record)
+                    if episode.identity == identity:
+                        with atomic_path(record) as tmp:
+                            tmp.write_text(
+                                episode_json(replace(episode, identity=public)), encoding="utf-8"
+                            )
+        if rows:
+            records = f"{len(rows)} episode record{'s' if len(rows) > 1 else ''}"
+            self._repair(
+                f"{self.out_dir}: local file paths removed from {records} (where each article "
+                "came from is kept in the cache, not in this folder)",
+                f"{self.out_dir}: {records} hold a local file path; the next render, feed or "
+                "`newsaudio episodes repair` removes it",
+            )
+        return len(rows)
+
+    def _compact(self) -> None:
+        """Rewrite the catalog file whole and empty its log: an earlier version's deleted and
+        replaced rows leave their text in free pages (local paths among them)."""
+        try:
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as exc:
+            raise database_error(self.path, exc) from exc
 
 
 def _set_aside_if_damaged(path: Path) -> None:
@@ -378,15 +405,25 @@ def _set_aside_if_damaged(path: Path) -> None:
     if not path.exists():
         return
     try:
-        with Catalog.open(path.parent):
+        with Catalog.read(path.parent):
             return
     except CatalogDamaged as exc:  # only a damaged file: a full disk is no reason to move it
         log.warning("%s", exc)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", *WAL_SUFFIXES):
         old = path.with_name(path.name + suffix)
         if old.exists():
             old.replace(path.with_name(f"{path.name}.damaged-{stamp}{suffix}"))
+
+
+def _catalog_path(out_dir: Path) -> Path:
+    """The catalog of ``out_dir``, which must exist; a link there is refused (SQLite would
+    follow it, to read or write a database elsewhere)."""
+    if not out_dir.is_dir():
+        raise FeedError(f"{out_dir}: no such output folder", exit_code=EXIT_INPUT)
+    path = out_dir / CATALOG_FILE
+    refuse_links(path)
+    return path
 
 
 def _from_row(row: sqlite3.Row) -> Episode:

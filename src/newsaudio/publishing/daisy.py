@@ -1,15 +1,18 @@
 """DAISY 2.02: a :class:`~newsaudio.publishing.book.Book` as a fileset for DAISY players
 (Victor Reader Stream, Plextalk, Dolphin EasyReader, daisy-player), which read 2.02 best.
 
-The fileset (``<slug>.daisy/``, and the same files at the root of ``<slug>.daisy.zip``):
+The fileset (``<name>.daisy/``, and ``<name>.daisy.zip``, which opens to that one folder), every
+name ASCII (``publishing/names.py``: players and SD cards expect it):
 
 * ``ncc.html`` — the navigation centre: the book's title as ``h1 class="title"`` (the spoken
   title, the first clip), each article's headline an ``h1``, each subheading an ``h2``; each
-  heading links to the first ``par`` of its SMIL. Its ``<html>`` takes no ``dir`` (the NCC schema
-  allows only ``lang``/``xml:lang``).
+  heading links to the first ``par`` of its SMIL. Right to left is declared by its style sheet
+  (``direction: rtl``): the DAISY 2.02 NCC schema (the DAISY Pipeline's validator) allows no
+  ``dir`` attribute on its elements, only a ``link`` to a style sheet.
 * ``content.html`` — the whole text, each sentence a ``<span id>`` (XHTML 1.0 Transitional).
 * ``sNNNN.smil`` — one SMIL 1.0 file per NCC heading: a ``par`` (text + audio clip) per sentence.
-* the MP3 without its ID3 tag (DAISY validators warn about one; players may play it as noise).
+* ``<name>.mp3``: the MP3 without its ID3 tag (DAISY validators warn about one; players may play
+  it as noise).
 
 Times: ``clip-begin``/``clip-end`` as ``npt=12.345s``; ``ncc:totalTime``, ``ncc:timeInThisSmil``
 and ``ncc:totalElapsedTime`` as ``h:mm:ss`` in whole seconds. DAISY 2.02 has no installable
@@ -39,7 +42,10 @@ _XHTML_DOCTYPE = (
 _SMIL_DOCTYPE = (
     '<!DOCTYPE smil PUBLIC "-//W3C//DTD SMIL 1.0//EN" "http://www.w3.org/TR/REC-smil/SMIL10.dtd">\n'
 )
-_CSS = 'body { font-family: "Noto Naskh Arabic", "Amiri", serif; line-height: 1.9; }\n'
+_CSS = (
+    'body { font-family: "Noto Naskh Arabic", "Amiri", serif; line-height: 1.9; }\n'
+    "html, body { direction: rtl; }\n"
+)
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -204,40 +210,46 @@ def _ncc(book: Book, items: list[NccItem], files: int) -> str:
         + f'<html xmlns="http://www.w3.org/1999/xhtml" lang="{book.language}"'
         f' xml:lang="{book.language}">\n<head>\n'
         '<meta http-equiv="Content-type" content="text/html; charset=utf-8"/>\n'
-        f"<title>{_text(book.title)}</title>\n{lines}</head>\n<body>\n"
+        f"<title>{_text(book.title)}</title>\n{lines}"
+        f'<link rel="stylesheet" type="text/css" href="{CSS_FILE}"/>\n</head>\n<body>\n'
         + "".join(heads)
         + "</body>\n</html>\n"
     )
 
 
-def daisy_files(book: Book) -> dict[str, str]:
-    """The fileset's text files by name (the MP3, ``book.audio_file``, comes beside them)."""
+def daisy_files(book: Book, audio: str) -> dict[str, str]:
+    """The fileset's text files by name (the MP3, ``audio``, comes beside them)."""
     items = ncc_items(book)
     if not items or items[0].section.heading is None:
         raise ValueError("a DAISY 2.02 book opens with its spoken title")
     files = {CONTENT_FILE: _content(book, items), CSS_FILE: _CSS}
     for item in items:
-        files[item.smil] = _smil(book, item, book.audio_file)
+        files[item.smil] = _smil(book, item, audio)
     files[NCC_FILE] = _ncc(book, items, len(files) + 2)  # + itself and the MP3
     return files
 
 
-def write_daisy(book: Book, audio: Path, folder: Path, zip_path: Path) -> None:
-    """The fileset in ``folder`` (which must not exist yet) and zipped in ``zip_path``;
+def write_daisy(book: Book, audio: Path, folder: Path, zip_path: Path, name: str) -> None:
+    """The fileset in ``folder`` (which must not exist yet) and zipped in ``zip_path``, whose
+    entries are in one folder, ``<name>.daisy/`` (``name`` is ASCII: the MP3 is ``<name>.mp3``);
     ``audio`` is the MP3 without its tag, linked into the folder when it can be."""
     folder.mkdir()
-    for name, text in daisy_files(book).items():
-        (folder / name).write_text(text, encoding="utf-8")
-    mp3 = folder / book.audio_file
+    for file, text in daisy_files(book, f"{name}.mp3").items():
+        (folder / file).write_text(text, encoding="utf-8")
+    mp3 = folder / f"{name}.mp3"
     try:
         mp3.hardlink_to(audio)  # the same bytes twice in a folder: no second copy on disk
     except OSError:
         shutil.copyfile(audio, mp3)
     mp3.chmod(0o644)
+    top = f"{name}{DAISY_SUFFIX}/"
     with zipfile.ZipFile(zip_path, "w") as bundle:
+        directory = zipfile.ZipInfo(top, date_time=_ZIP_TIME)
+        directory.external_attr = (0o40755 << 16) | 0x10  # a folder, for Unix and DOS
+        bundle.writestr(directory, b"")
         for path in sorted(folder.iterdir()):
             stored = path.suffix == ".mp3"
-            info = zipfile.ZipInfo(path.name, date_time=_ZIP_TIME)
+            info = zipfile.ZipInfo(top + path.name, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             with path.open("rb") as source, bundle.open(info, "w") as out:

@@ -13,6 +13,7 @@ import html
 import logging
 import uuid
 from collections.abc import Collection, Sequence
+from copy import deepcopy
 from datetime import datetime
 from email.utils import format_datetime
 from pathlib import Path
@@ -74,27 +75,57 @@ def chapter_time(ms: int, hours: bool) -> str:
     return f"{total // 60:02d}:{total % 60:02d}"
 
 
-def show_notes(episode: Episode) -> tuple[str, list[str]]:
-    """The item's lead text and its ``00:00 title`` chapter lines, together within Apple's
-    4000-byte description limit: the lead is cut first, down to ``MIN_LEAD_BYTES``; then the
-    chapter list loses its last lines.
+def show_notes(episode: Episode) -> str:
+    """The item's show notes (``description`` and ``content:encoded``): the lead as a paragraph,
+    then its chapters one a line (``00:00 title``), within Apple's 4000-byte description limit:
+    the lead is cut first, down to ``MIN_LEAD_BYTES``; then the chapter list loses its last lines.
+
+    HTML, because podcast apps read an item's description as HTML whatever it holds: plain text
+    with a literal ``<b>`` in it was taken for markup (bold, or dropped by a sanitizer), and its
+    line breaks ran together. Its text is the article's text, markup characters escaped.
     """
     # Cleaned before measuring: a lone surrogate cannot even be encoded to count its bytes.
     description = clean_text(episode.description)
     hours = episode.duration_s >= 3600
-    lines = [f"{chapter_time(c.start_ms, hours)} {clean_text(c.title)}" for c in episode.chapters]
+    lines = [
+        _text_html(f"{chapter_time(c.start_ms, hours)} {clean_text(c.title)}")
+        for c in episode.chapters
+    ]
     if not lines:
-        return truncate_bytes(description), []
-    budget = DESCRIPTION_MAX_BYTES - len(b"\n\n") - len("\n".join(lines).encode())
-    lead = truncate_bytes(description, max(budget, MIN_LEAD_BYTES))
-    room = DESCRIPTION_MAX_BYTES - len(lead.encode()) - len(b"\n\n")
+        return f"<p>{_fit(description, DESCRIPTION_MAX_BYTES - len('<p></p>'))}</p>"
+    overhead = len("<p></p><p></p>")
+    listed = len("<br>".join(lines).encode())
+    budget = max(DESCRIPTION_MAX_BYTES - overhead - listed, MIN_LEAD_BYTES)
+    lead = _fit(description, budget)
+    room = DESCRIPTION_MAX_BYTES - overhead - len(lead.encode())
     kept: list[str] = []
     for line in lines:
-        room -= len(line.encode()) + (1 if kept else 0)
+        room -= len(line.encode()) + (len("<br>") if kept else 0)
         if room < 0:
             break
         kept.append(line)
-    return lead, kept
+    return f"<p>{lead}</p><p>{'<br>'.join(kept)}</p>" if kept else f"<p>{lead}</p>"
+
+
+def _text_html(text: str) -> str:
+    """``text`` as HTML text. Numeric character references, not named ones: podcastparser, making
+    its plain description from the HTML, turns those back into text but drops "&lt;b&gt;".
+
+    >>> _text_html("a <b> & c")
+    'a &#60;b&#62; &#38; c'
+    """
+    return text.replace("&", "&#38;").replace("<", "&#60;").replace(">", "&#62;")
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` as HTML text of at most ``limit`` bytes, cut at a word boundary."""
+    budget = limit
+    while True:
+        escaped = _text_html(truncate_bytes(text, budget))
+        excess = len(escaped.encode()) - limit
+        if excess <= 0:
+            return escaped
+        budget -= excess
 
 
 def itunes_duration(seconds: float) -> str:
@@ -118,13 +149,17 @@ def _xml_safe(value: object) -> object:
     return clean_text(value) if isinstance(value, str) else value
 
 
-def _item_html(lead: str, lines: list[str]) -> str:
-    """``content:encoded``: the show notes as HTML, so apps that render HTML keep one chapter a
-    line. Plain text here; the template's autoescape makes it XML text once more."""
-    paragraphs = [f"<p>{html.escape(lead)}</p>"]
-    if lines:
-        paragraphs.append("<p>" + "<br>".join(html.escape(line) for line in lines) + "</p>")
-    return "".join(paragraphs)
+# The talking book's files (EPUB, DAISY) as the show notes name them, as the page does.
+_BOOK_LABELS = ("الكتاب الناطق (EPUB)", "كتاب ديزي (DAISY 2.02، ملف مضغوط)")
+
+
+def _book_links(books: list[tuple[str, str]]) -> str:
+    """A paragraph of links to the talking book's files, for ``content:encoded`` (the
+    description keeps Apple's limit for the lead and chapters)."""
+    if not books:
+        return ""
+    links = (f'<a href="{html.escape(url)}">{_text_html(label)}</a>' for url, label in books)
+    return "<p>" + " · ".join(links) + "</p>"
 
 
 def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
@@ -133,11 +168,15 @@ def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
     def url(name: str | None) -> str | None:
         return config.base_url + quote(name) if name else None
 
-    lead, lines = show_notes(episode)
+    notes = show_notes(episode)
+    epub_url, daisy_url = url(episode.epub_file), url(episode.daisy_file)
+    books = [(u, t) for u, t in zip((epub_url, daisy_url), _BOOK_LABELS, strict=True) if u]
     return {
         "episode": episode,
-        "description": "\n\n".join([lead, "\n".join(lines)]) if lines else lead,
-        "content": _item_html(lead, lines),
+        "notes": notes,
+        "content": notes + _book_links(books),
+        "epub_url": epub_url,
+        "daisy_url": daisy_url,
         "enclosure_url": url(episode.audio_file),
         "transcript_url": url(episode.transcript_file),
         "chapters_url": url(episode.chapters_file),
@@ -150,11 +189,17 @@ def _item(episode: Episode, config: FeedConfig) -> dict[str, Any]:
 
 def existing_channel(path: Path) -> Any | None:
     """The ``<channel>`` of the feed at ``path`` (None when there is none), read strictly. A feed
-    that cannot be read, or another tool's, is refused before anything replaces it."""
+    that cannot be read, another tool's, or a link (it would import another show's items) is
+    refused before anything replaces it."""
     from lxml import etree
 
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return None
+    if path.is_symlink() or not path.is_file():
+        raise FeedError(
+            f"{path}: is a link or not a regular file; newsaudio reads and writes only its own "
+            "files inside the output folder (remove it, then run `newsaudio feed`)"
+        )
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         channel = etree.parse(str(path), parser).getroot().find("channel")
@@ -173,23 +218,116 @@ def existing_channel(path: Path) -> Any | None:
     return channel
 
 
-def foreign_items(path: Path, guids: Collection[str], base_url: str) -> list[str]:
-    """The items of the feed at ``path`` that newsaudio did not write, as XML, to keep: another
+def foreign_items(
+    channel: Any | None, guids: Collection[str], base_url: str, path: Path
+) -> list[str]:
+    """The items of the feed's ``channel`` that newsaudio did not write, as XML, to keep: another
     tool's or added by hand — neither one of our episodes (``guids``) nor pointing into the
     folder (``base_url``; an episode removed from the folder goes with its item)."""
-    from lxml import etree
 
-    channel = existing_channel(path)
     kept = []
     for item in channel.iterfind("item") if channel is not None else ():
         enclosure = item.find("enclosure")
         url = enclosure.get("url", "") if enclosure is not None else ""
         if item.findtext("guid") in guids or url.startswith(base_url):
             continue
-        kept.append(etree.tostring(item, encoding="unicode", with_tail=False))
+        kept.append(_as_xml(item))
     if kept:
         log.warning("%s: keeping %d items newsaudio did not write", path, len(kept))
     return kept
+
+
+def keep_channel_elements(xml: str, channel: Any | None, path: Path) -> str:
+    """``xml`` (a feed we rendered) with the elements of the old ``channel`` that newsaudio does
+    not write (``itunes:new-feed-url``, ``podcast:funding``, anything added by hand or by a
+    host), in their order, before the items. Where both set an element, the configuration wins:
+    the feed is rewritten from it every time; a hand edit replaced so is said in a warning that
+    names the setting to change instead."""
+    from lxml import etree
+
+    if channel is None:
+        return xml
+    start = xml.find("<item>")
+    start = xml.rindex("</channel>") if start < 0 else start
+    ours = etree.fromstring(xml[:start].encode("utf-8") + b"</channel></rss>").find("channel")
+    written: dict[tuple[str, str | None], list[Any]] = {}
+    for element in ours.iterchildren(tag=etree.Element):
+        written.setdefault(_key(element), []).append(element)
+    kept = []
+    for element in channel.iterchildren(tag=etree.Element):
+        key = _key(element)
+        if key[0] == "item":
+            continue
+        if key not in written:
+            kept.append(_as_xml(element))
+        elif key[0] not in _DERIVED and _replaced(element, written[key]):
+            name = (
+                element.prefix + ":" + etree.QName(element).localname if element.prefix else key[0]
+            )
+            log.warning(
+                "%s: <%s> %r is replaced by %r from the configuration; newsaudio.toml decides "
+                "the channel elements newsaudio writes (%s)",
+                path,
+                name,
+                _shown(element),
+                _shown(written[key][0]),
+                _SETTINGS.get(key[0], "not a setting"),
+            )
+    return xml[:start] + "".join(f"{element}\n    " for element in kept) + xml[start:]
+
+
+# The channel elements newsaudio writes that change by themselves: never a hand edit.
+_DERIVED = frozenset({"lastBuildDate"})
+_ITUNES = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+# Where each channel element newsaudio writes comes from, for the warning above.
+_SETTINGS = {
+    "title": "[feed] title",
+    "link": "[feed] link",
+    "description": "[feed] description",
+    "language": "[feed] language",
+    "image": "[feed] image",
+    f"{_ITUNES}image": "[feed] image",
+    f"{_ITUNES}author": "[feed] author",
+    f"{_ITUNES}owner": "[feed] owner_email and author",
+    f"{_ITUNES}category": "[feed] category and subcategory",
+    f"{_ITUNES}explicit": "[feed] explicit",
+    "{http://www.w3.org/2005/Atom}link": "[feed] base_url",
+    "{https://podcastindex.org/namespace/1.0}guid": "[feed] base_url",
+}
+
+
+def _as_xml(element: Any) -> str:
+    """``element`` as XML to carry over, declaring only the namespaces it uses."""
+    from lxml import etree
+
+    copy = deepcopy(element)
+    copy.tail = None
+    etree.cleanup_namespaces(copy)
+    return str(etree.tostring(copy, encoding="unicode"))
+
+
+def _key(element: Any) -> tuple[str, str | None]:
+    """What tells a channel element apart: its name, and for ``atom:link`` its ``rel`` (ours is
+    "self"; a WebSub "hub" link is someone else's)."""
+    tag = str(element.tag)
+    return tag, element.get("rel") if tag.endswith("}link") else None
+
+
+def _replaced(element: Any, ours: list[Any]) -> bool:
+    return _shape(element) not in [_shape(o) for o in ours]
+
+
+def _shape(element: Any) -> tuple[object, ...]:
+    """An element's name, attributes, text and children, whitespace between them ignored."""
+    from lxml import etree
+
+    children = tuple(_shape(child) for child in element.iterchildren(tag=etree.Element))
+    return (element.tag, sorted(element.attrib.items()), (element.text or "").strip(), children)
+
+
+def _shown(element: Any) -> str:
+    text = " ".join(element.itertext()).strip() or " ".join(element.attrib.values())
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def render_feed(

@@ -1,9 +1,12 @@
 """The listening page: ``index.html`` of an output folder, rendered through ``listen.html.j2``.
 
 A static page for listeners who use a screen reader and a keyboard rather than a podcast app: one
-native ``<audio>`` player per episode, chapters as buttons, skip and speed controls, and the
-transcript with the sentence being spoken marked. Everything is inline (no CDN, font or external
-script) and every link is relative, so the page works opened from disk and from any static server.
+native ``<audio>`` player per episode, chapters as buttons (an edition's nested by article), skip
+and speed controls, and the transcript as podcast apps show one — whole sentences under the
+headings of their sections (:mod:`~newsaudio.publishing.page_transcript`), the sentence being
+spoken marked, a click or Enter on a sentence playing from there. Everything is inline (no CDN,
+font or external script) and every link is relative, so the page works opened from disk and from
+any static server.
 
 An episode's chapters and cues are read from its side files in the folder — ``<slug>.chapters.json``
 (Podcasting 2.0 JSON chapters) and ``<slug>.vtt`` — unless the caller passes them: a render writes
@@ -19,6 +22,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -28,6 +32,7 @@ from newsaudio.config import FeedConfig
 from newsaudio.errors import FeedError
 from newsaudio.publishing.captions import VTT_SUFFIX, Cue, parse_vtt
 from newsaudio.publishing.episode import Episode, newest_first
+from newsaudio.publishing.page_transcript import Section, by_article, transcript
 from newsaudio.resources import project_path, template_environment
 
 PAGE_FILE = "index.html"
@@ -98,6 +103,29 @@ def read_media(out_dir: Path, episode: Episode) -> EpisodeMedia:
     )
 
 
+def _chapter_tree(
+    chapters: tuple[ChapterMark, ...], sections: tuple[Section, ...]
+) -> list[dict[str, Any]]:
+    """The chapter buttons: an edition's article as its first chapter (its headline) with the
+    article's other chapters nested under it, as the MP3's table of contents nests them."""
+    articles = [s.article for s in sections] if len(sections) == len(chapters) else []
+    tree: list[dict[str, Any]] = []
+    for index, chapter in enumerate(chapters):
+        entry = {
+            "start": chapter.start_ms / 1000,
+            "end": chapter.end_ms / 1000,
+            "clock": clock(chapter.start_ms),
+            "title": chapter.title,
+            "children": [],
+        }
+        article = articles[index] if articles else 0
+        if article and index and articles[index - 1] == article:
+            tree[-1]["children"].append(entry)
+        else:
+            tree.append(entry)
+    return tree
+
+
 def render_page(
     episodes: list[Episode],
     config: FeedConfig,
@@ -118,27 +146,19 @@ def render_page(
     items = []
     for episode in ordered:
         found = given[episode.slug] if episode.slug in given else read_media(out_dir, episode)
+        sections = transcript(found.chapters, found.cues) if found.cues else ()
         items.append(
             {
                 "episode": episode,
                 "audio_url": quote(episode.audio_file),
                 "transcript_url": quote(episode.transcript_file),
+                "epub_url": quote(episode.epub_file) if episode.epub_file else None,
+                "daisy_url": quote(episode.daisy_file) if episode.daisy_file else None,
                 "captions_url": quote(f"{episode.slug}{VTT_SUFFIX}") if found.cues else None,
                 "date": episode.pub_date.date().isoformat(),
                 "duration": clock(round(episode.duration_s * 1000)),
-                "chapters": [
-                    {
-                        "start": c.start_ms / 1000,
-                        "end": c.end_ms / 1000,
-                        "clock": clock(c.start_ms),
-                        "title": c.title,
-                    }
-                    for c in found.chapters
-                ],
-                "cues": [
-                    {"start": c.start_ms / 1000, "end": c.end_ms / 1000, "text": c.text}
-                    for c in found.cues
-                ],
+                "chapters": _chapter_tree(found.chapters, sections),
+                "transcript": by_article(sections),
             }
         )
     try:

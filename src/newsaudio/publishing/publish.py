@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from newsaudio.audio.frames import audio_digest
 from newsaudio.config import Config
-from newsaudio.errors import OutputError
+from newsaudio.errors import AudioError, OutputError
 from newsaudio.files import (
     atomic_path,
     folder_moved_into_place,
@@ -37,7 +38,15 @@ from newsaudio.publishing.catalog import Catalog
 from newsaudio.publishing.daisy import DAISY_ZIP_SUFFIX
 from newsaudio.publishing.episode import Episode, episode_guid, episode_json, episode_path
 from newsaudio.publishing.epub import EPUB_SUFFIX
-from newsaudio.publishing.feed import FEED_FILE, foreign_items, render_feed
+from newsaudio.publishing.feed import (
+    FEED_FILE,
+    existing_channel,
+    foreign_items,
+    keep_channel_elements,
+    render_feed,
+)
+from newsaudio.publishing.names import placed_name
+from newsaudio.publishing.origins import remember_origin
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
 from newsaudio.resources import data_bytes
@@ -66,6 +75,14 @@ class StagedEpisode:
     media: EpisodeMedia
     # The date is the article's own (else it is the render's, and a re-render keeps the first).
     dated: bool
+    # An edition: replacing one whose audio differs is a new item for podcast apps (this
+    # render's GUID and date); the same audio keeps the GUID and date it had.
+    renews: bool = False
+    # The talking book's sentences shown as spoken, not as written (None: no book).
+    book_fallbacks: int | None = None
+    # Where the article was read from (a file: URI or URL), for this machine's private note of it
+    # (origins.py): never published.
+    origin: str = ""
 
     def discard(self) -> None:
         """Remove the temporary files (nothing is left once the episode is in place)."""
@@ -77,12 +94,25 @@ class StagedEpisode:
 
     def settled(self, slug: str, previous: Episode | None) -> Episode:
         """The episode under ``slug``, replacing ``previous`` (the same article's episode) if any:
-        it keeps the GUID, and the date unless the article has its own."""
+        it keeps the GUID, and the date unless the article has its own (see ``renews``)."""
         episode = self.episode
+        names = file_names(slug, self.files)
+        if self.renews:
+            if previous and not self._audio_changed(previous):
+                episode = replace(episode, guid=previous.guid, pub_date=previous.pub_date)
+            return replace(episode, slug=slug, **names)
         guid = previous.guid if previous else episode_guid(slug, episode.source_url)
         pub_date = previous.pub_date if previous and not self.dated else episode.pub_date
-        names = file_names(slug, self.files)
         return replace(episode, slug=slug, guid=guid, pub_date=pub_date, **names)
+
+    def _audio_changed(self, previous: Episode) -> bool:
+        before = self.out_dir / previous.audio_file
+        if not before.is_file():
+            return True
+        try:
+            return audio_digest(before) != audio_digest(self.files[".mp3"])
+        except AudioError:  # not an MP3 of ours any more: this one is new
+            return True
 
 
 # The Episode fields that name an episode's staged files, and the suffix each name takes.
@@ -105,7 +135,9 @@ def file_names(slug: str, staged: Collection[str] = REQUIRED_FILES) -> dict[str,
     """The Episode fields that name its files, for an episode called ``slug`` whose staged
     files have the suffixes ``staged`` (an optional file not staged is named None)."""
     return {
-        field: f"{slug}{suffix}" if suffix in staged or suffix not in OPTIONAL_FILES else None
+        field: placed_name(slug, suffix)
+        if suffix in staged or suffix not in OPTIONAL_FILES
+        else None
         for field, suffix in EPISODE_FILES.items()
     }
 
@@ -150,7 +182,7 @@ def place_episode(
             record = stack.enter_context(atomic_path(episode_path(out_dir, slug)))
             for suffix, tmp in sorted(staged.files.items(), key=lambda item: item[0] != ".mp3"):
                 place = folder_moved_into_place if tmp.is_dir() else moved_into_place
-                stack.enter_context(place(tmp, out_dir / f"{slug}{suffix}"))
+                stack.enter_context(place(tmp, out_dir / placed_name(slug, suffix)))
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)
@@ -159,6 +191,8 @@ def place_episode(
             if feed:
                 stage_feed(catalog, config, published, {slug: staged.media})
         interrupt.done = f"{out_dir / episode.audio_file} was put in place and in the catalog"
+    if episode.identity:
+        remember_origin(episode.identity, staged.origin)
     log.info("placed %s: %d chapters", out_dir / episode.audio_file, len(episode.chapters))
     return episode
 
@@ -177,6 +211,7 @@ def _remove_dropped(out_dir: Path, previous: Episode, episode: Episode) -> None:
 def publish_feed(out_dir: Path, config: Config, *, rebuild: bool = False) -> Path:
     """Rewrite the feed of ``out_dir`` from its catalog; returns the feed's path. ``rebuild``
     first rebuilds the catalog from the folder's MP3s (see :meth:`Catalog.open`)."""
+    check_feed(out_dir)
     try:
         with Catalog.open(out_dir, rebuild=rebuild) as catalog, catalog.transaction():
             return write_feed(catalog, config)
@@ -184,8 +219,28 @@ def publish_feed(out_dir: Path, config: Config, *, rebuild: bool = False) -> Pat
         raise OutputError(f"{out_dir}: cannot write the feed ({exc.strerror or exc})") from exc
 
 
+def repair_folder(out_dir: Path, config: Config) -> list[str]:
+    """Record in the catalog what the folder holds (``newsaudio episodes repair``) and rewrite the
+    feed; returns each repair made, one line each."""
+    check_feed(out_dir)
+    try:
+        with Catalog.open(out_dir, report=False) as catalog, catalog.transaction():
+            write_feed(catalog, config)
+            return catalog.repairs
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot repair ({exc.strerror or exc})") from exc
+
+
+def check_feed(out_dir: Path) -> None:
+    """Refuse a feed that is not ours to rewrite (another tool's, unreadable, a link) before the
+    catalog is created or changed."""
+    if out_dir.is_dir():
+        existing_channel(out_dir / FEED_FILE)
+
+
 def remove_episode(out_dir: Path, slug: str, config: Config) -> Episode:
     """Delete an episode's files and catalog row, and rewrite the feed without it."""
+    check_feed(out_dir)
     try:
         with Catalog.open(out_dir) as catalog, catalog.transaction():
             episode = catalog.remove(slug)
@@ -214,8 +269,9 @@ def stage_feed(
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
     episodes = catalog.episodes()
-    keep = foreign_items(feed_path, {e.guid for e in episodes}, config.feed.base_url)
-    xml = render_feed(episodes, config.feed, keep=keep)
+    channel = existing_channel(feed_path)
+    keep = foreign_items(channel, {e.guid for e in episodes}, config.feed.base_url, feed_path)
+    xml = keep_channel_elements(render_feed(episodes, config.feed, keep=keep), channel, feed_path)
     stack.enter_context(atomic_path(feed_path)).write_text(xml, encoding="utf-8")
     cover_path = out_dir / COVER_FILE
     if not config.feed.image and not cover_path.exists():

@@ -5,11 +5,17 @@ The standard library's file server, with what players need from it: the MIME typ
 and podcast apps seek in an MP3 with ``Range: bytes=…`` and show no seek bar without ``206``).
 One range per request is served; a request for several gets the whole file (``200``), which
 RFC 9110 allows and every player handles. Nothing outside the folder is served: ``..`` never
-leaves it, and a symbolic link that points outside is refused.
+leaves it, and a symbolic link that points outside is refused. Nor is everything inside it: the
+catalog (with its WAL and SHM files and the damaged copies a rebuild sets aside), the episode
+records (``<slug>.episode.json``: they name the article's local path) and hidden, temporary and
+part files are "not found", and left out of folder listings — a folder served for a podcast app
+is often reachable by others.
 """
 
 from __future__ import annotations
 
+import html
+import io
 import logging
 import os
 import re
@@ -19,8 +25,11 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from newsaudio.errors import EXIT_INPUT, OutputError
+from newsaudio.publishing.catalog import CATALOG_FILE
+from newsaudio.publishing.episode import EPISODE_SUFFIX
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +37,9 @@ DEFAULT_PORT = 8000
 DEFAULT_HOST = "127.0.0.1"
 # By suffix; feed.xml by name (an RSS feed, unlike other XML). Text types carry their charset:
 # browsers would otherwise guess it, and Arabic guessed as Windows-1252 is unreadable.
+# The talking books: EPUB's own type (reading apps and browsers hand the file to a reader by it),
+# and the DAISY 2.02 fileset's files (the NCC and text are XHTML served as HTML, as DAISY players
+# on the web expect; SMIL 1.0 as application/smil, its registered type).
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",
     ".vtt": "text/vtt; charset=utf-8",
@@ -35,13 +47,40 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".xml": "application/xml",
     ".html": "text/html; charset=utf-8",
+    ".xhtml": "application/xhtml+xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".png": "image/png",
     ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
+    ".epub": "application/epub+zip",
+    ".zip": "application/zip",
+    ".smil": "application/smil",
 }
 FEED_TYPE = "application/rss+xml"
+# Inside the folder but never served: the catalog and what SQLite keeps beside it (``-wal``,
+# ``-shm``, ``-journal``, ``.damaged-<time>`` copies), episode records, temporary and part files.
+_PRIVATE_SUFFIXES = (EPISODE_SUFFIX, ".part", ".f32", ".tmp")
+
+
+def is_private(relative: str) -> bool:
+    """Whether a path in the served folder (``/``-separated, relative to it) is kept private.
+
+    >>> [is_private(p) for p in ["catalog.sqlite-wal", "a.episode.json", ".a.mp3.x1.part"]]
+    [True, True, True]
+    >>> [is_private(p) for p in ["a.mp3", "a.daisy/ncc.html", "index.html", ""]]
+    [False, False, False, False]
+    """
+    parts = [part for part in relative.split("/") if part]
+    if any(part.startswith(".") for part in parts):  # temporaries, scratch files, .git and such
+        return True
+    name = parts[-1] if parts else ""
+    return name.startswith(CATALOG_FILE) or name.endswith(_PRIVATE_SUFFIXES)
+
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -72,13 +111,23 @@ class FolderHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
 
+    def _relative(self, path: str) -> str:
+        relative = Path(os.path.relpath(path, self.root)).as_posix()
+        return "" if relative == "." else relative
+
+    def _private(self, path: str) -> bool:
+        """Whether ``path`` is private, by its name or by what a link there points to."""
+        return is_private(self._relative(path)) or is_private(
+            self._relative(os.path.realpath(path))
+        )
+
     def _inside(self, path: str) -> bool:
         """Whether ``path``, symbolic links resolved, is the folder or lies within it."""
         real = Path(os.path.realpath(path))
         return real == self.root or self.root in real.parents
 
     def send_head(self) -> BinaryIO | None:
-        """The stdlib's, plus the folder check and byte ranges."""
+        """The stdlib's, plus the folder check, private files and byte ranges."""
         self._range = None
         if "\x00" in self.path or "%00" in self.path:
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
@@ -86,6 +135,10 @@ class FolderHandler(SimpleHTTPRequestHandler):
         path = self.translate_path(self.path)
         if not self._inside(path):
             self.send_error(HTTPStatus.FORBIDDEN, "Outside the served folder")
+            return None
+        if self._private(path):
+            # As if it were not there: a private file's existence is not told either.
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         if os.path.isdir(path) or "Range" not in self.headers:
             return super().send_head()
@@ -123,6 +176,32 @@ class FolderHandler(SimpleHTTPRequestHandler):
         file.seek(start)
         self._range = (start, end)
         return file
+
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
+        """A folder without ``index.html`` (a DAISY fileset, an output folder before its first
+        page): its public files as links, the private ones left out."""
+        try:
+            names = sorted(os.listdir(path))
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND, "No permission to list the folder")
+            return None
+        folder = self._relative(str(path))
+        shown = [n for n in names if not self._private(os.path.join(path, n))]
+        items = "".join(
+            f'<li><a href="{quote(n)}{"/" if os.path.isdir(os.path.join(path, n)) else ""}">'
+            f"{html.escape(n)}</a></li>\n"
+            for n in shown
+        )
+        title = html.escape(f"/{folder.strip('/')}")
+        page = (
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            f"</head>\n<body><h1>{title}</h1>\n<ul>\n{items}</ul></body></html>\n"
+        ).encode()
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        return io.BytesIO(page)
 
     def copyfile(self, source: Any, outputfile: Any) -> None:
         if self._range is None:

@@ -6,6 +6,7 @@ preparation and publishing stages take it from here.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -70,8 +71,10 @@ class Article:
     @property
     def identity(self) -> str:
         """What makes two renders the same article: its canonical URL, else where it came from.
-        Re-rendering the same article replaces its episode; different articles never share one."""
-        return self.meta.url or self.origin or self.source
+        Re-rendering the same article replaces its episode; different articles never share one.
+        It is published (the catalog, the episode records), so a file stands in as a hash of its
+        path (:func:`public_identity`), never as the path."""
+        return public_identity(self.meta.url or self.origin or self.source)
 
     @property
     def slug(self) -> str:
@@ -83,6 +86,24 @@ class Article:
         """Words of article text under the headline (lead and paragraphs, not subheadings)."""
         paragraphs = [*self.lead, *(p for s in self.sections for p in s.paragraphs)]
         return sum(len(p.split()) for p in paragraphs)
+
+
+# What a local file's identity starts with: the rest is a hash of its absolute path.
+LOCAL_IDENTITY = "local:"
+
+
+def public_identity(where: str) -> str:
+    """An identity fit to publish: an http(s) URL or one of ours as it is; anything else (a file's
+    URI or path, which names users and folders) as a hash of it.
+
+    >>> public_identity("https://example.com/news/1")
+    'https://example.com/news/1'
+    >>> public_identity("file:///home/alice/news/story.txt")
+    'local:91308a104398d2fe919b8bca989cd519'
+    """
+    if where.startswith(("http://", "https://", "newsaudio:", LOCAL_IDENTITY)):
+        return where
+    return LOCAL_IDENTITY + hashlib.sha256(where.encode("utf-8")).hexdigest()[:32]
 
 
 def slugify(stem: str) -> str:

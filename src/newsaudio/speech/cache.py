@@ -28,11 +28,12 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from newsaudio.audio.segments import AudioChunk, ChapterMark, MasteredAudio, SentenceMark
+from newsaudio.config import CACHE_DIR_ENV, cache_folder
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
 from newsaudio.speech.engines.base import Engine
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENV_DIR = "NEWSAUDIO_CACHE_DIR"
+ENV_DIR = CACHE_DIR_ENV
 ENV_MAX_MB = "NEWSAUDIO_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsroom's articles
 _MAGIC = b"NAS1"  # sentence entry: magic, sample rate (uint32 LE), int16 LE samples
@@ -53,9 +54,10 @@ _SUFFIX = ".pcm"
 _EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
 _EPISODE_SUFFIX = ".episode"
 _PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
+_PREPARED_FORMAT = 2  # 2: every field of PreparedSegment, words included
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
 # Profile settings that cannot change how one sentence sounds (pauses fall between sentences).
-_NOT_SOUND = ("name", "description", "pauses", "spoken_structure")
+_NOT_SOUND = ("name", "description", "narrator", "pauses", "spoken_structure")
 
 
 @dataclass(frozen=True)
@@ -79,11 +81,6 @@ class AudioCache:
     @classmethod
     def from_env(cls) -> AudioCache:
         """The user's cache, as the environment configures it."""
-        folder = os.environ.get(ENV_DIR)
-        if not folder:
-            from platformdirs import user_cache_dir
-
-            folder = user_cache_dir("newsaudio")
         raw = os.environ.get(ENV_MAX_MB, str(DEFAULT_MAX_MB))
         try:
             max_mb = float(raw)
@@ -91,7 +88,7 @@ class AudioCache:
             max_mb = -1
         if max_mb < 0:
             raise ConfigError(f"{ENV_MAX_MB} must be a number of megabytes, not {raw!r}")
-        return cls(Path(folder) / "audio", int(max_mb * 1_000_000))
+        return cls(cache_folder() / "audio", int(max_mb * 1_000_000))
 
     @staticmethod
     def key(text: str, profile: VoiceProfile, engine: Engine) -> str:
@@ -149,6 +146,7 @@ class AudioCache:
                 sorted(options.lexicon.latin.items()),
             ],
             "text": _text_version(),
+            "format": _PREPARED_FORMAT,
         }
         return hashlib.sha256(_canonical(identity)).hexdigest()
 
@@ -158,6 +156,9 @@ class AudioCache:
         from newsaudio.textprep.trace import Change
         from newsaudio.textprep.words import SpokenWord
 
+        def word(data: dict[str, Any]) -> SpokenWord:
+            return SpokenWord(**{**data, "alternatives": tuple(data["alternatives"])})
+
         path = self._path(key, _PREPARED_SUFFIX)
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))
@@ -165,17 +166,11 @@ class AudioCache:
                 PreparedSegment(
                     row["kind"],
                     row["title"],
-                    tuple(tuple(block) for block in row["blocks"]),
-                    tuple(Change(*change) for change in row["changes"]),
-                    tuple(tuple(block) for block in row["written"]),
+                    _tuples(row["blocks"]),
+                    tuple(Change(**change) for change in row["changes"]),
+                    _tuples(row["written"]),
                     tuple(
-                        tuple(
-                            tuple(
-                                SpokenWord(written, spoken, confidence, tuple(others), decided_by)
-                                for written, spoken, confidence, others, decided_by in sentence
-                            )
-                            for sentence in block
-                        )
+                        tuple(tuple(word(w) for w in sentence) for sentence in block)
                         for block in row["words"]
                     ),
                 )
@@ -192,32 +187,13 @@ class AudioCache:
         return PreparedScript(script, segments)
 
     def put_prepared(self, key: str, prepared: PreparedScript) -> None:
-        """Keep ``prepared``'s segments under ``key``; a failure is only logged."""
-        rows = [
-            {
-                "kind": s.kind,
-                "title": s.title,
-                "blocks": s.blocks,
-                "changes": [[c.rule, c.before, c.after] for c in s.changes],
-                "written": s.written,
-                "words": [
-                    [
-                        [
-                            [w.written, w.spoken, w.confidence, w.alternatives, w.decided_by]
-                            for w in sentence
-                        ]
-                        for sentence in block
-                    ]
-                    for block in s.words
-                ],
-            }
-            for s in prepared.segments
-        ]
-        data = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+        """Keep ``prepared``'s segments, every field of them, under ``key``; a failure is only
+        logged. (A field left out would make a cached render differ from an uncached one.)"""
+        data = json.dumps([asdict(s) for s in prepared.segments], ensure_ascii=False)
         try:
             with atomic_path(self._path(key, _PREPARED_SUFFIX)) as tmp:
-                tmp.write_bytes(data)
-            self._added(len(data))
+                tmp.write_bytes(data.encode("utf-8"))
+            self._added(len(data.encode("utf-8")))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
@@ -367,6 +343,10 @@ def _text_version() -> str:
     for path in sorted([*(package / "textprep").glob("*.py"), *(package / "data").iterdir()]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
+
+
+def _tuples(rows: list[list[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(row) for row in rows)
 
 
 def _decode(data: bytes) -> AudioChunk | None:

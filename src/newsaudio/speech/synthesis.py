@@ -68,15 +68,20 @@ class _FellBack(Exception):
 class Cast:
     """The voices of one render, built before any audio so a missing voice fails first."""
 
-    def __init__(self, profile: VoiceProfile, cache: AudioCache | None = None) -> None:
+    def __init__(
+        self, profile: VoiceProfile, cache: AudioCache | None = None, fallbacks: bool = True
+    ) -> None:
+        """``fallbacks=False``: a failing voice fails, its fallback is not asked (trying a
+        voice must not pass off another voice's sound as its own)."""
         self.profile = profile
         self.cache = cache
         self._engines: dict[str, Engine] = {}  # by profile file: roles sharing a profile share it
-        main = self._voice(profile)
+        main = self._voice(profile, fallbacks)
         self.roles: dict[Role, Voice] = {}
         for role in ROLES:
             name = getattr(profile.roles, role)
-            self.roles[role] = self._voice(load_voice(name, profile.folder)) if name else main
+            voice = load_voice(name, profile.folder) if name else None
+            self.roles[role] = self._voice(voice, fallbacks) if voice else main
         self._failed: set[str] = set()  # profiles whose engine failed in this render
         self._spoken: dict[str, str] = {}  # profile name -> label, in order of first use
 
@@ -115,6 +120,14 @@ class Cast:
     def voices_used(self) -> list[str]:
         """The names of the profiles that spoke, in order of first use."""
         return list(self._spoken)
+
+    @property
+    def narrators(self) -> list[str]:
+        """The ``narrator`` phrases of the profiles that spoke (the main voice's, when none did:
+        the mastered MP3 came from the cache), in order of first use; empty where unset."""
+        voices = [*self.roles.values(), *(v.fallback for v in self.roles.values() if v.fallback)]
+        phrase = {v.profile.name: v.profile.narrator for v in voices}
+        return [phrase.get(name, "") for name in self._spoken] or [self.main.profile.narrator]
 
     def speaker(self, role: Role) -> Voice:
         """Who speaks ``role`` now: its voice, or the fallback once that voice has failed."""

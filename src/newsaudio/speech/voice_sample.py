@@ -43,7 +43,8 @@ def write_sample(
     spoken = tuple(apply_case_endings(s, options.case_endings) for s in vowelize(sentences))
     # An empty first block: the sample is spoken as body text, not as a headline.
     segment = PreparedSegment("section", "sample", ((), spoken))
-    cast = Cast(profile)
+    # No fallback: a sample of an online voice that cannot be reached is an error, not eSpeak.
+    cast = Cast(profile, fallbacks=False)
     chunk = speak_segment(cast, segment)
     # Mastered exactly as an episode is, so samples differ only in the voice.
     with atomic_path(out) as tmp:

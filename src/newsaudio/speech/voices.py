@@ -74,6 +74,9 @@ class VoiceProfile:
     engine: str
     voice: str
     description: str = ""
+    # Who reads, in words a listener hears in a talking book's information ("صوت مركب آليا
+    # (إسبيك)"); empty: the books say only that the voice is synthesized.
+    narrator: str = ""
     rate: int = 140
     pitch: int = 50
     range: int = 50

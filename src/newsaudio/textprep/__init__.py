@@ -25,6 +25,7 @@ shows which rule changed which words, and which words to check.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
@@ -148,10 +149,18 @@ def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> li
     return vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
 
 
+# Sentences diacritized between two progress reports: a few tenths of a second.
+_PROGRESS_SENTENCES = 32
+
+
 def prepare_script(
-    script: Script, options: TextOptions | None = None, diacritizer: Diacritizer | None = None
+    script: Script,
+    options: TextOptions | None = None,
+    diacritizer: Diacritizer | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> PreparedScript:
-    """Prepare every block of every segment; sentences are diacritized in one batch."""
+    """Prepare every block of every segment; sentences are diacritized together, after the
+    other steps. ``progress(done, total)`` is told the sentences diacritized so far."""
     options = options or TextOptions()
     traces = [Trace() for _ in script.segments]
     plain = [
@@ -170,7 +179,13 @@ def prepare_script(
         for block in segment
         for _ in block
     ]
-    voweled = iter(_vowelings(flat, diacritizer, owners))
+    done: list[Voweling] = []
+    for start in range(0, len(flat), _PROGRESS_SENTENCES):
+        end = start + _PROGRESS_SENTENCES
+        done += _vowelings(flat[start:end], diacritizer, owners[start:end])
+        if progress:
+            progress(len(done), len(flat))
+    voweled = iter(done)
     segments = []
     for segment, blocks, trace, known in zip(script.segments, plain, traces, decided, strict=True):
         spoken: list[tuple[str, ...]] = []
@@ -216,11 +231,14 @@ def prepare_script(
 
 
 def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...], ...]:
-    """The blocks' sentences as captions show them: as prepared, but a title spoken as the first
-    block (the headline, a subheading) as published, when it splits into as many sentences."""
+    """The blocks' sentences as captions show them: as prepared, but a title spoken as a block
+    (the headline, a subheading; in an edition, the headline after its announcement) as
+    published, when it splits into as many sentences."""
     written = [tuple(block) for block in blocks]
-    if segment.kind != "closing" and written and segment.blocks[0] == segment.title:
-        published = tuple(split_sentences(segment.title))
-        if len(published) == len(written[0]):
-            written[0] = published
+    if segment.kind == "closing" or segment.title not in segment.blocks:
+        return tuple(written)
+    index = segment.blocks.index(segment.title)
+    published = tuple(split_sentences(segment.title))
+    if len(published) == len(written[index]):
+        written[index] = published
     return tuple(written)

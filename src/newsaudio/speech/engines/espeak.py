@@ -1,7 +1,9 @@
 """eSpeak NG, the offline default engine, through libespeak-ng's C API (``newsaudio.libespeak``).
 
-Arabic text is respelled first for eSpeak NG's reading rules (``espeak_spelling``). The library
-synthesizes into a callback, in synchronous mode.
+Arabic text is respelled first for eSpeak NG's reading rules (``espeak_spelling``). Each sentence
+is spoken by a copy of the library that has spoken nothing before (``newsaudio.libespeak_fork``),
+so a sentence sounds the same whatever was spoken before it: the sentence cache cannot change an
+episode.
 """
 
 from __future__ import annotations
@@ -14,19 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from newsaudio.audio.segments import AudioChunk
-from newsaudio.errors import EXIT_INPUT, EngineError
 from newsaudio.interrupts import interrupts_deferred
-from newsaudio.libespeak import (
-    CHARS_UTF8,
-    EE_OK,
-    PITCH,
-    POS_CHARACTER,
-    RANGE,
-    RATE,
-    load_library,
-    lock,
-    text_to_phonemes,
-)
+from newsaudio.libespeak import Settings, configure, load_library, lock, text_to_phonemes
+from newsaudio.libespeak_fork import speak_pristine
 from newsaudio.speech.engines import espeak_spelling as spelling_module
 from newsaudio.speech.engines.espeak_spelling import espeak_spelling
 from newsaudio.speech.voices import VoiceProfile
@@ -42,34 +34,21 @@ class EspeakEngine:
     def __init__(self, profile: VoiceProfile) -> None:
         self.profile = profile
         self._library = load_library()
+        self._settings = Settings(profile.voice, profile.rate, profile.pitch, profile.range)
         # The library, its voice data (shipped in the loader's wheel) and our respelling rules
-        # decide the sound: any of them changing must invalidate cached sentences.
+        # decide the sound: any of them changing must invalidate cached sentences. So does how
+        # it is driven: every sentence from a library that has spoken nothing before.
         respelling = Path(spelling_module.__file__).read_bytes()
         self.version = (
-            f"libespeak-ng {self._library.version}; "
+            f"libespeak-ng {self._library.version}, fresh per sentence; "
             f"espeakng-loader {metadata.version('espeakng-loader')}; "
             f"respelling {hashlib.sha256(respelling).hexdigest()[:12]}"
         )
 
-    def _configure(self) -> None:
-        """Apply the profile. Settings are global in libespeak-ng: set them on every call in case
-        another profile used the library in between (call with the lock held)."""
-        lib, profile = self._library.lib, self.profile
-        if lib.espeak_SetVoiceByName(profile.voice.encode()) != EE_OK:
-            raise EngineError(
-                f"espeak: unknown eSpeak NG voice {profile.voice!r}", exit_code=EXIT_INPUT
-            )
-        for parameter, value in (
-            (RATE, profile.rate),
-            (PITCH, profile.pitch),
-            (RANGE, profile.range),
-        ):
-            lib.espeak_SetParameter(parameter, value, 0)
-
     def phonemes(self, text: str) -> str:
         """The IPA eSpeak NG reads for ``text`` (after our respelling): for tests and diagnosis."""
         with lock:
-            self._configure()
+            configure(self._library, self._settings)
             return " | ".join(text_to_phonemes(self._library, self._spell(text)))
 
     def _spell(self, text: str) -> str:
@@ -77,20 +56,10 @@ class EspeakEngine:
 
     def synthesize(self, text: str) -> AudioChunk:
         """Speak one sentence with the profile's voice, rate and pitch."""
-        library = self._library
-        data = self._spell(text).encode("utf-8") + b"\0"
-        # Ctrl-C or SIGTERM inside the library's Python callback would be swallowed there with
-        # a traceback: they wait for the sentence instead (a fraction of a second).
-        with interrupts_deferred(), lock:
-            self._configure()
-            library.chunks.clear()
-            status = library.lib.espeak_Synth(
-                data, len(data), 0, POS_CHARACTER, 0, CHARS_UTF8, None, None
-            )
-            library.lib.espeak_Synchronize()
-            if status != EE_OK or not library.chunks:
-                raise EngineError(f"espeak: synthesis failed (status {status}) for {text[:40]!r}")
-            samples = np.concatenate(library.chunks).astype(np.int16, copy=False)
-            library.chunks.clear()
+        # Ctrl-C or SIGTERM while a sentence is on its way would leave half an answer in the
+        # pipe: they wait for the sentence instead (a fraction of a second).
+        with interrupts_deferred():
+            pcm = speak_pristine(self._spell(text), self._settings)
+        samples = np.frombuffer(pcm, dtype=np.int16)  # the library's native byte order
         log.debug("espeak: %d samples for %d characters", len(samples), len(text))
-        return AudioChunk(samples, library.sample_rate)
+        return AudioChunk(samples, self._library.sample_rate)
