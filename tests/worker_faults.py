@@ -20,6 +20,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import newsaudio.edition.render
 import newsaudio.pipeline
@@ -62,11 +63,12 @@ def make_error(name: str, source: str) -> Exception:
     return cls(f"{source}: raised in a worker")
 
 
-def _faulty_load_source(source: str | Path) -> Article:
-    name = Path(str(source)).stem
+def _faulty_load_source(source: newsaudio.pipeline.Source, *args: Any) -> Article:
+    # The patch holds for the whole test session (made at import): the signature is kept.
+    name = Path(newsaudio.pipeline.source_name(source)).stem
     if name.startswith(PREFIX):
         raise make_error(name.removeprefix(PREFIX), str(source))
-    return _real_load_source(source)
+    return _real_load_source(source, *args)
 
 
 def _faulty_speak_article(article: Article, number: int, total: int, job: EditionJob) -> Piece:

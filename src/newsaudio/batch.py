@@ -19,10 +19,10 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,9 +39,11 @@ from newsaudio.files import remove_temporaries
 from newsaudio.speech.voices import VoiceProfile
 
 if TYPE_CHECKING:  # imported where used: a worker process starts without them
+    from newsaudio.pipeline import Source
     from newsaudio.publishing.catalog import Catalog
     from newsaudio.publishing.publish import StagedEpisode
     from newsaudio.speech.cache import AudioCache
+    from newsaudio.textprep.corrections import Correction
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ class Job:
     use_cache: bool = True
     # The talking-book files each episode also gets (``render --epub`` / ``--daisy``).
     formats: tuple[str, ...] = ()
+    # The proofreader's corrections of the folder's episodes, by article identity: read once, by
+    # the process that starts the batch (cluster workers never open the catalog).
+    corrections: Mapping[str, tuple[Correction, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -106,17 +111,19 @@ BatchProgress = Callable[[str, str, int, int], None]
 _channel: Any = None
 
 
-def render_one(source: str, job: Job, progress: BatchProgress | None = None) -> Outcome:
+def render_one(source: Source, job: Job, progress: BatchProgress | None = None) -> Outcome:
     """Render one article of a batch and place it (in a worker on the folder's machine); never
     raises for the article's own faults. Its progress goes to ``progress``, or in a pool worker
     to the parent."""
     from newsaudio.pipeline import render_article
 
+    name = _name(source)
+
     def report(step: str, done: int, total: int, _label: str) -> None:
         if progress is not None:
-            progress(source, step, done, total)
+            progress(name, step, done, total)
         elif _channel is not None:
-            _channel.put(Progress(source, step, done, total))
+            _channel.put(Progress(name, step, done, total))
 
     try:
         result = render_article(
@@ -128,12 +135,13 @@ def render_one(source: str, job: Job, progress: BatchProgress | None = None) -> 
             cache=_cache(job),
             feed=False,
             formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
-        return failure(source, exc)
+        return failure(name, exc)
     episode = result.episode
     return Outcome(
-        source,
+        name,
         episode.slug,
         result.chapters,
         episode.duration_s,
@@ -152,7 +160,7 @@ def attempt(source: str, work: Callable[..., T], *args: Any) -> T | Outcome:
         return failure(source, exc)
 
 
-def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
+def stage_one(source: Source, job: Job) -> StagedEpisode | Outcome:
     """Render one article of a batch into temporary files in the shared folder, without touching
     its catalog (on a cluster worker: the client places it); a failure is its :class:`Outcome`."""
     from newsaudio.pipeline import stage_article
@@ -160,10 +168,16 @@ def stage_one(source: str, job: Job) -> StagedEpisode | Outcome:
     _restore_malloc_thresholds()
     try:
         return stage_article(
-            source, job.out_dir, job.profile, job.config, cache=_cache(job), formats=job.formats
+            source,
+            job.out_dir,
+            job.profile,
+            job.config,
+            cache=_cache(job),
+            formats=job.formats,
+            corrections=job.corrections,
         )
     except Exception as exc:
-        return failure(source, exc)
+        return failure(_name(source), exc)
 
 
 # mallopt(3) parameters, from glibc's malloc.h.
@@ -287,7 +301,7 @@ def worker_channel(
 
 
 def run_local(
-    sources: Sequence[str],
+    sources: Iterable[Source],
     job: Job,
     jobs: int,
     on_done: Callable[[Outcome], None],
@@ -297,65 +311,75 @@ def run_local(
     calling ``on_done`` as each finishes and ``on_progress`` as each goes (from another thread).
     Returns the outcomes in the order of ``sources``.
 
-    A worker that dies (killed by the system when memory runs out) takes its pool down: the
-    articles that pool had not finished are rendered again in a new pool, once; an article whose
-    worker dies twice fails with one line. On Ctrl-C the workers are stopped and
+    ``sources`` may be an iterator that reads as it goes (a followed feed's articles, fetched
+    politely one at a time): each is handed to a worker as soon as it comes, so reading overlaps
+    rendering. A worker that dies (killed by the system when memory runs out) takes its pool down:
+    the articles that pool had not finished are rendered again in a new pool, once; an article
+    whose worker dies twice fails with one line. On Ctrl-C the workers are stopped and
     KeyboardInterrupt propagates: articles not finished have written nothing, finished ones are in
     place.
     """
-    if jobs <= 1 or len(sources) <= 1:
+    if jobs <= 1 or (isinstance(sources, Sized) and len(sources) <= 1):
         outcomes = []
         for source in sources:
             outcomes.append(render_one(source, job, on_progress))
             on_done(outcomes[-1])
         return outcomes
+    taken: list[Source] = []
     results: dict[int, Outcome] = {}
-    pending = list(range(len(sources)))
-    for _ in range(2):
-        pending = _run_pool(sources, pending, job, jobs, results, on_done, on_progress)
-        if not pending:
-            break
+    pending = _run_pool(_numbered(sources, taken), job, jobs, results, on_done, on_progress)
+    if pending:
+        again = ((i, taken[i]) for i in pending)
+        pending = _run_pool(again, job, jobs, results, on_done, on_progress)
     for index in pending:
+        name = _name(taken[index])
         results[index] = Outcome(
-            sources[index],
-            error=f"{sources[index]}: the worker process rendering it died twice (out of "
-            "memory?); render it alone to see why",
+            name,
+            error=f"{name}: the worker process rendering it died twice (out of memory?); render "
+            "it alone to see why",
         )
         on_done(results[index])
-    return [results[i] for i in range(len(sources))]
+    return [results[i] for i in range(len(taken))]
 
 
 def _run_pool(
-    sources: Sequence[str],
-    indexes: list[int],
+    numbered: Iterable[tuple[int, Source]],
     job: Job,
     jobs: int,
     results: dict[int, Outcome],
     on_done: Callable[[Outcome], None],
     on_progress: BatchProgress | None = None,
 ) -> list[int]:
-    """Render ``sources[i]`` for each of ``indexes`` in a new pool, into ``results``; returns the
-    indexes left unfinished because a worker died."""
+    """Render each ``(index, source)`` in a new pool, into ``results``, handing each to a worker
+    as it comes; returns the indexes left unfinished because a worker died."""
     # spawn, not fork: a forked child would inherit the progress bar's thread and locks.
     context = multiprocessing.get_context("spawn")
     started = time.time()
-    unfinished = []
+    unfinished: list[int] = []
+    futures: dict[Future[Outcome], int] = {}
+
+    def collect(future: Future[Outcome]) -> None:
+        index = futures.pop(future)
+        try:
+            results[index] = future.result()
+        except BrokenProcessPool:
+            unfinished.append(index)
+            return
+        on_done(results[index])
+
     with (
         worker_channel(context, on_progress) as initargs,
         ProcessPoolExecutor(
-            min(jobs, len(indexes)), mp_context=context, initializer=warm_up, initargs=initargs
+            jobs, mp_context=context, initializer=warm_up, initargs=initargs
         ) as pool,
     ):
-        futures = {pool.submit(render_one, sources[i], job): i for i in indexes}
         try:
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    results[index] = future.result()
-                except BrokenProcessPool:
-                    unfinished.append(index)
-                    continue
-                on_done(results[index])
+            for index, source in numbered:
+                futures[pool.submit(render_one, source, job)] = index
+                for future in [f for f in futures if f.done()]:
+                    collect(future)  # report what finished while the next source was read
+            for future in as_completed(list(futures)):
+                collect(future)
         except KeyboardInterrupt:
             # Stop now: the workers die mid-article (their files are temporaries, never renamed
             # into place), and the temporaries they were writing go too.
@@ -371,8 +395,21 @@ def _run_pool(
     return sorted(unfinished)
 
 
+def _numbered(sources: Iterable[Source], taken: list[Source]) -> Iterator[tuple[int, Source]]:
+    """Each source with its index, kept in ``taken`` as it comes (to render it again)."""
+    for source in sources:
+        taken.append(source)
+        yield len(taken) - 1, source
+
+
+def _name(source: Source) -> str:
+    from newsaudio.pipeline import source_name
+
+    return source_name(source)
+
+
 def run_cluster(
-    sources: Sequence[str], job: Job, scheduler: str, on_done: Callable[[Outcome], None]
+    sources: Iterable[Source], job: Job, scheduler: str, on_done: Callable[[Outcome], None]
 ) -> list[Outcome]:
     """Render ``sources`` on the Dask cluster at ``scheduler`` (``tcp://HOST:PORT``).
 
@@ -388,6 +425,7 @@ def run_cluster(
             "--scheduler needs the dask extra: pip install 'newsaudio[dask]'"
         ) from exc
     from newsaudio.publishing.catalog import Catalog
+    from newsaudio.reading.article import Article
     from newsaudio.reading.fetch import is_url
 
     try:
@@ -396,9 +434,13 @@ def run_cluster(
         raise NewsaudioError(
             f"{scheduler}: cannot reach the Dask scheduler ({exc})", exit_code=EXIT_ENGINE
         ) from exc
-    # Workers run elsewhere, in other folders: they get absolute paths.
+    # Workers run elsewhere, in other folders: they get absolute paths (an article read already
+    # travels as it is).
     job = replace(job, out_dir=job.out_dir.resolve())
-    tasks = [source if is_url(source) else str(Path(source).resolve()) for source in sources]
+    sources = list(sources)
+    tasks = [
+        s if isinstance(s, Article) or is_url(str(s)) else str(Path(s).resolve()) for s in sources
+    ]
     job.out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[int, Outcome] = {}
     with client, Catalog.open(job.out_dir) as catalog:
@@ -411,10 +453,9 @@ def run_cluster(
                 try:
                     staged = future.result()
                 except Exception as exc:  # the task, not the article: its workers died, …
-                    staged = Outcome(
-                        sources[i], error=f"{sources[i]}: the cluster could not render it ({exc})"
-                    )
-                results[i] = _place(catalog, sources[i], staged, job)
+                    name = _name(sources[i])
+                    staged = Outcome(name, error=f"{name}: the cluster could not render it ({exc})")
+                results[i] = _place(catalog, _name(sources[i]), staged, job)
                 on_done(results[i])
         except BaseException:
             _discard_finished(futures)
@@ -438,6 +479,7 @@ def _discard_finished(futures: list[Any]) -> None:
 
 def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: Job) -> Outcome:
     """Put a worker's staged episode in place (the feed is written at the end of the batch)."""
+    from newsaudio.pipeline import note_source
     from newsaudio.publishing.publish import StagedEpisode, place_episode
 
     if not isinstance(staged, StagedEpisode):
@@ -448,6 +490,7 @@ def _place(catalog: Catalog, source: str, staged: StagedEpisode | Outcome, job: 
         return failure(source, exc)
     finally:
         staged.discard()
+    note_source(job.out_dir, episode.slug, staged.origin or source, job.profile, job.formats)
     chapters = len(episode.chapters)
     fallbacks = staged.book_fallbacks
     return Outcome(source, episode.slug, chapters, episode.duration_s, book_fallbacks=fallbacks)

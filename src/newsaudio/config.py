@@ -8,7 +8,6 @@ in ``base_url`` cannot silently publish a feed with localhost enclosures.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,6 @@ LEXICON_FILE = "lexicon.tsv"
 DEFAULT_BASE_URL = "http://localhost:8000/"
 # The voice profile of `render` when neither --voice nor the settings name one: offline eSpeak NG.
 DEFAULT_VOICE = "ar-espeak"
-# Moves the user's cache folder: synthesized sentences, and where each episode came from.
-CACHE_DIR_ENV = "NEWSAUDIO_CACHE_DIR"
 
 
 @dataclass(frozen=True)
@@ -91,6 +88,11 @@ class Config:
         default = Path.cwd() / LEXICON_FILE
         return default if default.is_file() else None
 
+    @property
+    def lexicon_target(self) -> Path:
+        """Where entries added to the project lexicon go: its file, else ./lexicon.tsv."""
+        return self.lexicon_file or Path.cwd() / LEXICON_FILE
+
 
 def load_config(path: Path | None = None) -> Config:
     """Read ``path`` (or ./newsaudio.toml if present); defaults for everything not set."""
@@ -116,14 +118,3 @@ def load_config(path: Path | None = None) -> Config:
     # A relative lexicon path is relative to the config file, like every project file.
     lexicon_path = path.parent / lexicon if lexicon else None
     return Config(feed=feed, voice=str(voice), lexicon=lexicon_path, path=path)
-
-
-def cache_folder() -> Path:
-    """The user's cache folder: ``$NEWSAUDIO_CACHE_DIR``, else the platform's (platformdirs).
-    Private to the user, never published."""
-    folder = os.environ.get(CACHE_DIR_ENV)
-    if not folder:
-        from platformdirs import user_cache_dir
-
-        folder = user_cache_dir("newsaudio")
-    return Path(folder)

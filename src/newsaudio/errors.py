@@ -149,6 +149,29 @@ class OutputError(NewsaudioError):
 class FetchError(NewsaudioError):
     """An article URL cannot be fetched. The network (timeouts, refused connections, 5xx and 429
     after retries) ends with EXIT_ENGINE: try again later; the page itself (404, not a web page,
-    too large) with EXIT_INPUT."""
+    too large) with EXIT_INPUT. ``status`` is the HTTP status when the server answered with an
+    error (a followed article whose page answers 404 or 410 is withdrawn); ``retry_after_s`` how
+    long it asked to wait (a followed feed is not asked again before)."""
 
     exit_code = EXIT_ENGINE
+
+    def __init__(
+        self,
+        *args: object,
+        exit_code: int | None = None,
+        status: int | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(*args, exit_code=exit_code)
+        self.status = status
+        self.retry_after_s = retry_after_s
+
+
+class FeedReadError(NewsaudioError):
+    """A followed feed (or OPML list) cannot be read: not a feed, unsafe (entity declarations),
+    or cut short. A feed cut short on the way is the network's (``exit_code`` EXIT_ENGINE)."""
+
+
+class CorrectionError(NewsaudioError):
+    """A proofreader's correction cannot be used: not the word's letters, markup or control
+    characters, too long, an unknown word or scope. Nothing is changed."""

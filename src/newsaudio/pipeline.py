@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import logging
 import shutil
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +21,6 @@ from newsaudio.audio.segments import MasteredAudio, Restart, SegmentStream, Soun
 from newsaudio.config import Config
 from newsaudio.errors import EXIT_INPUT, OutputError
 from newsaudio.files import temporary_path
-from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
 from newsaudio.publishing.captions import (
     SRT_SUFFIX,
     VTT_SUFFIX,
@@ -30,8 +29,10 @@ from newsaudio.publishing.captions import (
     sentence_cues,
     sentence_places,
 )
+from newsaudio.publishing.corrections import stored_corrections, to_json
 from newsaudio.publishing.episode import Episode, EpisodeChapter, as_utc, episode_guid
 from newsaudio.publishing.feed import FEED_FILE, existing_channel
+from newsaudio.publishing.navigation import with_navigation
 from newsaudio.publishing.page import EpisodeMedia
 from newsaudio.publishing.publish import (
     REQUIRED_FILES,
@@ -39,16 +40,19 @@ from newsaudio.publishing.publish import (
     file_names,
     publish_episode,
 )
+from newsaudio.publishing.sources import EpisodeSource, remember_source, source_of
 from newsaudio.publishing.tags import EpisodeTags, mp3_duration_ms, write_tags
 from newsaudio.publishing.transcript import format_json_chapters, format_transcript
 from newsaudio.reading.article import Article
-from newsaudio.reading.fetch import fetch, is_url, page_name, url_scheme_problem
+from newsaudio.reading.fetch import FetchPolicy, fetch, is_url, page_name, url_scheme_problem
 from newsaudio.reading.load import load_article, parse_article
 from newsaudio.reading.script import Script, build_script
 from newsaudio.speech.cache import AudioCache
+from newsaudio.speech.chapter_cache import ChapterCache
 from newsaudio.speech.synthesis import Cast, synthesize_script
 from newsaudio.speech.voices import VoiceProfile
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
+from newsaudio.textprep.corrections import Correction, apply_corrections
 from newsaudio.textprep.diacritize import Diacritizer
 from newsaudio.textprep.lexicon import load_lexicon
 
@@ -57,6 +61,8 @@ log = logging.getLogger(__name__)
 # Called as (step, done, total, label): step is "text" (sentences diacritized), "speech"
 # (sentences spoken) or "audio" (seconds of audio encoded).
 ProgressCallback = Callable[[str, int, int, str], None]
+# The proofreader's corrections of a folder's episodes, by their article's identity.
+Corrections = Mapping[str, tuple[Correction, ...]]
 
 
 @dataclass(frozen=True)
@@ -77,18 +83,31 @@ def text_options(profile: VoiceProfile, config: Config) -> TextOptions:
     return TextOptions(profile.case_endings, load_lexicon(config.lexicon_file))
 
 
-def load_source(source: str | Path) -> Article:
-    """The article at ``source``: a file path, or an http(s) URL that is fetched."""
+# What a render takes: a file path, an http(s) URL, or an article read already (a followed feed's
+# item, read by the client that fetches, rendered by a worker that does not).
+Source = str | Path | Article
+
+
+def source_name(source: Source) -> str:
+    """How errors and summaries name ``source``: the path or URL given, or the article's."""
+    return source.source if isinstance(source, Article) else str(source)
+
+
+def load_source(source: Source, policy: FetchPolicy | None = None) -> Article:
+    """The article at ``source``: a file path, or an http(s) URL that is fetched (within
+    ``policy``, else the default limits); an :class:`Article` is itself."""
+    if isinstance(source, Article):
+        return source
     text = str(source)
     if is_url(text) or url_scheme_problem(text):
-        page = fetch(text)
+        page = fetch(text, policy or FetchPolicy())
         article = parse_article(text, page_name(page.final_url), page.text, page.content_type)
         return replace(article, origin=page.final_url)
     return load_article(Path(source))
 
 
 def prepare_article(
-    source: str | Path,
+    source: Source,
     profile: VoiceProfile,
     config: Config,
     diacritizer: Diacritizer | None = None,
@@ -98,8 +117,16 @@ def prepare_article(
     return prepare_script(build_script(load_source(source)), options, diacritizer)
 
 
+def prepare_cached(
+    article: Article, profile: VoiceProfile, config: Config, cache: AudioCache | None
+) -> PreparedScript:
+    """An article's spoken script as a render prepares it (before the proofreader's
+    corrections): from the cache when it was prepared before with the same settings."""
+    return _prepare(build_script(article), text_options(profile, config), None, cache)
+
+
 def render_article(
-    source: str | Path,
+    source: Source,
     out_dir: Path,
     profile: VoiceProfile,
     config: Config,
@@ -108,16 +135,24 @@ def render_article(
     cache: AudioCache | None = None,
     feed: bool = True,
     formats: Collection[str] = (),
+    corrections: Corrections | None = None,
 ) -> RenderResult:
-    """Render ``source`` (file or URL) into ``out_dir``: MP3, transcript, episode record, feed.
+    """Render ``source`` (file, URL or article) into ``out_dir``: MP3, transcript, episode
+    record, feed.
 
     With a ``cache``, sentences spoken before with the same voice are reused, not synthesized, and
-    an episode whose sentences all are unchanged reuses its mastered MP3. With ``feed=False`` the
+    a chapter whose sentences all are unchanged is reused as mastered. With ``feed=False`` the
     feed is left alone: a batch publishes it once, at the end. ``formats``: the talking book's
     files to add (``.epub``, ``.daisy.zip``, see :mod:`newsaudio.publishing.bookmaker`).
+    ``corrections``: the folder's (by default read from its catalog).
     """
-    staged = stage_article(source, out_dir, profile, config, progress, diacritizer, cache, formats)
+    if corrections is None:
+        corrections = stored_corrections(out_dir)
+    staged = stage_article(
+        source, out_dir, profile, config, progress, diacritizer, cache, formats, corrections
+    )
     episode = publish_episode(staged, config, feed=feed)
+    note_source(out_dir, episode.slug, staged.origin or source_name(source), profile, formats)
     audio, chapters = out_dir / episode.audio_file, len(episode.chapters)
     log.info("rendered %s: %d chapters, %.1f s", audio, chapters, episode.duration_s)
     transcript = out_dir / episode.transcript_file
@@ -127,7 +162,7 @@ def render_article(
 
 
 def stage_article(
-    source: str | Path,
+    source: Source,
     out_dir: Path,
     profile: VoiceProfile,
     config: Config,
@@ -135,10 +170,11 @@ def stage_article(
     diacritizer: Diacritizer | None = None,
     cache: AudioCache | None = None,
     formats: Collection[str] = (),
+    corrections: Corrections | None = None,
 ) -> StagedEpisode:
     """Render ``source`` into temporary files in ``out_dir``, not yet in place and not in the
     catalog (see :func:`~newsaudio.publishing.publish.place_episode`); nothing is left behind if
-    it fails."""
+    it fails. ``corrections``: the folder's, of which the article's own are applied."""
     report = progress or (lambda *_: None)
     cast = Cast(profile, cache)  # before reading or fetching: a missing voice fails at once
     existing_channel(out_dir / FEED_FILE)  # and a feed that is not ours to replace
@@ -150,6 +186,10 @@ def stage_article(
         report("text", done, total, article.headline)
 
     prepared = _prepare(build_script(article), options, diacritizer, cache, preparing)
+    corrected = (corrections or {}).get(article.identity, ())
+    if corrected:
+        segments = apply_corrections(prepared.segments, corrected, options.case_endings)
+        prepared = replace(prepared, segments=segments)
     total = sum(len(block) for segment in prepared.segments for block in segment.blocks)
 
     spoken_count = 0
@@ -168,7 +208,7 @@ def stage_article(
 
     def spoken() -> Iterator[SegmentStream]:
         for segment in synthesize_script(cast, prepared):
-            yield SegmentStream(segment.title, counted(segment))
+            yield replace(segment, sounds=counted(segment))
 
     def mastering(done: int, total: int) -> None:
         report("audio", done, total, "MP3")
@@ -178,10 +218,11 @@ def stage_article(
         # The MP3 is encoded beside its final place as a stream, never held in memory whole.
         stream = temporary_path(out_dir / f"{article.slug}.mp3")
         try:
-            mastered = _master(spoken(), prepared, cast, cache, stream, mastering)
-            # Nobody spoke when the mastered MP3 came from the cache: the cast's voice did, before.
+            mastered = _master(spoken(), cast, cache, stream, mastering)
+            prepared, mastered = with_navigation(prepared, mastered, lexicon=options.lexicon)
+            # Nobody spoke when every chapter came from the cache: the cast's voice did, before.
             voice = "; ".join(cast.spoken_by) or cast.main.label
-            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice)
+            staged = _stage(article, prepared, mastered, stream, out_dir, config, voice, corrected)
             if formats:
                 narrators = cast.narrators
                 staged = _with_book(
@@ -220,29 +261,19 @@ def _prepare(
 
 def _master(
     segments: Iterator[SegmentStream],
-    prepared: PreparedScript,
     cast: Cast,
     cache: AudioCache | None,
     mp3: Path,
     progress: Callable[[int, int], None] | None = None,
 ) -> MasteredAudio:
-    """The episode's MP3 in ``mp3``; from the cache when the same sentences were mastered before.
-
-    Only a single-voice cast is kept whole (a role voice's changes are not in the key), and never
-    an episode a fallback voice spoke: the next render should try the chosen voice again.
-    """
-    pause_ms = cast.profile.pauses.segment_ms
-    if cache is None or not cast.single_voice:
-        return master_mp3(segments, pause_ms, mp3, progress)
-    key = cache.episode_key(prepared, cast.profile, cast.main.engine)
-    mastered = cache.get_episode(key, mp3)
-    if mastered is not None:
-        log.info("the mastered MP3 came from the cache: no sentence changed")
-        return mastered
-    mastered = master_mp3(segments, pause_ms, mp3, progress)
-    if not cast.fell_back:
-        cache.put_episode(key, mastered, mp3)
-    return mastered
+    """The episode's MP3 in ``mp3``. With a cache, chapters mastered before are neither spoken,
+    measured nor encoded again (an unchanged article: none; a corrected word: its chapter). Only
+    a single-voice cast's chapters are kept (a role voice's changes are not in the keys), and
+    none once a fallback voice spoke: the next render should try the chosen voice again."""
+    store = None
+    if cache is not None and cast.single_voice:
+        store = ChapterCache(cache, lambda: cast.fell_back)
+    return master_mp3(segments, cast.profile.pauses.segment_ms, mp3, store, progress)
 
 
 def _stage(
@@ -253,6 +284,7 @@ def _stage(
     out_dir: Path,
     config: Config,
     voice: str,
+    corrections: tuple[Correction, ...] = (),
 ) -> StagedEpisode:
     """Write the episode's files under temporary names beside their places, named and dated as a
     new article's (placing settles both against the catalog)."""
@@ -283,6 +315,7 @@ def _stage(
             url=article.meta.url,
             voice=voice,
             guid=episode_guid(slug, article.meta.url),
+            corrections=to_json(corrections),
         )
         audio = files[".mp3"]
         write_tags(audio, tags)
@@ -338,6 +371,9 @@ def _with_book(
     """``staged`` with the article's talking book (``render --epub`` / ``--daisy``): the text as
     written, each sentence with its clip in the episode's MP3 (``stream``, untagged), read by
     ``narrators`` (``Cast.narrators``)."""
+    # Imported here: most renders make no book, and EPUB and DAISY take a while to import.
+    from newsaudio.publishing.bookmaker import make_book, make_part, stage_book
+
     episode = staged.episode
     try:
         part = make_part(
@@ -372,6 +408,14 @@ def _with_book(
     return replace(
         staged, files={**staged.files, **books}, episode=episode, book_fallbacks=book.fallbacks
     )
+
+
+def note_source(
+    out_dir: Path, slug: str, source: str | Path, profile: VoiceProfile, formats: Collection[str]
+) -> None:
+    """Keep, privately, what rendering the episode again takes (``newsaudio proof``)."""
+    voice = profile.source if Path(profile.source).is_file() else profile.name
+    remember_source(out_dir, slug, EpisodeSource(source_of(source), voice, tuple(formats)))
 
 
 def _now() -> datetime:
@@ -410,9 +454,13 @@ def speak_script(
     diacritizer: Diacritizer | None = None,
 ) -> SpokenScript:
     """Prepare, speak and master ``script`` into ``mp3`` (no tag), reusing the cache as a render
-    does: the prepared text, the sentences, and the mastered MP3 of an unchanged script."""
+    does: the prepared text, the sentences, and the mastered chapters of an unchanged script. Its
+    chapters over three minutes get navigation points, however long the script is: it is a piece
+    of a longer publication."""
     cast = Cast(profile, cache)
-    prepared = _prepare(script, text_options(profile, config), diacritizer, cache)
-    mastered = _master(synthesize_script(cast, prepared), prepared, cast, cache, mp3)
+    options = text_options(profile, config)
+    prepared = _prepare(script, options, diacritizer, cache)
+    mastered = _master(synthesize_script(cast, prepared), cast, cache, mp3)
+    prepared, mastered = with_navigation(prepared, mastered, long=True, lexicon=options.lexicon)
     voice = "; ".join(cast.spoken_by) or cast.main.label
     return SpokenScript(prepared, mastered, voice, tuple(cast.narrators))

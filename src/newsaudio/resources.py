@@ -8,6 +8,7 @@ carries.
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import jinja2
 
 _PACKAGE = "newsaudio"
+# Where newsaudio keeps what it may lose (synthesized sentences, where episodes came from).
+CACHE_ENV = "NEWSAUDIO_CACHE_DIR"
 # A source checkout keeps the project files two levels above src/newsaudio/.
 _CHECKOUT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,6 +58,16 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot be read ({exc})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+
+
+def user_cache_folder() -> Path:
+    """``$NEWSAUDIO_CACHE_DIR``, else the user's cache folder for newsaudio (not created)."""
+    folder = os.environ.get(CACHE_ENV)
+    if not folder:
+        from platformdirs import user_cache_dir
+
+        folder = user_cache_dir("newsaudio")
+    return Path(folder)
 
 
 def project_paths(name: str) -> list[Path]:

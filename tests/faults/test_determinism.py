@@ -96,6 +96,7 @@ def test_the_prepared_text_keeps_every_field_through_the_cache(tmp_path: Path) -
         (Change("number", "15", "خمسة عشر"),),
         (("الطرق مغلقة",),),
         (((word, SpokenWord("مغلقة", "مُغْلَقَةٌ", 1.0, (), "rule")),),),
+        spoken_title=False,
     )
     unset = [f.name for f in fields(PreparedSegment) if getattr(segment, f.name) == f.default]
     assert unset == [], f"set {unset} in this test"

@@ -95,11 +95,10 @@ def test_no_published_file_names_the_input_folder(published: Path, private: Path
     }  # fmt: skip
     assert _published_leaks(published) == []
     # Where the episode came from stays reachable, privately (re-rendering, proofing).
-    from newsaudio.publishing.origins import article_source
+    from newsaudio.publishing.sources import episode_source
 
-    with Catalog.read(published) as catalog:
-        (episode,) = catalog.episodes()
-    assert article_source(episode) == str((private / "kursk-ar.txt").resolve())
+    noted = episode_source(published, "kursk-ar")
+    assert noted is not None and noted.source == str((private / "kursk-ar.txt").resolve())
 
 
 def test_an_earlier_versions_records_are_cleaned_by_the_next_write(
@@ -127,10 +126,11 @@ def test_an_earlier_versions_records_are_cleaned_by_the_next_write(
     assert _published_leaks(out) == []
     # The same article still replaces its episode (same slug and GUID), and its source is known.
     assert run_cli("render", article, "--out", out, "--quiet").exit_code == 0
-    from newsaudio.publishing.origins import article_source
+    from newsaudio.publishing.sources import episode_source
 
     with Catalog.read(out) as catalog:
         (episode,) = catalog.episodes()
     assert (episode.slug, episode.guid) == ("kursk-ar", before["guid"])
-    assert article_source(episode) == str(article.resolve())
+    noted = episode_source(out, "kursk-ar")
+    assert noted is not None and noted.source == str(article.resolve())
     assert _published_leaks(out) == []

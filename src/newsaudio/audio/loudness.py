@@ -121,21 +121,31 @@ class LoudnessMeter:
         self._tail = tail.copy()
         del self._steps[steps:]
 
+    def steps(self) -> FloatArray:
+        """The K-weighted energy of every whole 100 ms step fed so far: what the loudness of this
+        stream is computed from, and of several streams, their steps one after the other."""
+        return np.array(self._steps, dtype=np.float64)
+
     def integrated(self) -> float:
         """Gated integrated loudness in LUFS (mono); −inf when nothing passes the gates."""
-        steps = np.array(self._steps, dtype=np.float64)
-        if len(steps) < _STEPS_PER_BLOCK:
-            return float("-inf")
-        windows = sliding_window_view(steps, _STEPS_PER_BLOCK).sum(axis=1)
-        energies = windows / (_STEPS_PER_BLOCK * self._step)
-        with np.errstate(divide="ignore"):
-            block_lufs = -0.691 + 10 * np.log10(energies)
-        gated = energies[block_lufs >= _ABSOLUTE_GATE_LUFS]
-        if not gated.size:
-            return float("-inf")
-        relative = -0.691 + 10 * np.log10(gated.mean()) + _RELATIVE_GATE_LU
-        final = energies[(block_lufs > relative) & (block_lufs > _ABSOLUTE_GATE_LUFS)]
-        return float(-0.691 + 10 * np.log10(final.mean()))
+        return integrated_loudness(self.steps(), self._step)
+
+
+def integrated_loudness(steps: FloatArray, step: int) -> float:
+    """Gated integrated loudness in LUFS (mono) of a stream's 100 ms step energies (``step``
+    samples each, see :meth:`LoudnessMeter.steps`); −inf when nothing passes the gates."""
+    if len(steps) < _STEPS_PER_BLOCK:
+        return float("-inf")
+    windows = sliding_window_view(steps, _STEPS_PER_BLOCK).sum(axis=1)
+    energies = windows / (_STEPS_PER_BLOCK * step)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10 * np.log10(energies)
+    gated = energies[block_lufs >= _ABSOLUTE_GATE_LUFS]
+    if not gated.size:
+        return float("-inf")
+    relative = -0.691 + 10 * np.log10(gated.mean()) + _RELATIVE_GATE_LU
+    final = energies[(block_lufs > relative) & (block_lufs > _ABSOLUTE_GATE_LUFS)]
+    return float(-0.691 + 10 * np.log10(final.mean()))
 
 
 def dual_mono_loudness(samples: FloatArray, sample_rate: int) -> float:

@@ -79,6 +79,9 @@ class SegmentStream:
 
     title: str
     sounds: Iterable[Sound | Restart]
+    # What the segment sounds like, as a content key (its sentences, voice, pauses and the pause
+    # after it); "" when unknown. Mastering keeps and finds chapters by it (chapters.py).
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,11 +96,14 @@ class SentenceMark:
 
 @dataclass(frozen=True)
 class ChapterMark:
-    """Where a segment lies in the assembled track, in milliseconds."""
+    """Where a segment lies in the assembled track, in milliseconds. ``paragraph``: a navigation
+    point made at a paragraph of a long chapter, titled by its opening words, not a heading the
+    author wrote (see publishing/navigation.py)."""
 
     title: str
     start_ms: int
     end_ms: int
+    paragraph: bool = False
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from newsaudio import __version__
-from newsaudio.cli import cache, edition, episodes, render, serve, text, voices
+from newsaudio.cli import (
+    cache,
+    edition,
+    episodes,
+    follow,
+    lexicon,
+    proof,
+    render,
+    serve,
+    text,
+    voices,
+)
 
 # Shown under `newsaudio --help` and `newsaudio render --help`; the README has the table.
 EXIT_CODES = (
@@ -49,9 +60,12 @@ def main(
 # In the order ``--help`` lists them.
 app.command(epilog=EXIT_CODES)(render.render)
 app.command(epilog=EXIT_CODES)(edition.edition)
+app.command(epilog=EXIT_CODES)(follow.follow)
 app.command()(text.text)
+app.command()(proof.proof)
 app.command()(serve.serve)
 app.add_typer(voices.app, name="voices")
 app.add_typer(episodes.app, name="episodes")
 app.command()(episodes.feed)
 app.add_typer(cache.app, name="cache")
+app.add_typer(lexicon.app, name="lexicon")

@@ -1,4 +1,4 @@
-"""``newsaudio cache``: the cache of synthesized sentences and episodes."""
+"""``newsaudio cache``: the cache of synthesized sentences and mastered chapters."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import typer
 from newsaudio.cli.options import DebugOption, handled_errors
 
 app = typer.Typer(
-    help="The cache of synthesized sentences and episodes that makes re-renders fast.\n\n"
+    help="The cache of synthesized sentences and mastered chapters that makes re-renders fast.\n\n"
     "Example: newsaudio cache info",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -27,13 +27,13 @@ def cache_info(debug: DebugOption = False) -> None:
     with handled_errors(debug):
         info = AudioCache.from_env().info()
     typer.echo(f"folder:  {info.folder}")
-    typer.echo(f"entries: {info.entries} (sentences and episodes)")
+    typer.echo(f"entries: {info.entries} (sentences, chapters, prepared texts)")
     typer.echo(f"size:    {info.size_bytes / 1e6:.1f} MB of {info.max_bytes / 1e6:.0f} MB")
 
 
 @app.command("clear")
 def cache_clear(debug: DebugOption = False) -> None:
-    """Remove every cached sentence and episode.
+    """Remove every cached sentence, chapter and prepared text.
 
     Example: newsaudio cache clear
     """

@@ -213,9 +213,11 @@ def _render_batch(
     """Render many articles in worker processes (or on a Dask cluster), one progress bar for the
     batch, the feed written once at the end; a failed article is one line and changes nothing."""
     from newsaudio.batch import Job, Outcome, default_jobs, run_cluster, run_local
+    from newsaudio.publishing.corrections import stored_corrections
     from newsaudio.publishing.publish import publish_feed
 
-    job = Job(out, profile, config, use_cache, formats)
+    corrections = stored_corrections(out)
+    job = Job(out, profile, config, use_cache, formats, corrections)
     finished: list[Outcome] = []
     with _batch_progress(len(sources), not quiet) as bars:
 

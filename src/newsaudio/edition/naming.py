@@ -16,10 +16,10 @@ from dataclasses import replace
 
 from newsaudio.edition.pieces import EditionJob
 from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
-from newsaudio.publishing.episode import Episode
 
-# An edition's identity: this, its title-and-day slug, then ":" and what makes it one of several.
-EDITION_IDENTITY = "newsaudio:edition:"
+# An edition's identity: EDITION_IDENTITY, its title-and-day slug, then ":" and what makes it one
+# of several.
+from newsaudio.publishing.episode import EDITION_IDENTITY, Episode
 
 
 def _of_title_and_day(episode: Episode, base: str) -> bool:

@@ -37,7 +37,7 @@ from newsaudio.edition.pieces import (
 )
 from newsaudio.errors import EXIT_FAILED, OutputError
 from newsaudio.files import remove_temporaries, temporary_path
-from newsaudio.pipeline import load_source
+from newsaudio.pipeline import Source, load_source, source_name
 from newsaudio.publishing.publish import publish_episode
 from newsaudio.reading.article import Article
 
@@ -101,9 +101,13 @@ class _Run:
                     result.mp3.unlink(missing_ok=True)
 
 
-def _read(run: _Run, sources: Sequence[str]) -> list[tuple[str, Article]]:
-    """Every article, read (and fetched) in the workers; those that cannot be are left out."""
-    futures = [(source, run.submit(source, load_source, source)) for source in sources]
+def _read(run: _Run, sources: Sequence[Source]) -> list[tuple[str, Article]]:
+    """Every article, read (and fetched) in the workers; those that cannot be are left out (an
+    article read already, a followed item's, is itself)."""
+    futures = [
+        (source_name(source), run.submit(source_name(source), load_source, source))
+        for source in sources
+    ]
     read = []
     for source, future in futures:  # in order: a failure is reported as its turn comes
         result = run.result(future)
@@ -161,7 +165,7 @@ def _whole(run: _Run, future: Future[Piece | Outcome]) -> Piece:
     return result
 
 
-def _pieces(run: _Run, sources: Sequence[str], pause: int, on_done: DoneCallback) -> list[Piece]:
+def _pieces(run: _Run, sources: Sequence[Source], pause: int, on_done: DoneCallback) -> list[Piece]:
     """The opening, the articles that could be read and spoken, and the closing, in order."""
     job = run.job
     read = _read(run, sources)
@@ -180,15 +184,16 @@ def _pieces(run: _Run, sources: Sequence[str], pause: int, on_done: DoneCallback
 
 
 def render_edition(
-    sources: Sequence[str],
+    sources: Sequence[Source],
     job: EditionJob,
     jobs: int = 1,
     on_done: DoneCallback | None = None,
     on_failed: FailedCallback | None = None,
     strict: bool = False,
 ) -> EditionResult:
-    """Make the edition of ``sources`` (files or URLs, in this order) in ``job.out_dir`` and
-    publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed and the page.
+    """Make the edition of ``sources`` (files, URLs or articles read already, in this order) in
+    ``job.out_dir`` and publish it: MP3, captions, chapters, transcript, EPUB and DAISY, the feed
+    and the page.
 
     An article that fails is reported to ``on_failed`` and left out (``strict``: the edition is
     refused, :class:`EditionError` with that article's line and exit code); when none is left,

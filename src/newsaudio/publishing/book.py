@@ -45,7 +45,10 @@ class BookBlock:
 
 @dataclass(frozen=True)
 class BookSection:
-    """One chapter of the audio: the headline (level 1) or a subheading (level 2) and its text."""
+    """One chapter of the audio: the headline (level 1) or a subheading (level 2) and its text.
+    ``paragraph``: a navigation point made at a paragraph of a long chapter: listed in the
+    contents (its title says what it is), with no heading in the text, since the author wrote
+    none."""
 
     id: str
     title: str
@@ -53,6 +56,7 @@ class BookSection:
     start_ms: int
     end_ms: int
     blocks: tuple[BookBlock, ...]
+    paragraph: bool = False
 
     @property
     def sentences(self) -> tuple[BookSentence, ...]:

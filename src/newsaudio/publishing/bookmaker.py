@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,7 +32,7 @@ from newsaudio.publishing.book import (
 from newsaudio.publishing.daisy import DAISY_SUFFIX, DAISY_ZIP_SUFFIX, write_daisy
 from newsaudio.publishing.epub import EPUB_SUFFIX, write_epub
 from newsaudio.publishing.names import ascii_name
-from newsaudio.reading.script import Segment
+from newsaudio.reading.script import paragraph_label
 from newsaudio.resources import data_toml
 from newsaudio.textprep import PreparedScript, PreparedSegment
 from newsaudio.textprep.lexicon import Lexicon
@@ -45,20 +45,6 @@ BOOK_FORMATS = (EPUB_SUFFIX, DAISY_ZIP_SUFFIX)
 def book_identifier(identity: str) -> str:
     """A stable URN for the book of ``identity`` (an article's, or an edition's title and day)."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identity)}"
-
-
-def _script_segments(prepared: PreparedScript) -> Iterator[tuple[PreparedSegment, Segment]]:
-    """Each prepared segment with the script segment it came from (text preparation leaves out
-    a segment with nothing to speak)."""
-    script = iter(prepared.script.segments)
-    for segment in prepared.segments:
-        for original in script:
-            # Titles are shown as published: the prepared segment keeps its script's own.
-            if original.kind == segment.kind and original.title == segment.title:
-                yield segment, original
-                break
-        else:
-            raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
 @dataclass(frozen=True)
@@ -76,7 +62,7 @@ def shown_sentences(prepared: PreparedScript, lexicon: Lexicon | None = None) ->
     prepared: it expands every sentence again."""
     segments = []
     fallbacks = 0
-    for segment, original in _script_segments(prepared):
+    for segment, original in prepared.sources():
         blocks = []
         for b, spoken in enumerate(segment.written or segment.blocks):
             found = written_sentences(original.blocks[b], spoken, lexicon) if spoken else None
@@ -87,11 +73,13 @@ def shown_sentences(prepared: PreparedScript, lexicon: Lexicon | None = None) ->
 
 
 def _role(segment: PreparedSegment, block: int, kicker: bool) -> BlockRole:
-    if segment.kind == "closing":
+    if segment.kind in ("closing", "paragraph"):
         return "paragraph"
     if segment.kind == "headline" and kicker:
-        return "kicker" if block == 0 else "heading" if block == 1 else "paragraph"
-    return "heading" if block == 0 else "paragraph"
+        if block == 0:
+            return "kicker"
+        block -= 1
+    return "heading" if block == 0 and segment.spoken_title else "paragraph"
 
 
 def make_part(
@@ -129,14 +117,16 @@ def make_part(
                     BookSentence(f"{part_id}-s{number:04d}", text, mark.start_ms, mark.end_ms)
                 )
             blocks.append(BookBlock(_role(segment, b, kicker), tuple(items)))
+        point = segment.kind == "paragraph"
         sections.append(
             BookSection(
                 f"{part_id}-c{index:02d}",
-                segment.title,
+                f"{paragraph_label()}: {segment.title}" if point else segment.title,
                 1 if index == 1 else 2,
                 chapter.start_ms,
                 chapter.end_ms,
                 tuple(blocks),
+                paragraph=point,
             )
         )
     if next(heard, None) is not None:

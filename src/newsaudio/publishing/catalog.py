@@ -30,7 +30,7 @@ import json
 import logging
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,7 +56,7 @@ from newsaudio.publishing.episode import (
     newest_first,
     read_episode,
 )
-from newsaudio.publishing.origins import private_identity, remember_origin
+from newsaudio.publishing.sources import EpisodeSource, remember_source, source_of
 from newsaudio.reading.article import public_identity
 
 log = logging.getLogger(__name__)
@@ -101,6 +101,11 @@ CREATE TABLE episodes (
 );
 CREATE INDEX episodes_identity ON episodes (identity)
 """
+
+
+# Tables other modules keep beside the episodes, one row or more per episode (by its slug): their
+# rows go when the episode does. publishing/corrections.py: the proofreader's corrections.
+EPISODE_TABLES = ("corrections",)
 
 
 class Catalog:
@@ -176,6 +181,17 @@ class Catalog:
         except sqlite3.Error as exc:
             raise database_error(self.path, exc) from exc
 
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
+        """Run ``sql`` on the catalog's database: for the tables other modules keep beside the
+        episodes (each creates its own, ``CREATE TABLE IF NOT EXISTS``). Write inside
+        :meth:`transaction`. An SQLite failure is the catalog's one-line error."""
+        try:
+            return self._db.execute(sql, parameters)
+        except sqlite3.DatabaseError as exc:
+            raise database_error(self.path, exc) from exc
+
     def episodes(self) -> list[Episode]:
         """Every episode, newest first."""
         return newest_first([_from_row(r) for r in self._db.execute("SELECT * FROM episodes")])
@@ -240,7 +256,17 @@ class Catalog:
             else:
                 path.unlink(missing_ok=True)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        self._forget(slug)
         return episode
+
+    def _forget(self, slug: str) -> None:
+        """Delete the rows other modules keep for the episode ``slug``."""
+        for (table,) in self._db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN "
+            f"({', '.join('?' * len(EPISODE_TABLES))})",
+            EPISODE_TABLES,
+        ).fetchall():
+            self._db.execute(f"DELETE FROM {table} WHERE slug = ?", (slug,))
 
     def _prepare(self, rebuild: bool) -> int:
         """Create the schema and import the folder if new, check it, reconcile with the MP3s,
@@ -340,6 +366,7 @@ class Catalog:
         """Forget the episode ``slug`` whose MP3 went, with the side files it leaves behind."""
         episode = self.get(slug)
         self._db.execute("DELETE FROM episodes WHERE slug = ?", (slug,))
+        self._forget(slug)
         left = [
             name
             for name in (episode.files[1:] if episode else ())
@@ -364,13 +391,14 @@ class Catalog:
             for slug, identity in self._db.execute(
                 "SELECT slug, identity FROM episodes WHERE identity IS NOT NULL"
             )
-            if private_identity(identity)
+            if public_identity(identity) != identity
         ]
         for slug, identity in rows:
             public = public_identity(identity)
             self._db.execute("UPDATE episodes SET identity = ? WHERE slug = ?", (public, slug))
             if not self.read_only:
-                remember_origin(public, identity)
+                # The voice is not known: proofing takes the configured one, or --voice.
+                remember_source(self.out_dir, slug, EpisodeSource(source_of(identity), ""))
                 record = self.out_dir / f"{slug}{EPISODE_SUFFIX}"
                 with contextlib.suppress(FeedError):  # no record, or not ours: nothing to clean
                     episode = read_episode(record)

@@ -112,7 +112,8 @@ def _content(book: Book, items: list[NccItem]) -> str:
     for item in items:
         tag = f"h{item.level}"
         title_class = ' class="title"' if item is items[0] else ""
-        if item.section.heading is None:  # a title that is not spoken (the closing's)
+        if item.section.heading is None and not item.section.paragraph:
+            # A title that is not spoken (the closing's; a navigation point's is in the NCC only)
             body.append(f"<{tag}{title_class}>{_text(item.title)}</{tag}>\n")
         for block in item.section.blocks:
             if block.role == "heading":
@@ -220,8 +221,8 @@ def _ncc(book: Book, items: list[NccItem], files: int) -> str:
 def daisy_files(book: Book, audio: str) -> dict[str, str]:
     """The fileset's text files by name (the MP3, ``audio``, comes beside them)."""
     items = ncc_items(book)
-    if not items or items[0].section.heading is None:
-        raise ValueError("a DAISY 2.02 book opens with its spoken title")
+    if not items:
+        raise ValueError("a DAISY 2.02 book has at least its title")
     files = {CONTENT_FILE: _content(book, items), CSS_FILE: _CSS}
     for item in items:
         files[item.smil] = _smil(book, item, audio)

@@ -17,6 +17,8 @@ from typing import Any
 from newsaudio.errors import FeedError
 
 EPISODE_SUFFIX = ".episode.json"  # beside <slug>.chapters.json, which is not an episode record
+# An edition's identity starts so (it is made of several articles, not read from one).
+EDITION_IDENTITY = "newsaudio:edition:"
 
 
 @dataclass(frozen=True)

@@ -79,9 +79,10 @@ def _spans(block: BookBlock) -> str:
 
 
 def _section_body(section: BookSection, level: int) -> str:
-    """A section's blocks; a heading that is not spoken (a closing's title) is plain text."""
+    """A section's blocks; a heading that is not spoken (a closing's title) is plain text, and a
+    navigation point's title is only in the contents."""
     out = []
-    if section.heading is None:
+    if section.heading is None and not section.paragraph:
         out.append(f'<h{level} id="{section.id}-h">{_text(section.title)}</h{level}>\n')
     for block in section.blocks:
         if block.role == "kicker":
@@ -105,7 +106,12 @@ def content_document(part: BookPart) -> str:
     body = [f'<section id="{part.id}"{kind} aria-labelledby="{first.id}-h">\n']
     body.append(_section_body(first, 1))
     for section in rest:
-        body.append(f'<section id="{section.id}" aria-labelledby="{section.id}-h">\n')
+        label = (
+            f'aria-label="{_attr(section.title)}"'
+            if section.paragraph
+            else f'aria-labelledby="{section.id}-h"'
+        )
+        body.append(f'<section id="{section.id}" {label}>\n')
         body.append(_section_body(section, 2))
         body.append("</section>\n")
     body.append("</section>\n")

@@ -33,6 +33,8 @@ from newsaudio.errors import FeedError
 from newsaudio.publishing.captions import VTT_SUFFIX, Cue, parse_vtt
 from newsaudio.publishing.episode import Episode, newest_first
 from newsaudio.publishing.page_transcript import Section, by_article, transcript
+from newsaudio.publishing.transcript import PARAGRAPH_KEY
+from newsaudio.reading.script import paragraph_label
 from newsaudio.resources import project_path, template_environment
 
 PAGE_FILE = "index.html"
@@ -67,18 +69,24 @@ def read_chapters(path: Path, duration_ms: int) -> tuple[ChapterMark, ...]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         entries = [
-            (round(float(c["startTime"]) * 1000), str(c["title"])) for c in document["chapters"]
+            (
+                round(float(c["startTime"]) * 1000),
+                str(c["title"]),
+                c.get(PARAGRAPH_KEY) is True,
+            )
+            for c in document["chapters"]
         ]
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise FeedError(f"{path}: not valid JSON chapters ({exc})") from exc
     entries.sort()
     ends = (
-        [start for start, _ in entries[1:]] + [max(duration_ms, entries[-1][0] + 1)]
+        [start for start, _, _ in entries[1:]] + [max(duration_ms, entries[-1][0] + 1)]
         if entries
         else []
     )
     return tuple(
-        ChapterMark(title, start, end) for (start, title), end in zip(entries, ends, strict=True)
+        ChapterMark(title, start, end, paragraph)
+        for (start, title, paragraph), end in zip(entries, ends, strict=True)
     )
 
 
@@ -116,6 +124,8 @@ def _chapter_tree(
             "end": chapter.end_ms / 1000,
             "clock": clock(chapter.start_ms),
             "title": chapter.title,
+            # A navigation point made at a paragraph is marked: not a heading.
+            "mark": paragraph_label() if chapter.paragraph else "",
             "children": [],
         }
         article = articles[index] if articles else 0

@@ -46,9 +46,9 @@ from newsaudio.publishing.feed import (
     render_feed,
 )
 from newsaudio.publishing.names import placed_name
-from newsaudio.publishing.origins import remember_origin
 from newsaudio.publishing.page import PAGE_FILE, EpisodeMedia, render_page
 from newsaudio.publishing.tags import EpisodeTags, write_tags
+from newsaudio.publishing.withdrawn import forget, withdrawn_slugs
 from newsaudio.resources import data_bytes
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ class StagedEpisode:
     # The talking book's sentences shown as spoken, not as written (None: no book).
     book_fallbacks: int | None = None
     # Where the article was read from (a file: URI or URL), for this machine's private note of it
-    # (origins.py): never published.
+    # (sources.py): never published.
     origin: str = ""
 
     def discard(self) -> None:
@@ -186,13 +186,12 @@ def place_episode(
             record.write_text(episode_json(episode), encoding="utf-8")
             # A rename keeps the size and time the catalog notes.
             catalog.upsert(episode, mp3)
+            forget(catalog, slug)  # placed anew: published, even if it had been withdrawn
             if previous is not None:
                 _remove_dropped(out_dir, previous, episode)
             if feed:
                 stage_feed(catalog, config, published, {slug: staged.media})
         interrupt.done = f"{out_dir / episode.audio_file} was put in place and in the catalog"
-    if episode.identity:
-        remember_origin(episode.identity, staged.origin)
     log.info("placed %s: %d chapters", out_dir / episode.audio_file, len(episode.chapters))
     return episode
 
@@ -244,6 +243,7 @@ def remove_episode(out_dir: Path, slug: str, config: Config) -> Episode:
     try:
         with Catalog.open(out_dir) as catalog, catalog.transaction():
             episode = catalog.remove(slug)
+            forget(catalog, slug)
             write_feed(catalog, config)
     except OSError as exc:
         raise OutputError(f"{out_dir}: cannot remove {slug} ({exc.strerror or exc})") from exc
@@ -268,7 +268,8 @@ def stage_feed(
     in place yet (see :func:`newsaudio.publishing.page.render_page`). Returns the feed's path."""
     out_dir = catalog.out_dir
     feed_path = out_dir / FEED_FILE
-    episodes = catalog.episodes()
+    hidden = withdrawn_slugs(catalog)  # their files stay until `episodes remove`
+    episodes = [e for e in catalog.episodes() if e.slug not in hidden]
     channel = existing_channel(feed_path)
     keep = foreign_items(channel, {e.guid for e in episodes}, config.feed.base_url, feed_path)
     xml = keep_channel_elements(render_feed(episodes, config.feed, keep=keep), channel, feed_path)

@@ -153,7 +153,7 @@ class FolderHandler(SimpleHTTPRequestHandler):
         stat = os.fstat(file.fileno())
         size = stat.st_size
         last_modified = formatdate(stat.st_mtime, usegmt=True)
-        wanted = _parse_range(header, size)
+        wanted = parse_range(header, size)
         if_range = self.headers.get("If-Range")
         if wanted is None or (if_range is not None and if_range != last_modified):
             file.close()
@@ -222,15 +222,15 @@ class FolderHandler(SimpleHTTPRequestHandler):
             self.send_header("Accept-Ranges", "bytes")
 
 
-def _parse_range(header: str, size: int) -> tuple[int, int] | None:
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
     """The inclusive byte range ``header`` asks of a file of ``size`` bytes; ``(-1, -1)`` when it
     cannot be satisfied; None when it is not one well-formed range (then the whole file is sent).
 
-    >>> _parse_range("bytes=0-99", 1000), _parse_range("bytes=900-", 1000)
+    >>> parse_range("bytes=0-99", 1000), parse_range("bytes=900-", 1000)
     ((0, 99), (900, 999))
-    >>> _parse_range("bytes=-100", 1000), _parse_range("bytes=0-5000", 1000)
+    >>> parse_range("bytes=-100", 1000), parse_range("bytes=0-5000", 1000)
     ((900, 999), (0, 999))
-    >>> _parse_range("bytes=1000-", 1000), _parse_range("bytes=0-1,5-9", 1000)
+    >>> parse_range("bytes=1000-", 1000), parse_range("bytes=0-1,5-9", 1000)
     ((-1, -1), None)
     """
     match = _RANGE.match(header.strip())

@@ -5,7 +5,8 @@ most reliably (Apple Podcasts, Overcast and many players still parse v2.3 best; 
 frame sizes trip older readers), and ID3v1 cannot hold Arabic.
 
 Chapters follow the ID3v2 Chapter Frame Addendum: one top-level, ordered CTOC listing one CHAP per
-segment, each CHAP carrying its own TIT2 title. mutagen writes frames sorted by size, so chapters
+segment, each CHAP carrying its own TIT2 title (and, for a navigation point made at a paragraph, a
+TIT3 description saying so). mutagen writes frames sorted by size, so chapters
 could land in the file out of time order (mutagen issue #506) and players that read file order
 would list them wrong; :class:`_ChapteredID3` re-orders the frame bytes so CTOC and the CHAPs in
 time order close the tag.
@@ -32,6 +33,7 @@ from mutagen.id3 import (
     TDRC,
     TENC,
     TIT2,
+    TIT3,
     TLAN,
     TPE1,
     TPUB,
@@ -44,12 +46,14 @@ from mutagen.mp3 import MP3
 
 from newsaudio.audio.segments import ChapterMark
 from newsaudio.errors import TagError
+from newsaudio.reading.script import paragraph_label
 
 ID3_VERSION = 3
 LANGUAGE = "ara"  # ISO 639-2, as ID3 language fields require
 TOC_TITLE = "الفصول"
 MAX_ID3_CHAPTERS = 255  # CTOC's entry count is one byte
 GUID_DESC = "GUID"
+CORRECTIONS_DESC = "newsaudio corrections"
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ class EpisodeTags:
     # An edition's articles: the top-level table of contents lists each group's CTOC (and any
     # chapter in no group, the opening) in time order; each group's CTOC lists its chapters.
     groups: tuple[ChapterGroup, ...] = ()
+    # The proofreader's corrections this episode was spoken with (JSON, see
+    # publishing/corrections.py): a catalog rebuilt from the MP3s gets them back.
+    corrections: str = ""
 
 
 def mp3_duration_ms(path: Path) -> int:
@@ -118,6 +125,8 @@ def write_tags(path: Path, tags: EpisodeTags) -> None:
         id3.add(COMM(encoding=1, lang=LANGUAGE, desc="voice", text=[tags.voice]))
     if tags.guid:
         id3.add(TXXX(encoding=1, desc=GUID_DESC, text=[tags.guid]))
+    if tags.corrections:
+        id3.add(TXXX(encoding=1, desc=CORRECTIONS_DESC, text=[tags.corrections]))
     id3.add(USLT(encoding=1, lang=LANGUAGE, desc="", text=tags.transcript))
     if tags.groups:
         _add_grouped_chapters(id3, tags.chapters, tags.groups)
@@ -144,6 +153,10 @@ def _toc(element_id: str, title: str, children: list[str], top: bool = False) ->
 
 
 def _chap(element_id: str, chapter: ChapterMark) -> CHAP:
+    sub_frames: list[Any] = [TIT2(encoding=1, text=[chapter.title])]
+    if chapter.paragraph:
+        # The addendum's description sub-frame: a navigation point at a paragraph, not a heading.
+        sub_frames.append(TIT3(encoding=1, text=[paragraph_label()]))
     return CHAP(
         element_id=element_id,
         start_time=chapter.start_ms,
@@ -151,7 +164,7 @@ def _chap(element_id: str, chapter: ChapterMark) -> CHAP:
         # 0xFFFFFFFF: no byte offsets, players use the times.
         start_offset=0xFFFFFFFF,
         end_offset=0xFFFFFFFF,
-        sub_frames=[TIT2(encoding=1, text=[chapter.title])],
+        sub_frames=sub_frames,
     )
 
 
@@ -216,6 +229,7 @@ def read_tags(path: Path) -> EpisodeTags:
                 str(c.sub_frames["TIT2"].text[0]) if "TIT2" in c.sub_frames else "",
                 c.start_time,
                 c.end_time,
+                "TIT3" in c.sub_frames and c.sub_frames["TIT3"].text == [paragraph_label()],
             )
             for c in chapters
         ),
@@ -224,6 +238,7 @@ def read_tags(path: Path) -> EpisodeTags:
         voice=comments.get("voice", ""),
         encoder=text("TENC"),
         guid=text(f"TXXX:{GUID_DESC}"),
+        corrections=text(f"TXXX:{CORRECTIONS_DESC}"),
     )
 
 

@@ -25,14 +25,23 @@ def format_transcript(prepared: PreparedScript) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
+# A navigation point made at a paragraph (not a heading the author wrote) says so in a key of our
+# own; apps ignore keys the format does not define.
+PARAGRAPH_KEY = "newsaudio:paragraph"
+
+
 def format_json_chapters(chapters: tuple[ChapterMark, ...]) -> str:
     """Podcasting 2.0 JSON chapters (``application/json+chapters``), times in seconds: for apps
     that read the feed's ``podcast:chapters`` rather than the MP3's ID3 chapter frames."""
-    document = {
-        "version": JSON_CHAPTERS_VERSION,
-        "chapters": [
-            {"startTime": c.start_ms / 1000, "endTime": c.end_ms / 1000, "title": c.title}
-            for c in chapters
-        ],
-    }
+    entries: list[dict[str, object]] = []
+    for c in chapters:
+        entry: dict[str, object] = {
+            "startTime": c.start_ms / 1000,
+            "endTime": c.end_ms / 1000,
+            "title": c.title,
+        }
+        if c.paragraph:
+            entry[PARAGRAPH_KEY] = True
+        entries.append(entry)
+    document = {"version": JSON_CHAPTERS_VERSION, "chapters": entries}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -56,7 +56,9 @@ class Article:
     """An article's structure, boilerplate removed.
 
     ``source`` is the file path or URL it was read from (named in errors); ``name`` is the stem the
-    episode's files are named after.
+    episode's files are named after. ``untitled``: the article came without a headline, and
+    ``headline`` is made from its opening words (shown as its title, never spoken: the words are
+    heard in the text).
     """
 
     source: str
@@ -67,6 +69,7 @@ class Article:
     name: str = ""
     # Where it was read from, absolute (resolved file path or final URL after redirects).
     origin: str = ""
+    untitled: bool = False
 
     @property
     def identity(self) -> str:

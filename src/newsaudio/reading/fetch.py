@@ -1,4 +1,5 @@
-"""Fetch an article's web page: the one boundary where httpx is called.
+"""Fetch an article's web page: the boundary where httpx is called (the feed fetcher,
+``feed_fetch.py``, asks through the client made here).
 
 ``newsaudio render https://…`` hands the URL here and gets back decoded text (a
 :class:`FetchedPage`) for the HTML stage. Fetching is deliberately cautious, since the input is
@@ -17,7 +18,7 @@ import logging
 import re
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
@@ -115,32 +116,54 @@ def fetch(
     url: str, policy: FetchPolicy = FetchPolicy(), sleep: Callable[[float], None] = time.sleep
 ) -> FetchedPage:
     """Download and decode the web page at ``url``; raise FetchError naming it on any failure."""
+    with http_client(url, policy, _HEADERS) as client:
+        return _fetch(client, url, policy, sleep)
+
+
+@contextlib.contextmanager
+def http_client(
+    url: str, policy: FetchPolicy, headers: Mapping[str, str]
+) -> Iterator[httpx.Client]:
+    """A client to ask ``url`` with, within ``policy``'s timeouts, redirects left to the caller
+    (each hop is checked); httpx's exceptions inside the block become the one-line
+    :class:`FetchError` naming ``url``. The feed fetcher (``reading/feed_fetch.py``) shares it."""
     import httpx  # here, not at the top: ~0.3 s that `newsaudio --help` should not pay
 
     if not is_url(url):
-        raise _error(url, url_scheme_problem(url) or "is not an http or https URL")
+        raise fetch_error(url, url_scheme_problem(url) or "is not an http or https URL")
     timeout = httpx.Timeout(policy.read_timeout_s, connect=policy.connect_timeout_s)
+    with (
+        _network_errors(url, policy),
+        httpx.Client(
+            headers=headers, timeout=timeout, follow_redirects=False, verify=_ssl_context()
+        ) as client,
+    ):
+        yield client
+
+
+@contextlib.contextmanager
+def _network_errors(url: str, policy: FetchPolicy) -> Iterator[None]:
+    """httpx's exceptions inside the block, as the one-line :class:`FetchError` naming ``url``."""
+    import httpx
+
     try:
-        with httpx.Client(
-            headers=_HEADERS, timeout=timeout, follow_redirects=False, verify=_ssl_context()
-        ) as client:
-            return _fetch(client, url, policy, sleep)
+        yield
     except httpx.ConnectTimeout as exc:
-        raise _error(
+        raise fetch_error(
             url, f"timed out connecting ({policy.connect_timeout_s:g} s)", network=True
         ) from exc
     except httpx.TimeoutException as exc:
-        raise _error(
+        raise fetch_error(
             url, f"timed out waiting for the server ({policy.read_timeout_s:g} s)", network=True
         ) from exc
     except httpx.ConnectError as exc:
-        raise _error(url, f"cannot connect ({_one_line(exc)})", network=True) from exc
+        raise fetch_error(url, f"cannot connect ({_one_line(exc)})", network=True) from exc
     # UnicodeError: the IDNA codec refusing a host name (empty label, too long, …).
     except (httpx.InvalidURL, httpx.UnsupportedProtocol, UnicodeError) as exc:
-        raise _error(url, f"is not a valid URL ({_one_line(exc)})") from exc
+        raise fetch_error(url, f"is not a valid URL ({_one_line(exc)})") from exc
     except httpx.HTTPError as exc:
         problem = f"network error ({type(exc).__name__}: {_one_line(exc)})"
-        raise _error(url, problem, network=True) from exc
+        raise fetch_error(url, problem, network=True) from exc
 
 
 @functools.cache
@@ -161,24 +184,24 @@ def _fetch(
         log.info("fetching %s", hops[-1])
         with client.stream("GET", hops[-1]) as response:
             status = response.status_code
-            reason = response.reason_phrase or _phrase(status)
+            reason = response.reason_phrase or reason_phrase(status)
             location = response.headers.get("location")
             if status in _REDIRECTS and location:
                 target = str(response.url.join(location))
                 if not is_url(target):
-                    raise _error(url, f"redirects to {location}, which is not http or https")
+                    raise fetch_error(url, f"redirects to {location}, which is not http or https")
                 # No loop check of its own: a site may set a cookie and redirect to the same
                 # URL once, legitimately; a real loop ends at the redirect limit.
                 if len(hops) > policy.max_redirects:
                     loop = " (a redirect loop)" if target in hops else ""
-                    raise _error(url, f"more than {policy.max_redirects} redirects{loop}")
+                    raise fetch_error(url, f"more than {policy.max_redirects} redirects{loop}")
                 log.debug("%s redirects (%d) to %s", hops[-1], status, target)
                 hops.append(target)
                 continue
             if status in _RETRY_STATUSES and tries < policy.retries:
-                wait = _retry_after(response.headers.get("retry-after"))
+                wait = retry_after(response.headers.get("retry-after"))
                 if wait is not None and wait > policy.max_retry_after_s:
-                    raise _error(
+                    raise fetch_error(
                         url,
                         f"HTTP {status} {reason}; the site asks to wait {wait:.0f} s"
                         f" (more than {policy.max_retry_after_s:g} s)",
@@ -192,48 +215,59 @@ def _fetch(
             if not 200 <= status < 300:
                 after = f" (after {tries + 1} tries)" if tries else ""
                 # The server's trouble or a rate limit: later may work; a 404 will not.
-                raise _error(
-                    url, f"HTTP {status} {reason}{after}", network=status in _RETRY_STATUSES
+                raise fetch_error(
+                    url,
+                    f"HTTP {status} {reason}{after}",
+                    network=status in _RETRY_STATUSES,
+                    status=status,
                 )
             return _read_page(response, url, policy)
 
 
 def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> FetchedPage:
     """Check type and size before and while downloading, then decode."""
-    max_bytes = policy.max_bytes
     header = response.headers.get("content-type", "")
     mime = header.partition(";")[0].strip().casefold()
     if mime and mime not in WEB_PAGE_TYPES:
-        raise _error(url, f"is {mime}, not a web page")
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
-        raise _error(url, f"is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})")
-    chunks: list[bytes] = []
-    size = 0
-    deadline = time.monotonic() + policy.max_download_s
-    for chunk in response.iter_bytes():
-        if time.monotonic() > deadline:
-            raise _error(
-                url, f"download took longer than {policy.max_download_s:g} s", network=True
-            )
-        size += len(chunk)
-        # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
-        if size > max_bytes:  # stop here: never download the rest of a huge body
-            raise _error(url, f"is larger than the limit of {_size(max_bytes)}")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+        raise fetch_error(url, f"is {mime}, not a web page")
+    raw = read_body(response, url, policy)
     if not raw.strip():
-        raise _error(url, "is empty")
+        raise fetch_error(url, "is empty")
     header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
     decoded = _decode(raw, header_charset.group(1) if header_charset else None, mime, url)
     if decoded is None or "\x00" in decoded[0][:_META_SCAN_BYTES]:
-        raise _error(url, "is not readable text (unknown or wrong character encoding)")
+        raise fetch_error(url, "is not readable text (unknown or wrong character encoding)")
     text, charset = decoded
     if not mime:  # no Content-Type at all: judge by the first character
         mime = "text/html" if text.lstrip().startswith("<") else "text/plain"
     final_url = str(response.url)
     log.info("fetched %s: %s, %s, %d bytes", final_url, mime, charset, len(raw))
     return FetchedPage(url, final_url, mime, charset, text)
+
+
+def read_body(response: httpx.Response, url: str, policy: FetchPolicy) -> bytes:
+    """The body of ``response``, within ``policy``'s size and time: a declared size over the
+    limit is refused before reading, and reading stops as soon as the limit is passed."""
+    max_bytes = policy.max_bytes
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise fetch_error(
+            url, f"is too large ({_size(int(declared))}; the limit is {_size(max_bytes)})"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + policy.max_download_s
+    for chunk in response.iter_bytes():
+        if time.monotonic() > deadline:
+            raise fetch_error(
+                url, f"download took longer than {policy.max_download_s:g} s", network=True
+            )
+        size += len(chunk)
+        # Counted after gzip/deflate decoding, so a small compressed bomb is caught too.
+        if size > max_bytes:  # stop here: never download the rest of a huge body
+            raise fetch_error(url, f"is larger than the limit of {_size(max_bytes)}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tuple[str, str] | None:
@@ -262,10 +296,10 @@ def _decode(raw: bytes, header_charset: str | None, mime: str, url: str) -> tupl
     return text, "utf-8" if "\ufffd" in text else "cp1256"
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after(value: str | None) -> float | None:
     """Seconds to wait from a Retry-After header (delay in seconds or an HTTP date).
 
-    >>> _retry_after("7"), _retry_after("soon"), _retry_after("Mon, 01 Jan 2001 00:00:00 GMT")
+    >>> retry_after("7"), retry_after("soon"), retry_after("Mon, 01 Jan 2001 00:00:00 GMT")
     (7.0, None, 0.0)
     """
     if value is None:
@@ -282,16 +316,24 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-def _error(url: str, problem: str, *, network: bool = False) -> FetchError:
+def fetch_error(
+    url: str,
+    problem: str,
+    *,
+    network: bool = False,
+    status: int | None = None,
+    retry_after_s: float | None = None,
+) -> FetchError:
     """The one-line error for ``url``: ``network`` when trying again later may work (timeouts,
     refused connections, the server's 5xx or 429), else the page itself is the problem. Control
     and bidi characters (from the URL or from the server's headers) are shown escaped: a newline
     would break the line, U+202E would reverse what the user reads."""
     message = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], f"{url}: {problem}")
-    return FetchError(message, exit_code=None if network else EXIT_INPUT)
+    exit_code = None if network else EXIT_INPUT
+    return FetchError(message, exit_code=exit_code, status=status, retry_after_s=retry_after_s)
 
 
-def _phrase(status: int) -> str:
+def reason_phrase(status: int) -> str:
     """The standard reason phrase, for servers that send none (HTTP/2 never does)."""
     try:
         return HTTPStatus(status).phrase

@@ -82,6 +82,11 @@ def parse_article(source: str, name: str, text: str, kind: str = "") -> Article:
             source,
             f"no article body ({found}; at least {MIN_BODY_WORDS} words of text are needed)",
         )
+    if article.untitled:
+        # Said once the text is an article, as the line below: a refused one gets only its refusal.
+        log.warning(
+            "%s: no headline found; titled by its opening words: %s", source, article.headline
+        )
     replaced = text.count("\ufffd")  # decode's stand-ins for bytes that were not UTF-8
     if replaced:
         # Said once the text is an article: a refused one gets its one line and nothing else.

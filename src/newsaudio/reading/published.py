@@ -1,5 +1,6 @@
-"""When an article was published, from what front matter and pages say: ISO 8601 in any digits
-(Western, Eastern Arabic, Persian), a YAML date, a Hijri date, a date with an Arabic month name.
+"""When an article was published, from what front matter, pages and feeds say: ISO 8601 and RFC 822
+in any digits (Western, Eastern Arabic, Persian), a YAML date, a Hijri date, a date with an Arabic
+month name.
 
 What cannot be a publish date is dropped with a warning, so the episode is dated when it is
 rendered rather than wrongly: no date at all was the old silent result of an Arabic-worded date,
@@ -8,6 +9,8 @@ a Hijri year became a pubDate 580 years back, Eastern Arabic digits were an inte
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 import logging
 import math
 import re
@@ -38,6 +41,8 @@ def published_date(value: Any, now: datetime | None = None) -> datetime | None:
     datetime.datetime(2025, 4, 28, 0, 0)
     >>> published_date("1446-10-29")  # 29 Shawwal 1446
     datetime.datetime(2025, 4, 28, 0, 0)
+    >>> published_date("Mon, ٢٨ Apr ٢٠٢٥ 10:00:00 +0300").isoformat()
+    '2025-04-28T10:00:00+03:00'
     """
     when = _read(value)
     if when is None:
@@ -70,6 +75,9 @@ def _read(value: Any) -> datetime | None:
         pass
     else:
         return when if when.year not in _HIJRI_YEARS else _calendar(*when.timetuple()[:3])
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        # RFC 822, as feeds date their items ("Mon, 28 Apr 2025 10:00:00 +0300").
+        return email.utils.parsedate_to_datetime(text)
     day = _ISO_DAY.match(text)
     if day:
         return _calendar(*map(int, day.groups()))

@@ -13,7 +13,9 @@ from typing import Literal
 from newsaudio.reading.article import Article
 from newsaudio.resources import data_toml
 
-SegmentKind = Literal["headline", "section", "closing"]
+# "paragraph": a navigation point newsaudio made in a long chapter, at a paragraph, titled by
+# its opening words (see publishing/navigation.py); never in a script as built here.
+SegmentKind = Literal["headline", "section", "closing", "paragraph"]
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,15 @@ class Segment:
     """One chapter of speech.
 
     ``blocks`` are spoken in order with a short pause between them: for a section the subheading is
-    the first block, so it is heard, then a pause, then its paragraphs.
+    the first block, so it is heard, then a pause, then its paragraphs. ``spoken_title``: whether
+    the first block is the title; a title newsaudio made from the text (an article without a
+    headline, a navigation point) is shown, not spoken, and the blocks are the text alone.
     """
 
     kind: SegmentKind
     title: str
     blocks: tuple[str, ...]
+    spoken_title: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,18 @@ def closing_text(source: str | None) -> str:
     return closing["with_source"].format(source=source) if source else closing["without_source"]
 
 
+def paragraph_label() -> str:
+    """The word that marks a navigation point made at a paragraph ("فقرة"), where a format has
+    room for it."""
+    return _phrases()["titles"]["paragraph"]
+
+
 def build_script(article: Article) -> Script:
     """Headline segment, one segment per section, closing segment."""
-    segments = [Segment("headline", article.headline, (article.headline, *article.lead))]
+    if article.untitled:
+        segments = [Segment("headline", article.headline, article.lead, spoken_title=False)]
+    else:
+        segments = [Segment("headline", article.headline, (article.headline, *article.lead))]
     segments += [
         Segment("section", section.heading, (section.heading, *section.paragraphs))
         for section in article.sections

@@ -12,6 +12,7 @@ from newsaudio.errors import ArticleError
 from newsaudio.reading.article import Article, ArticleMeta, Section
 from newsaudio.reading.boilerplate import byline_name, content_indexes, is_heading_like
 from newsaudio.reading.language import ARABIC_LETTER
+from newsaudio.reading.opening import is_paragraph, opening_words
 from newsaudio.reading.sanitize import clean_line, clean_text, clean_value, unescape
 
 
@@ -58,9 +59,17 @@ def build_article(
     source: str, blocks: list[str], headings: set[int], meta: ArticleMeta | None = None
 ) -> Article:
     """An Article from text blocks: ``blocks[0]`` is the headline, ``headings`` the indexes of the
-    subheadings among ``blocks``; the blocks before the first subheading are the lead."""
-    headline, rest = clean_line(blocks[0]) or blocks[0], blocks[1:]
-    under = {i - 1 for i in headings if i > 0}
+    subheadings among ``blocks``; the blocks before the first subheading are the lead.
+
+    When ``blocks[0]`` is a paragraph, the article has no headline: it is titled by its opening
+    words (:func:`~newsaudio.reading.opening.opening_words`) and the paragraph stays its text."""
+    untitled = is_paragraph(blocks[0])
+    if untitled:
+        title = opening_words(blocks[0])
+        headline, rest, shift = clean_line(title) or title, blocks, 0
+    else:
+        headline, rest, shift = clean_line(blocks[0]) or blocks[0], blocks[1:], 1
+    under = {i - shift for i in headings if i >= shift}
     lead: list[str] = []
     sections: list[Section] = []
     for i, block in enumerate(rest):
@@ -71,4 +80,6 @@ def build_article(
             sections[-1] = replace(last, paragraphs=(*last.paragraphs, block))
         else:
             lead.append(block)
-    return Article(source, headline, tuple(lead), tuple(sections), meta or ArticleMeta())
+    return Article(
+        source, headline, tuple(lead), tuple(sections), meta or ArticleMeta(), untitled=untitled
+    )

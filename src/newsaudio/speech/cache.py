@@ -1,10 +1,11 @@
 """A content-addressed cache of synthesized audio: a re-render speaks only what changed.
 
-Two kinds of entries. A sentence's audio is keyed by the SHA-256 of the prepared sentence text, the
-voice profile's sound settings and the engine's name and version (canonical JSON). An episode's
-mastered MP3 (before tagging) with its chapter times is keyed by the keys of all its sentences in
-order, the pauses and the mastering code: an unchanged article skips synthesis, loudness and
-encoding altogether; an edited one re-synthesizes only the changed sentences. The folder is
+A sentence's audio is keyed by the SHA-256 of the prepared sentence text, the voice profile's sound
+settings and the engine's name and version (canonical JSON); a script's prepared text by the
+script, the text options and the text-preparation code; mastered chapters (``chapter_cache.py``)
+by their sentences' keys, the pauses and the mastering code: an unchanged article skips
+synthesis, loudness and encoding altogether; an edited one speaks only the changed sentences and
+encodes only their chapters. The folder is
 ``$NEWSAUDIO_CACHE_DIR``, else the user cache folder (platformdirs); it is capped at
 ``$NEWSAUDIO_CACHE_MAX_MB`` (default 500 MB), least recently used entries going first — a hit
 touches the entry's modification time. Entries are written atomically, so concurrent renders can
@@ -22,7 +23,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import struct
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsaudio.audio.segments import AudioChunk, ChapterMark, MasteredAudio, SentenceMark
-from newsaudio.config import CACHE_DIR_ENV, cache_folder
+from newsaudio.audio.segments import AudioChunk
 from newsaudio.errors import ConfigError
 from newsaudio.files import atomic_path
+from newsaudio.resources import CACHE_ENV, user_cache_folder
 from newsaudio.speech.engines.base import Engine
 from newsaudio.speech.voices import VoiceProfile
 
@@ -45,14 +45,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENV_DIR = CACHE_DIR_ENV
+ENV_DIR = CACHE_ENV
 ENV_MAX_MB = "NEWSAUDIO_CACHE_MAX_MB"
 DEFAULT_MAX_MB = 500  # about 3,000 eSpeak NG sentences: a few weeks of a newsroom's articles
 _MAGIC = b"NAS1"  # sentence entry: magic, sample rate (uint32 LE), int16 LE samples
 _HEADER = struct.Struct("<4sI")
 _SUFFIX = ".pcm"
-_EPISODE_MAGIC = b"NAE2"  # episode entry: magic, header length (uint32 LE), JSON header, MP3
-_EPISODE_SUFFIX = ".episode"
+# Kinds of entries, by suffix; ".episode" (whole mastered episodes, before chapters were kept) is
+# still known, so that entries older versions left are evicted.
+_KINDS = (".pcm", ".measure", ".chapter", ".json", ".episode")
 _PREPARED_SUFFIX = ".text.json"  # a script's prepared (diacritized) segments
 _PREPARED_FORMAT = 2  # 2: every field of PreparedSegment, words included
 _EVICT_TO = 0.9  # evict down to 90 % of the cap, so the next writes do not evict again at once
@@ -88,7 +89,7 @@ class AudioCache:
             max_mb = -1
         if max_mb < 0:
             raise ConfigError(f"{ENV_MAX_MB} must be a number of megabytes, not {raw!r}")
-        return cls(cache_folder() / "audio", int(max_mb * 1_000_000))
+        return cls(user_cache_folder() / "audio", int(max_mb * 1_000_000))
 
     @staticmethod
     def key(text: str, profile: VoiceProfile, engine: Engine) -> str:
@@ -100,14 +101,15 @@ class AudioCache:
             "engine": engine.name,
             "version": engine.version,
         }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
+        return hashlib.sha256(canonical(identity)).hexdigest()
 
-    def _path(self, key: str, suffix: str = _SUFFIX) -> Path:
+    def entry_path(self, key: str, suffix: str = _SUFFIX) -> Path:
+        """Where the entry ``key`` of the kind ``suffix`` is kept (the key a hex digest)."""
         return self.folder / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str) -> AudioChunk | None:
         """The cached audio for ``key``, or None (missing or unreadable)."""
-        path = self._path(key)
+        path = self.entry_path(key)
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -128,9 +130,9 @@ class AudioCache:
         """Store ``chunk`` under ``key``; a failure (disk full, read-only) is only logged."""
         data = _HEADER.pack(_MAGIC, chunk.sample_rate) + chunk.samples.astype("<i2").tobytes()
         try:
-            with atomic_path(self._path(key)) as tmp:
+            with atomic_path(self.entry_path(key)) as tmp:
                 tmp.write_bytes(data)
-            self._added(len(data))
+            self.added(len(data))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
@@ -139,7 +141,9 @@ class AudioCache:
         """The content key of ``script`` prepared with ``options``: its segments, the case-ending
         policy, every lexicon entry, and the text-preparation code, data and model."""
         identity = {
-            "segments": [[s.kind, s.title, list(s.blocks)] for s in script.segments],
+            "segments": [
+                [s.kind, s.title, list(s.blocks), s.spoken_title] for s in script.segments
+            ],
             "case_endings": options.case_endings,
             "lexicon": [
                 sorted(options.lexicon.arabic.items()),
@@ -148,7 +152,7 @@ class AudioCache:
             "text": _text_version(),
             "format": _PREPARED_FORMAT,
         }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
+        return hashlib.sha256(canonical(identity)).hexdigest()
 
     def get_prepared(self, key: str, script: Script) -> PreparedScript | None:
         """``script``'s prepared segments stored under ``key``, or None."""
@@ -159,7 +163,7 @@ class AudioCache:
         def word(data: dict[str, Any]) -> SpokenWord:
             return SpokenWord(**{**data, "alternatives": tuple(data["alternatives"])})
 
-        path = self._path(key, _PREPARED_SUFFIX)
+        path = self.entry_path(key, _PREPARED_SUFFIX)
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))
             segments = tuple(
@@ -173,6 +177,7 @@ class AudioCache:
                         tuple(tuple(word(w) for w in sentence) for sentence in block)
                         for block in row["words"]
                     ),
+                    spoken_title=bool(row.get("spoken_title", True)),
                 )
                 for row in rows
             )
@@ -190,89 +195,19 @@ class AudioCache:
         """Keep ``prepared``'s segments, every field of them, under ``key``; a failure is only
         logged. (A field left out would make a cached render differ from an uncached one.)"""
         data = json.dumps([asdict(s) for s in prepared.segments], ensure_ascii=False)
+        self.write_entry(self.entry_path(key, _PREPARED_SUFFIX), data.encode("utf-8"))
+
+    def write_entry(self, path: Path, data: bytes) -> None:
+        """Write an entry (at :meth:`entry_path`) atomically; a failure is only logged."""
         try:
-            with atomic_path(self._path(key, _PREPARED_SUFFIX)) as tmp:
-                tmp.write_bytes(data.encode("utf-8"))
-            self._added(len(data.encode("utf-8")))
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(data)
+            self.added(len(data))
         except OSError as exc:
             log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
 
-    def episode_key(self, prepared: PreparedScript, profile: VoiceProfile, engine: Engine) -> str:
-        """The content key of ``prepared`` spoken by ``engine`` and mastered."""
-        segments = [
-            [
-                segment.title,
-                [[self.key(s, profile, engine) for s in block] for block in segment.blocks],
-            ]
-            for segment in prepared.segments
-        ]
-        identity = {
-            "segments": segments,
-            "pauses": asdict(profile.pauses),
-            "mastering": _mastering_version(),
-        }
-        return hashlib.sha256(_canonical(identity)).hexdigest()
-
-    def get_episode(self, key: str, mp3: Path) -> MasteredAudio | None:
-        """Copy the cached MP3 for ``key`` to ``mp3`` and return its chapters, or None. An entry
-        that cannot be read is a miss and goes; a destination that cannot be written (a full
-        disk) is the caller's error, and the good entry stays."""
-        path = self._path(key, _EPISODE_SUFFIX)
-        try:
-            entry = path.open("rb")
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("audio cache: %s cannot be read (%s); mastering again", path, exc)
-            return None
-        with entry:
-            try:
-                magic, length = _HEADER.unpack(entry.read(_HEADER.size))
-                header = json.loads(entry.read(length)) if magic == _EPISODE_MAGIC else None
-                if header is None:
-                    raise ValueError("not an episode entry")
-                mastered = MasteredAudio(
-                    tuple(ChapterMark(**c) for c in header["chapters"]),
-                    int(header["duration_ms"]),
-                    float(header["loudness_lufs"]),
-                    tuple(SentenceMark(**m) for m in header["sentences"]),
-                )
-                expected = int(header["mp3_bytes"])
-            except (OSError, ValueError, KeyError, TypeError, struct.error) as exc:
-                log.warning("audio cache: %s cannot be used (%s); mastering again", path, exc)
-                path.unlink(missing_ok=True)
-                return None
-            with mp3.open("wb") as out:  # an OSError here is the destination's: it propagates
-                shutil.copyfileobj(entry, out)
-                copied = out.tell()
-        if copied != expected:
-            log.warning("audio cache: %s is truncated; mastering again", path)
-            path.unlink(missing_ok=True)
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
-        return mastered
-
-    def put_episode(self, key: str, mastered: MasteredAudio, mp3: Path) -> None:
-        """Keep ``mp3`` (untagged) and its chapters under ``key``, unless it would crowd out more
-        than a quarter of the cache."""
-        try:
-            size = mp3.stat().st_size
-            if size > self.max_bytes / 4:
-                return
-            header = _canonical({**asdict(mastered), "mp3_bytes": size})
-            with (
-                atomic_path(self._path(key, _EPISODE_SUFFIX)) as tmp,
-                tmp.open("wb") as entry,
-                mp3.open("rb") as source,
-            ):
-                entry.write(_HEADER.pack(_EPISODE_MAGIC, len(header)) + header)
-                shutil.copyfileobj(source, entry)
-            self._added(_HEADER.size + len(header) + size)
-        except OSError as exc:
-            log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
-
-    def _added(self, size: int) -> None:
+    def added(self, size: int) -> None:
+        """Count ``size`` bytes just written; evict when the cache is over its cap."""
         if self._size is None:
             self._size = self.info().size_bytes
         else:
@@ -284,7 +219,7 @@ class AudioCache:
         """(modification time, size, path) of every entry."""
         entries = []
         for path in self.folder.glob("*/*"):
-            if path.suffix not in (_SUFFIX, _EPISODE_SUFFIX, Path(_PREPARED_SUFFIX).suffix):
+            if path.suffix not in _KINDS:
                 continue  # a write in progress
             try:
                 stat = path.stat()
@@ -317,14 +252,14 @@ class AudioCache:
         return len(entries)
 
 
-def _canonical(value: object) -> bytes:
+def canonical(value: object) -> bytes:
     return json.dumps(
         value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
     ).encode("utf-8")
 
 
 @cache
-def _mastering_version() -> str:
+def mastering_version() -> str:
     """What decides an episode's sound besides its sentences: the code that joins, masters and
     encodes it, and LAME's version. Read as files: the cache sits below synthesis."""
     package = Path(__file__).parents[1]

@@ -36,6 +36,7 @@ from newsaudio.audio.segments import (
 )
 from newsaudio.errors import EngineError
 from newsaudio.speech.cache import AudioCache, CachedEngine
+from newsaudio.speech.chapter_cache import segment_key
 from newsaudio.speech.earcons import earcon_for
 from newsaudio.speech.engines import Engine, get_engine
 from newsaudio.speech.voices import ROLES, Role, VoiceProfile, load_voice
@@ -167,12 +168,13 @@ class Cast:
             self._spoken.setdefault(name, label)
 
 
-def _role(segment: PreparedSegment, block_index: int) -> Role:
+def role_of(segment: PreparedSegment, block_index: int) -> Role:
     """Which part of the script a block is: the first block of the headline segment is the
-    headline, of a section its subheading; the rest is body (the lead, paragraphs)."""
+    headline, of a section its subheading (when the title is spoken); the rest is body (the lead,
+    paragraphs)."""
     if segment.kind == "closing":
         return "closing"
-    if block_index == 0:
+    if block_index == 0 and segment.spoken_title:
         return "headline" if segment.kind == "headline" else "subheading"
     return "body"
 
@@ -206,7 +208,7 @@ def _sounds(cast: Cast, segment: PreparedSegment, used: dict[str, str]) -> Itera
         if rate:
             yield Sound(_silence(pauses.block_ms, rate), rate)
         for number, sentence in enumerate(block):
-            chunk = cast.say(_role(segment, index), sentence, used)
+            chunk = cast.say(role_of(segment, index), sentence, used)
             rate = rate or chunk.sample_rate
             if number:
                 yield Sound(_silence(pauses.sentence_ms, rate), rate)
@@ -294,8 +296,14 @@ def synthesize_segment(cast: Cast, segment: PreparedSegment, earcon: bool = Fals
 
 def synthesize_script(cast: Cast, script: PreparedScript) -> Iterator[SegmentStream]:
     """Each segment's audio as a stream, in order; with the profile's earcons, a chime opens every
-    chapter after the first. A segment's sounds must be taken before the next segment's."""
+    chapter after the first. A segment is spoken as its sounds are taken — mastering leaves those
+    of a chapter it has in the cache — and, with a cache and one voice, carries its content key."""
+    last = len(script.segments) - 1
     for number, segment in enumerate(script.segments):
         log.info("synthesizing %s segment %r", segment.kind, segment.title)
         earcon = cast.profile.earcons and number > 0
-        yield SegmentStream(segment.title, speak(cast, segment, earcon))
+        key = ""
+        if cast.cache is not None and cast.single_voice:
+            after = cast.profile.pauses.segment_ms if number < last else 0
+            key = segment_key(cast.cache, segment, cast.profile, cast.main.engine, earcon, after)
+        yield SegmentStream(segment.title, speak(cast, segment, earcon), key)

@@ -13,7 +13,8 @@ Per block of article text, in this order (each step in its own module):
 6. ``symbols``        abbreviations; emoji dropped; quotes and brackets → pauses;
 7. ``sentences``      sentence split;
 8. ``diacritize``     vowel marks (the model keeps marks already written);
-9. ``fixes``          systematic corrections (diptotes);
+9. ``fixes``          systematic corrections (diptotes); ``lexicon`` words voweled exactly as
+                      their entries (the model adds marks to letters an entry left bare);
 10. ``pausal``        case endings by the voice profile's policy;
 11. ``confidence``    each spoken word's confidence and alternatives (``words``), from the
                       diacritization models' scores (``rawi``).
@@ -25,7 +26,7 @@ shows which rule changed which words, and which words to check.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
@@ -33,7 +34,7 @@ from newsaudio.textprep.confidence import provenance, sentence_words
 from newsaudio.textprep.diacritize import Diacritizer, Voweling, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
-from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon
+from newsaudio.textprep.lexicon import Lexicon, apply_lexicon, builtin_lexicon, enforce_lexicon
 from newsaudio.textprep.normalize import normalize
 from newsaudio.textprep.numbers import expand_numbers
 from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
@@ -74,6 +75,8 @@ class PreparedSegment:
     # Each sentence of ``blocks`` word by word, with confidence and alternatives (issue 22):
     # ``words[b][s]`` are the words of ``blocks[b][s]``; empty where not computed.
     words: tuple[tuple[tuple[SpokenWord, ...], ...], ...] = ()
+    # Whether the first block is the title, spoken (as its script segment says).
+    spoken_title: bool = True
 
     def written_sentence(self, block: int, sentence: int) -> str:
         """How sentence ``sentence`` of block ``block`` is shown to a reader."""
@@ -98,6 +101,19 @@ class PreparedScript:
     def text(self) -> str:
         """Every segment's spoken text, segments separated by a blank line."""
         return "\n\n".join(segment.text for segment in self.segments)
+
+    def sources(self) -> Iterator[tuple[PreparedSegment, Segment]]:
+        """Each prepared segment with the script segment it came from (text preparation leaves
+        out a segment with nothing to speak)."""
+        script = iter(self.script.segments)
+        for segment in self.segments:
+            for original in script:
+                # Titles are shown as published: the prepared segment keeps its script's own.
+                if original.kind == segment.kind and original.title == segment.title:
+                    yield segment, original
+                    break
+            else:
+                raise ValueError(f"segment {segment.title!r} is not in its script")
 
 
 def expand(text: str, lexicon: Lexicon | None = None, trace: Trace = NO_TRACE) -> str:
@@ -146,7 +162,8 @@ def diacritize_plain(sentences: list[str], lexicon: Lexicon | None = None) -> li
     Latin entries are left out: they would put Arabic words where the text keeps Latin.
     """
     arabic = Lexicon((lexicon or builtin_lexicon()).arabic, {})
-    return vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    voweled = vowelize([apply_lexicon(sentence, arabic) for sentence in sentences])
+    return [enforce_lexicon(sentence, arabic) for sentence in voweled]
 
 
 # Sentences diacritized between two progress reports: a few tenths of a second.
@@ -179,13 +196,13 @@ def prepare_script(
         for block in segment
         for _ in block
     ]
-    done: list[Voweling] = []
+    vowelings: list[Voweling] = []
     for start in range(0, len(flat), _PROGRESS_SENTENCES):
         end = start + _PROGRESS_SENTENCES
-        done += _vowelings(flat[start:end], diacritizer, owners[start:end])
+        vowelings += _vowelings(flat[start:end], diacritizer, owners[start:end])
         if progress:
-            progress(len(done), len(flat))
-    voweled = iter(done)
+            progress(len(vowelings), len(flat))
+    voweled = iter(vowelings)
     segments = []
     for segment, blocks, trace, known in zip(script.segments, plain, traces, decided, strict=True):
         spoken: list[tuple[str, ...]] = []
@@ -194,13 +211,14 @@ def prepare_script(
             said = []
             for sentence in block:
                 voweling = next(voweled)
-                text = apply_case_endings(voweling.text, options.case_endings, trace)
+                exact = enforce_lexicon(voweling.text, options.lexicon, trace)
+                text = apply_case_endings(exact, options.case_endings, trace)
                 said.append(
                     (
                         text,
                         sentence_words(
                             sentence,
-                            voweling.text,
+                            exact,
                             text,
                             voweling.scores,
                             options.case_endings,
@@ -225,6 +243,7 @@ def prepare_script(
                 tuple(trace.changes),
                 written,
                 tuple(words),
+                spoken_title=segment.spoken_title,
             )
         )
     return PreparedScript(script, tuple(segments))
@@ -235,7 +254,7 @@ def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...]
     (the headline, a subheading; in an edition, the headline after its announcement) as
     published, when it splits into as many sentences."""
     written = [tuple(block) for block in blocks]
-    if segment.kind == "closing" or segment.title not in segment.blocks:
+    if not segment.spoken_title or segment.kind == "closing" or segment.title not in segment.blocks:
         return tuple(written)
     index = segment.blocks.index(segment.title)
     published = tuple(split_sentences(segment.title))

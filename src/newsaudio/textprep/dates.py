@@ -7,8 +7,13 @@ it: "15 يناير 2025" and "15/1/2025" → "الْخَامِسَ عَشَرَ 
 day/month/year; when the second number cannot be a month (1/15/2025) the first one is. The day is
 genitive unless the word before says otherwise (most dates follow في، منذ or a weekday).
 
-Years after عام/سنة are genitive cardinals ("عام 2025" → "عام أَلْفَيْنِ وَخَمْسَةٍ وَعِشْرِينَ");
-"م"/"هـ"/"ق.م" after a year become "لِلْمِيلَادِ"/"لِلْهِجْرَةِ"/"قَبْلَ الْمِيلَادِ". Times are
+Years after a time word are cardinals in the case the grammar gives them. After an indefinite
+one (عام، سنة، عامي) the year completes an idafa and is genitive ("منذ عام 2025" → "منذ عام
+أَلْفَيْنِ وَخَمْسَةٍ وَعِشْرِينَ"). After a definite one (العام، السنة، العامين, with up to two
+adjectives: "العام الماضي 2024", "السنة المالية 2025") the year is in apposition (badal) and
+takes that word's case (:func:`~newsaudio.textprep.number_case.head_case`): genitive in "في العام
+الماضي 2024", nominative in "العام 2024 كان", accusative in "إن العام 2025". "م"/"هـ"/"ق.م"
+after a year become "لِلْمِيلَادِ"/"لِلْهِجْرَةِ"/"قَبْلَ الْمِيلَادِ". Times are
 feminine ordinals: "10:30" → "الْعَاشِرَةَ وَالنِّصْفَ", "الساعة 3 عصرًا" → "السَّاعَةَ الثَّالِثَةَ
 عصرًا" (accusative, the case of a time adverb, unless a preposition comes before); ":15" and ":30"
 are "وَالرُّبْعُ" and "وَالنِّصْفُ", other minutes are counted ("وَخَمْسُ دَقَائِقَ"); 24-hour times
@@ -26,7 +31,7 @@ from functools import cache
 from typing import Any
 
 from newsaudio.resources import data_toml
-from newsaudio.textprep.number_case import case_at, context_case, with_proclitic
+from newsaudio.textprep.number_case import case_at, context_case, head_case, with_proclitic
 from newsaudio.textprep.number_words import Case, bare, cardinal, counted, number_data, ordinal
 from newsaudio.textprep.quantity import PRE, Rule, fuzzy, spaced
 from newsaudio.textprep.trace import Trace
@@ -191,21 +196,49 @@ def _measured(match: re.Match[str]) -> bool:
 
 
 def _year(match: re.Match[str]) -> str:
-    """A year: عام 2025, عامي 2012 و2013, سنة 1446 هـ, 2025م."""
+    """A year: عام 2025, عامي 2012 و2013, العام الماضي 2024, سنة 1446 هـ, 2025م."""
     if not match["kw"] and match["era"] and bare(match["era"]) == "م" and _measured(match):
         return match[0]
-    if not _is_era_year(match["y"], match["era"]) and not (match["kw"] and len(match["y"]) >= 3):
+    if not _is_era_year(match["y"], match["era"]) and not (
+        match["kw"] and len(match["y"]) >= 3 and (not match["adj"] or _plausible(match["y"]))
+    ):
         return match[0]
-    case = Case.GEN if match["kw"] else case_at(match)
+    case = _after_time_word(match) if match["kw"] else case_at(match)
     spoken = cardinal(int(match["y"]), "m", case)
     if match["y2"]:
         second = match["y2"]
         if len(second) == 2 and len(match["y"]) == 4:  # "2023-24"
             second = match["y"][:2] + second
-        link = "وَ" if match["sep"] == "و" else "إِلَى "
-        spoken += f" {link}{cardinal(int(second), 'm', Case.GEN)}"
+        # "عامي 2012 و2013": the second year is coordinated with the first, in its case.
+        link, second_case = ("وَ", case) if match["sep"] == "و" else ("إِلَى ", Case.GEN)
+        spoken += f" {link}{cardinal(int(second), 'm', second_case)}"
     spoken += _era(match["era"])
-    return f"{match['kw']} {spoken}" if match["kw"] else with_proclitic(match["pre"], spoken)
+    if match["kw"]:
+        return f"{match['kw']}{match['adj']} {spoken}"
+    return with_proclitic(match["pre"], spoken)
+
+
+def _plausible(year: str) -> bool:
+    """A number after "العام الماضي" is a year only if it could be one (a Hijri year too): "في
+    العام الماضي 3850 طنا" counts tonnes."""
+    return len(year) == 4 and 1300 <= int(year) <= 2100
+
+
+def _after_time_word(match: re.Match[str]) -> Case:
+    """The case of a year after its time word. After an indefinite one (عام، سنة، عامي; "لعام
+    2025") the year completes an idafa: genitive. After a definite one (العام، السنة، العامين,
+    with adjectives: "العام الماضي 2024") it is in apposition (badal) and shares that word's case:
+    genitive after ب/ل/ك on it ("للعام الدراسي 1436") or as :func:`head_case` finds it."""
+    word = bare(match["kw"]).lstrip("وف")
+    if not word.startswith("ال"):  # "عام", "لعام", "بعام", "للعام", "بالعام"
+        return Case.GEN
+    years = calendar().words["years"]
+    return head_case(
+        match.string,
+        match.start("kw"),
+        frozenset(years["demonstratives"]),
+        frozenset(years["subject_after"]),
+    )
 
 
 def _is_era_year(year: str, era: str | None) -> bool:
@@ -226,6 +259,7 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
     hour_word = fuzzy(words["time"]["hour_word"])
     part = rf"(?:\s*(?P<part>(?:{fuzzy(words['time']['dayparts'])})(?!\w)))?"
     years = fuzzy(words["years"]["words"])
+    adjectives = rf"(?P<adj>(?:\s+(?:{fuzzy(words['years']['adjectives'])})(?!\w)){{0,2}})"
     not_before = r"(?<![\d/.\-:])"
     patterns: list[tuple[str, str, Rule]] = [
         (
@@ -262,7 +296,8 @@ def _rules() -> tuple[tuple[str, re.Pattern[str], Rule], ...]:
         ("date", rf"{PRE}{not_before}(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?![\d/])", _day_month),
         (
             "year",
-            rf"(?:(?P<kw>(?<![^\W\d_])[وفبل]?(?:{years}))\s+|{PRE}{not_before})(?P<y>\d{{1,4}})"
+            rf"(?:(?P<kw>(?<![^\W\d_])[وف]?[بلك]?(?:{years})){adjectives}\s+|{PRE}{not_before})"
+            rf"(?P<y>\d{{1,4}})"
             rf"(?:\s*(?P<sep>[\-–—]|و)\s*(?P<y2>\d{{2,4}}))?(?:\s*{eras})?(?![\d%٪]|[.,٫٬]\d)",
             _year,
         ),

@@ -64,6 +64,37 @@ def _governed(text: str, start: int, default: Case) -> tuple[Case, bool]:
     return default, False
 
 
+def head_case(
+    text: str,
+    start: int,
+    skip: frozenset[str] = frozenset(),
+    subject_after: frozenset[str] = frozenset(),
+) -> Case:
+    """The case of the definite noun at ``start`` (العام in "في العام الماضي 2024"), which a
+    number in apposition to it (badal) shares, from the word right before it (``skip``: words
+    that may stand between, such as هذا): genitive after a preposition, a noun it completes
+    ("بنهاية العام") or any other indefinite word (in news, most often such a noun); nominative
+    at the start of a clause ("العام 2024 كان صعبا") and after a word of ``subject_after`` (كان
+    and her sisters, whose subject it is); accusative after إنّ and her sisters, after another
+    verb of the lists (the noun is its object or an adverb of time: "سجلت العام الماضي") and after
+    a definite word (an adverb of time: "الانتخابات المقررة العام القادم")."""
+    before = text[:start].split()
+    while before and bare(before[-1]) in skip:
+        before.pop()
+    if not before or before[-1][-1] in _CLAUSE_END:
+        return Case.NOM
+    word = bare(before[-1])
+    data = number_data()
+    for candidate in (word, word[1:] if word[:1] in "وف" else word):
+        if candidate in data.genitive_after:
+            return Case.GEN
+        if candidate in subject_after:
+            return Case.NOM
+        if candidate in data.accusative_after | data.object_after | data.object_direct:
+            return Case.ACC
+    return Case.ACC if DEFINITE.match(word) else Case.GEN
+
+
 def _may_be_subject(word: str) -> bool:
     """Whether ``word`` can be (part of) a verb's subject between the verb and a number: not a
     particle, preposition or adverb of time."""

@@ -1,0 +1,51 @@
+"""What ``follow --status`` shows: each followed feed, and its items newest first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsaudio.follow.state import FeedState, FollowState, ItemState
+from newsaudio.publishing.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """A followed feed and how many of its items are in each state."""
+
+    feed: FeedState
+    items: dict[str, int]
+
+
+def feed_status(out_dir: Path) -> list[FeedStatus]:
+    """The folder's followed feeds, in the order they were first followed."""
+    with Catalog.open(out_dir) as catalog:
+        if not _following(catalog):
+            return []
+        state = FollowState(catalog)
+        counts: dict[int, Counter[str]] = {}
+        for item in state.items():
+            counts.setdefault(item.feed_id, Counter())[item.state] += 1
+        return [FeedStatus(feed, dict(counts.get(feed.id, {}))) for feed in state.feeds()]
+
+
+def item_status(out_dir: Path, limit: int = 20) -> dict[int, list[ItemState]]:
+    """Each feed's ``limit`` newest items (by the feed id)."""
+    with Catalog.open(out_dir) as catalog:
+        if not _following(catalog):
+            return {}
+        items: dict[int, list[ItemState]] = {}
+        for item in FollowState(catalog).items():
+            listed = items.setdefault(item.feed_id, [])
+            if len(listed) < limit:
+                listed.append(item)
+        return items
+
+
+def _following(catalog: Catalog) -> bool:
+    """Whether the folder follows anything (a status must not create the tables)."""
+    found = catalog.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_feeds'"
+    ).fetchone()
+    return found is not None
