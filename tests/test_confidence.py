@@ -93,6 +93,19 @@ def test_lexicon_rule_and_author_words_are_certain(tmp_path: Path) -> None:
     assert {w.decided_by for b in closing.words for ws in b for w in ws} == {"rule"}
 
 
+def test_odd_text_still_lines_up(tmp_path: Path) -> None:
+    """A stray mark before any letter, tatweel, Persian letters, emoji, Latin, a 90-letter word."""
+    article = tmp_path / "a.md"
+    article.write_text(
+        "# \u064b عنوان ـــ غريب\n\nقال الوزيرُ إنّ الاتفاق تمّ 🎉 في گلستان. وقال Netflix إن "
+        f"{'جدا' * 30} موجود. \u064c ثم غادر.\n\n{BRIEF}\n",
+        encoding="utf-8",
+    )
+    script = prepare_script(build_script(load_article(article)))
+    for sentence, words in _sentences(script):
+        assert [w.spoken for w in words] == WORD.findall(sentence)
+
+
 def test_alternatives_follow_the_case_ending_policy(tmp_path: Path) -> None:
     """An alternative is what the engine would be given: before a pause, a pausal form."""
     article = tmp_path / "a.md"

@@ -148,21 +148,19 @@ class RawiDiacritizer:
         if model not in VOWELING_MODELS:
             raise TextPrepError(f"diacritizer: model {model!r} is not bundled with text2tashkeel")
         self.model = model
-        try:
-            self._model = RawiModel(model)
-            self._others = [
-                (RawiModel(name, self._model.labels), weight)
-                for name, weight in SECOND_OPINIONS.items()
-            ]
-        except ImportError as exc:
-            raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise TextPrepError(f"diacritizer {model}: cannot load the model ({exc})") from exc
+        self._model = _load(model)
+        # Loaded when scores are first asked for: diacritizing alone (voice samples) needs none.
+        self._others: list[tuple[RawiModel, float]] | None = None
 
     def diacritize(self, sentences: list[str]) -> list[str]:
         return [voweling.text for voweling in self._vowel(sentences, [])]
 
     def vowel(self, sentences: list[str]) -> list[Voweling]:
+        if self._others is None:
+            self._others = [
+                (_load(name, self._model.labels), weight)
+                for name, weight in SECOND_OPINIONS.items()
+            ]
         return self._vowel(sentences, self._others)
 
     def _vowel(self, sentences: list[str], others: list[tuple[RawiModel, float]]) -> list[Voweling]:
@@ -183,6 +181,15 @@ class RawiDiacritizer:
             scores = scores.choosing([marks for _, marks in clusters(restored)])
             results.append(Voweling(keep_author_marks(sentence, restored), scores))
         return results
+
+
+def _load(model: str, labels: tuple[str, ...] | None = None) -> RawiModel:
+    try:
+        return RawiModel(model, labels)
+    except ImportError as exc:
+        raise TextPrepError(f"diacritizer: text2tashkeel is not installed ({exc})") from exc
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise TextPrepError(f"diacritizer {model}: cannot load the model ({exc})") from exc
 
 
 @cache
