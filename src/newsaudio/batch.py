@@ -296,6 +296,11 @@ def worker_channel(
     try:
         yield channel, logging.getLogger().getEffectiveLevel()
     finally:
+        # A worker stopped mid-write (Ctrl-C, SIGTERM) can leave the queue's write lock taken:
+        # the queue's feeder thread, which sends our None, then waits for it forever, and
+        # without this the interpreter's exit would wait for that thread (a hang seen after
+        # Ctrl-C, with "interrupted" already printed).
+        channel.cancel_join_thread()
         channel.put(None)
         thread.join(timeout=2)
 
