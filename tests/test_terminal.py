@@ -90,9 +90,12 @@ def test_a_batch_prints_above_its_bars_which_move_by_sentences_and_seconds(
     plain = _SGR.sub(b"", screen).decode()
     assert "Rendering" in plain and "articles," in plain
     spoken = [
-        int(n) for n in re.findall(r"good\.md: Speaking [^\r\n]*? (\d+)/\d+ sentences", plain)
+        (int(n), int(total))
+        for n, total in re.findall(r"good\.md: Speaking [^\r\n]*? (\d+)/(\d+) sentences", plain)
     ]
-    assert spoken and spoken == sorted(spoken) and spoken[-1] >= 4, plain
+    # The bar is redrawn ten times a second, so which counts are drawn depends on the machine's
+    # speed; that it moves within the step, forward only, does not.
+    assert spoken == sorted(spoken) and any(0 < n < total for n, total in spoken), plain
     assert re.search(r"good\.md: Mastering [^\r\n]*?\d:\d\d of \d:\d\d audio", plain), plain
     _lines_stand_apart(screen)
 
@@ -117,7 +120,10 @@ def test_a_render_bar_moves_by_sentences_and_seconds(tmp_path: Path) -> None:
     code, screen = _on_a_terminal(["render", "story.md", "--out", "out", "--no-cache"], tmp_path)
     assert code == 0, screen.decode(errors="replace")
     plain = _SGR.sub(b"", screen).decode()
-    spoken = [int(n) for n in re.findall(r"Speaking: [^\r\n]*? (\d+)/\d+ sentences", plain)]
-    assert spoken and spoken == sorted(spoken) and spoken[-1] > 3, plain
+    spoken = [
+        (int(n), int(total))
+        for n, total in re.findall(r"Speaking: [^\r\n]*? (\d+)/(\d+) sentences", plain)
+    ]
+    assert spoken == sorted(spoken) and any(0 < n < total for n, total in spoken), plain
     assert re.search(r"Mastering: MP3 [^\r\n]*?\d:\d\d of \d:\d\d audio", plain), plain
     _starts_a_line(screen, b"out/story.mp3 (3 chapters, ")
