@@ -147,8 +147,9 @@ def _stage_files(
         chapters=tuple(chapters),
         description=description,
         voice=voice,
-        # This render's: kept by placing if it replaces an edition of the same audio.
-        guid=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{identity}@{rendered.isoformat()}")),
+        # This render's own (kept by placing if it replaces an edition of the same audio): random,
+        # since two renders of an edition can fall within one second of the clock.
+        guid=str(uuid.uuid4()),
         groups=tuple(groups),
     )
     audio = files[".mp3"]
