@@ -649,7 +649,8 @@ def test_the_same_title_and_day_is_a_new_edition_unless_replaced(tmp_path: Path)
         evening.pub_date,
     )  # the same audio: the same item
     changed = edition(other, "--replace")[f"{base}-2"]
-    assert changed.guid != evening.guid and changed.pub_date > evening.pub_date
+    # Dates count seconds (RFC 2822), and a warm cache makes two editions within one.
+    assert changed.guid != evening.guid and changed.pub_date >= evening.pub_date
     assert ID3(out / changed.audio_file)["TXXX:GUID"].text == [changed.guid]
     items = read_feed(out / "feed.xml").entries
     assert sorted(i.id for i in items) == sorted([morning.guid, changed.guid])
