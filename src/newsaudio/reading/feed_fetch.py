@@ -24,9 +24,9 @@ from newsaudio.reading.fetch import (
     FetchPolicy,
     fetch_error,
     http_client,
-    is_url,
     read_body,
     reason_phrase,
+    redirect_target,
     retry_after,
 )
 
@@ -43,7 +43,6 @@ _HEADERS = {
 }
 FEED_POLICY = FetchPolicy(max_bytes=FEED_MAX_BYTES, retries=2)
 _PERMANENT = frozenset({301, 308})
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # Types no feed is served as: refused before the body is read.
 _NOT_FEEDS = ("audio/", "video/", "image/", "font/", "application/pdf", "application/zip")
@@ -114,13 +113,8 @@ def _exchange(
         ):
             status = response.status_code
             reason = response.reason_phrase or reason_phrase(status)
-            location = response.headers.get("location")
-            if status in _REDIRECTS and location:
-                target = str(response.url.join(location))
-                if not is_url(target):
-                    raise fetch_error(url, f"redirects to {location}, which is not http or https")
-                if len(hops) > policy.max_redirects:
-                    raise fetch_error(url, f"more than {policy.max_redirects} redirects")
+            target = redirect_target(response, url, hops, policy)
+            if target:
                 permanent = permanent and status in _PERMANENT
                 hops.append(target)
                 continue

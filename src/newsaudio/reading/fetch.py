@@ -195,17 +195,8 @@ def _fetch(
         with deadline(policy.max_download_s), client.stream("GET", hops[-1]) as response:
             status = response.status_code
             reason = response.reason_phrase or reason_phrase(status)
-            location = response.headers.get("location")
-            if status in _REDIRECTS and location:
-                target = str(response.url.join(location))
-                if not is_url(target):
-                    raise fetch_error(url, f"redirects to {location}, which is not http or https")
-                # No loop check of its own: a site may set a cookie and redirect to the same
-                # URL once, legitimately; a real loop ends at the redirect limit.
-                if len(hops) > policy.max_redirects:
-                    loop = " (a redirect loop)" if target in hops else ""
-                    raise fetch_error(url, f"more than {policy.max_redirects} redirects{loop}")
-                log.debug("%s redirects (%d) to %s", hops[-1], status, target)
+            target = redirect_target(response, url, hops, policy)
+            if target:
                 hops.append(target)
                 continue
             if status in _RETRY_STATUSES and tries < policy.retries:
@@ -232,6 +223,26 @@ def _fetch(
                     status=status,
                 )
             return _read_page(response, url, policy)
+
+
+def redirect_target(
+    response: httpx.Response, url: str, hops: list[str], policy: FetchPolicy
+) -> str | None:
+    """Where ``response`` redirects to after ``hops``, checked: http or https, within the
+    policy's count; None when it is no redirect. Errors name ``url``, the URL asked for."""
+    location = response.headers.get("location")
+    if response.status_code not in _REDIRECTS or not location:
+        return None
+    target = str(response.url.join(location))
+    if not is_url(target):
+        raise fetch_error(url, f"redirects to {location}, which is not http or https")
+    # No loop check of its own: a site may set a cookie and redirect to the same URL once,
+    # legitimately; a real loop ends at the redirect limit.
+    if len(hops) > policy.max_redirects:
+        loop = " (a redirect loop)" if target in hops else ""
+        raise fetch_error(url, f"more than {policy.max_redirects} redirects{loop}")
+    log.debug("%s redirects (%d) to %s", hops[-1], response.status_code, target)
+    return target
 
 
 def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> FetchedPage:
