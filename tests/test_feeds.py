@@ -48,6 +48,25 @@ def test_rss_item_as_the_feed_gives_it() -> None:
     assert (item.summary_html, item.content_html) == ("ملخص الخبر", None)
 
 
+def test_a_podcasts_second_summary_is_not_the_article() -> None:
+    # BBC Arabic's podcast feeds give each item a description and an itunes:summary (the same
+    # show notes); feedparser files the second as content. Only content:encoded is the article.
+    notes = "<p>" + "في نهاية عام 2019 وقعت تركيا مع ليبيا اتفاقاً لترسيم الحدود. " * 8 + "</p>"
+    item = (
+        "<item><title>ما هي اتفاقية ترسيم الحدود؟</title>"
+        "<link>https://www.bbc.co.uk/programmes/p0mcff8q</link>"
+        f"<description><![CDATA[{notes}]]></description>"
+        f"<itunes:summary><![CDATA[{notes}]]></itunes:summary></item>"
+    )
+    podcast = (
+        '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
+        f"<title>يستحق الانتباه</title>{item}</channel></rss>"
+    ).encode()
+    (read,) = read_feed(podcast, URL).items
+    assert (read.content_html, read.summary_html) == (None, notes)
+    assert article_from_item(read, Feed(URL, "rss")) is None  # so its page is read
+
+
 def test_atom_and_relative_links() -> None:
     atom = (
         '<feed xmlns="http://www.w3.org/2005/Atom"><title>موقع</title>'
@@ -362,6 +381,15 @@ def test_real_feeds_are_read(name: str, kind: str, items: int, first: str | None
     assert all(item.title and item.link and item.published for item in feed.items[:1])
     if first:
         assert feed.items[0].title == first
+
+
+@pytest.mark.parametrize(
+    "name, whole", [("rss_2.0_bbc.xml", False), ("rss_2.0_nightvale.xml", True)]
+)
+def test_real_podcast_feeds_content_is_content_encoded(name: str, whole: bool) -> None:
+    # Both give description and itunes:summary; only Night Vale's item has content:encoded.
+    (item,) = read_feed((REAL / name).read_bytes(), f"https://example.org/{name}").items
+    assert (item.content_html is not None) == whole
 
 
 def test_a_real_feed_cut_by_a_server_error() -> None:
