@@ -108,7 +108,7 @@ def test_full_content_needs_no_page_and_duplicate_guids_render_once(
     result, events = follow([site.feed_url], tmp_path / "out")
     assert result.rendered == 1
     assert not any(r.path.startswith("/news/") for r in site.server.requests)
-    assert any("1 items repeat a GUID" in line for line in lines(events, "note"))
+    assert any("1 item repeats a GUID" in line for line in lines(events, "note"))
     with Catalog.open(tmp_path / "out") as catalog:  # what following knows is in the catalog
         rows = catalog.execute("SELECT key, state, renders FROM follow_items").fetchall()
     assert [tuple(row) for row in rows] == [("1 same-guid", "rendered", 1)]

@@ -93,7 +93,8 @@ def check_feed(
         )
     plan, rows = plan_items(state, feed, parsed, backfill, now)
     if plan.duplicates:
-        notes.append(f"{url}: {plan.duplicates} items repeat a GUID; each is followed once")
+        repeat = "1 item repeats" if plan.duplicates == 1 else f"{plan.duplicates} items repeat"
+        notes.append(f"{url}: {repeat} a GUID; each is followed once")
     return _saved(state, feed, now, _summary(parsed, plan), plan, rows, notes)
 
 
@@ -126,7 +127,8 @@ def _ask(
 
 
 def _summary(parsed: Feed, plan: Plan) -> str:
-    parts = [f"{len(parsed.items)} items", f"{plan.new} new"]
+    count = len(parsed.items)
+    parts = [f"{count} item" if count == 1 else f"{count} items", f"{plan.new} new"]
     if plan.changed:
         parts.append(f"{plan.changed} changed")
     if plan.skipped:
