@@ -260,4 +260,4 @@ def test_trafilaturas_warnings_do_not_reach_stderr(tmp_path: Path) -> None:
     assert child.returncode != 0
     lines = child.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {path}: "), child.stderr
-    assert "WARNING" not in child.stderr
+    assert "Warning:" not in child.stderr

@@ -76,7 +76,7 @@ def _lines_stand_apart(screen: bytes) -> None:
     _starts_a_line(screen, b"out/good.mp3 (")
     _starts_a_line(screen, b"out/stray.mp3 (")
     _starts_a_line(screen, b"Error: english.txt: ")
-    _starts_a_line(screen, b"WARNING newsaudio.reading.load: stray.md: 1 byte that is not UTF-8")
+    _starts_a_line(screen, b"Warning: stray.md: 1 byte that is not UTF-8")
 
 
 def test_a_batch_prints_above_its_bars_which_move_by_sentences_and_seconds(

@@ -79,11 +79,28 @@ def echo(line: str) -> None:
 
 
 class _ConsoleHandler(logging.Handler):
-    """Log records through :data:`err`, so a warning never lands inside a progress bar."""
+    """Log records through :data:`err`, so a warning never lands inside a progress bar. Without
+    --debug a record is one line, "Warning: …" like our "Error: …" lines, never a traceback."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+        # A line is said once: `proof --fix` reads the article twice, `--every` on every round.
+        self.said: set[str] = set()
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.debug:
+            return f"{record.levelname} {record.name}: {super().format(record)}"
+        return f"{record.levelname.capitalize()}: {record.getMessage()}"
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            err.print(self.format(record), markup=False)
+            line = self.format(record)
+            if not self.debug:
+                if line in self.said:
+                    return
+                self.said.add(line)
+            err.print(line, markup=False)
         except Exception:  # logging must never raise; it reports its own failures
             self.handleError(record)
 
@@ -126,9 +143,12 @@ def handled_errors(debug: bool) -> Iterator[None]:
     docker, CI timeouts) is handled like Ctrl-C: temporaries removed, what finished kept."""
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        handlers=[_ConsoleHandler()],
+        format="%(message)s",
+        handlers=[_ConsoleHandler(debug)],
     )
+    for handler in logging.getLogger().handlers:  # a process may run several commands (tests)
+        if isinstance(handler, _ConsoleHandler):
+            handler.said.clear()
     # trafilatura warns ("discarding data: None") on pages it finds no text in: ours to report.
     logging.getLogger("trafilatura").setLevel(logging.NOTSET if debug else logging.ERROR)
     try:

@@ -158,9 +158,10 @@ class ProofHandler(BaseHTTPRequestHandler):
         except NewsaudioError as exc:
             log.warning("%s", exc)
             self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(exc))
-        except Exception as exc:  # a bug: one line for the page, the traceback in the log
-            log.exception("proofing request failed")
-            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, failure_line("newsaudio proof", exc))
+        except Exception as exc:  # a bug: one line, on the page and here (--debug: traceback)
+            line = failure_line("newsaudio proof", exc)
+            log.error("%s", line, exc_info=True)
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, line)
 
     def _body(self) -> dict[str, Any] | None:
         """The request's JSON object; None when refused (answered already)."""
