@@ -111,6 +111,17 @@ def test_with_workers_their_warnings_and_progress_reach_the_screen(tmp_path: Pat
     _lines_stand_apart(screen)
 
 
+def test_an_editions_workers_warnings_are_said_above_its_bar(tmp_path: Path) -> None:
+    """An edition's worker processes read the articles: their warnings came straight to the
+    terminal (into the bar, without "Warning:"); they come through the parent like a batch's."""
+    edition = ["edition", "good.md", "stray.md", "english.txt", "--title", "نشرة", "--out", "out"]
+    _batch(tmp_path)
+    code, screen = _on_a_terminal([*edition, "--no-cache", "--jobs", "2"], tmp_path)
+    assert code == 1, screen.decode(errors="replace")
+    _starts_a_line(screen, b"Error: english.txt: ")
+    _starts_a_line(screen, b"Warning: stray.md: 1 byte that is not UTF-8")
+
+
 @pytest.mark.slow
 def test_a_render_bar_moves_by_sentences_and_seconds(tmp_path: Path) -> None:
     """One article: the bar counts the sentences prepared and spoken, then the seconds of audio

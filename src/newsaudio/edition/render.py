@@ -23,7 +23,7 @@ import numpy as np
 
 from newsaudio.audio.frames import count_frames
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
-from newsaudio.batch import Outcome, attempt, batch_exit_code, warm_up
+from newsaudio.batch import Outcome, attempt, batch_exit_code, warm_up, worker_channel
 from newsaudio.edition.assemble import stage_edition
 from newsaudio.edition.naming import named
 from newsaudio.edition.pieces import (
@@ -256,12 +256,16 @@ def _workers(jobs: int, tasks: int) -> Iterator[Executor]:
         yield _InProcess()
         return
     context = multiprocessing.get_context("spawn")  # as batch.py: no inherited threads or locks
-    pool = ProcessPoolExecutor(min(jobs, tasks), mp_context=context, initializer=warm_up)
-    try:
-        yield pool
-    except KeyboardInterrupt:
-        for worker in multiprocessing.active_children():
-            worker.terminate()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    # Their warnings come here, to be said as ours are (above the progress bar, not inside it).
+    with worker_channel(context) as initargs:
+        pool = ProcessPoolExecutor(
+            min(jobs, tasks), mp_context=context, initializer=warm_up, initargs=initargs
+        )
+        try:
+            yield pool
+        except KeyboardInterrupt:
+            for worker in multiprocessing.active_children():
+                worker.terminate()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
