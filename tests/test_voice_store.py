@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +15,7 @@ import pytest
 from newsaudio.errors import EngineError
 from newsaudio.speech import voice_store
 
-from .local_server import Reply, Request, Responder, local_server
+from .local_server import Handler, Reply, Request, Responder, local_server
 
 NAME = "ar_JO-kareem-low"
 MODEL = bytes(range(256)) * 400  # 100 kB stands in for the 60 MB model
@@ -141,6 +145,48 @@ def test_server_down_gives_up_after_bounded_tries(
         pytest.raises(EngineError, match=r"download failed after 2 tries \(HTTP 503\)"),
     ):
         install(server.url(), monkeypatch, tries=2)
+
+
+def _trickle(head: bytes, body: bytes, stop: threading.Event) -> Callable[[Handler], None]:
+    """A route that sends ``head`` at once, then ``body`` one byte every 0.1 s."""
+
+    def send(handler: Handler) -> None:
+        with contextlib.suppress(OSError):
+            handler.wfile.write(head)
+            for byte in body:
+                if stop.is_set():
+                    return
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+                time.sleep(0.1)
+
+    return send
+
+
+@pytest.mark.parametrize(
+    "where, problem",
+    [
+        ("headers", "the server's answer took longer than 1 s"),
+        ("body", "the server sent less than 64 kB in 1 s"),
+    ],
+)
+def test_a_trickling_server_cannot_hold_an_install(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, where: str, problem: str
+) -> None:
+    """Issue 24's waits: every read came within the 30 s timeout, so a server sending a byte a
+    second (headers or model) held `voices install` for ever."""
+    head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(MODEL)}\r\n\r\n".encode()
+    stop = threading.Event()
+    files = {CONFIG_PATH: CONFIG}
+    with local_server(repository(files)) as server:
+        trickled = _trickle(b"", head, stop) if where == "headers" else _trickle(head, MODEL, stop)
+        server.routes[f"/{MODEL_PATH}"] = trickled
+        start = time.monotonic()
+        with pytest.raises(EngineError) as caught:
+            install(server.url(), monkeypatch, tries=1, timeout_s=1.0)
+        stop.set()
+    assert str(caught.value).endswith(f"download failed after 1 tries ({problem})")
+    assert time.monotonic() - start < 5
 
 
 def test_bad_name() -> None:

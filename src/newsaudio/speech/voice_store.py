@@ -7,21 +7,25 @@ rendering never does.
 A download resumes after a dropped connection (HTTP Range), is checked against the size and MD5
 the repository's ``voices.json`` lists (or the shipped sizes in ``data/piper_voices.toml`` when that
 list cannot be fetched), and is renamed into place only when both files are complete and valid.
+No wait is endless: each answer's headers come within ``timeout_s`` of asking (however slowly a
+server trickles them), and its body brings at least 64 kB in every ``timeout_s`` after that, else
+the try fails and the next one resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from newsaudio.errors import EXIT_INPUT, EngineError
 from newsaudio.resources import data_toml
@@ -37,6 +41,8 @@ _VOICE_NAME = re.compile(
     r"-(?P<quality>x_low|low|medium|high)$"
 )
 _PART = ".part"
+# A download may be slow (63 MB on a poor line) but never stalled: this much in every timeout_s.
+_MIN_BYTES_PER_WINDOW = 64 * 1024
 
 # Called as (file name, bytes so far, total bytes or None when unknown).
 DownloadProgress = Callable[[str, int, "int | None"], None]
@@ -127,7 +133,7 @@ def install(
 
     Raises :class:`EngineError` with one line naming the URL and the problem.
     """
-    import httpx
+    from newsaudio.network import http_client
 
     model_path, config_path = repository_paths(name)
     base = os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/")
@@ -136,11 +142,11 @@ def install(
     parts = [folder / (Path(path).name + _PART) for path in (config_path, model_path)]
     try:
         # Hugging Face answers with a redirect to its file CDN.
-        with httpx.Client(timeout=timeout_s, follow_redirects=True) as client:
-            expected = _expected_files(client, base, name, (model_path, config_path))
+        with http_client(timeout=timeout_s, follow_redirects=True) as client:
+            expected = _expected_files(client, base, name, (model_path, config_path), timeout_s)
             for path, part in zip((config_path, model_path), parts, strict=True):
                 url = f"{base}/{path}"
-                _download(client, url, part, expected[path], progress, tries, backoff_s)
+                _download(client, url, part, expected[path], progress, tries, backoff_s, timeout_s)
                 if part is parts[0]:
                     _check_config(part, url)
     except EngineError:
@@ -155,19 +161,22 @@ def install(
 
 
 def _expected_files(
-    client: Any, base: str, name: str, paths: tuple[str, str]
+    client: Any, base: str, name: str, paths: tuple[str, str], timeout_s: float
 ) -> dict[str, Expected]:
     """Sizes and MD5s from the repository's voices.json, else the shipped sizes."""
     import httpx
 
+    from newsaudio.network import TookTooLong, deadline
+
     try:
-        response = client.get(f"{base}/voices.json")
+        with deadline(timeout_s):
+            response = client.get(f"{base}/voices.json")
         response.raise_for_status()
         files = response.json()[name]["files"]
         return {
             p: Expected(int(files[p]["size_bytes"]), str(files[p]["md5_digest"])) for p in paths
         }
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+    except (httpx.HTTPError, TookTooLong, ValueError, KeyError, TypeError) as exc:
         log.info("voices.json unavailable at %s (%s); checking shipped sizes only", base, exc)
     known = {v.name: v for v in known_voices()}
     size = known[name].onnx_bytes if name in known else None
@@ -182,9 +191,12 @@ def _download(
     progress: DownloadProgress | None,
     tries: int,
     backoff_s: float,
+    timeout_s: float,
 ) -> None:
     """Fetch ``url`` into ``part``, resuming after dropped connections, then verify it."""
     import httpx
+
+    from newsaudio.network import TookTooLong, deadline
 
     report = progress or (lambda *_: None)
     problem = ""
@@ -192,8 +204,13 @@ def _download(
         problem = ""
         have = part.stat().st_size if part.exists() else 0
         headers = {"Range": f"bytes={have}-"} if have else {}
+        waiting = f"the server's answer took longer than {timeout_s:g} s"
         try:
-            with client.stream("GET", url, headers=headers) as response:
+            with deadline(timeout_s):  # the answer's status and headers
+                request = client.build_request("GET", url, headers=headers)
+                response = client.send(request, stream=True)
+            waiting = f"the server sent less than 64 kB in {timeout_s:g} s"
+            with contextlib.closing(response):
                 if response.status_code == 416 and have and have == expected.size:
                     break  # the previous attempt had it all
                 if response.status_code == 404:
@@ -209,15 +226,17 @@ def _download(
                 length = response.headers.get("content-length")
                 total = have + int(length) if length else expected.size
                 with part.open("ab" if have else "wb") as out:
-                    for block in response.iter_bytes():  # as received: a cut keeps what came
-                        out.write(block)
-                        have += len(block)
+                    blocks = response.iter_bytes()
+                    while window := _receive(blocks, out, timeout_s):  # as received: a cut keeps
+                        have += window
                         report(part.name[: -len(_PART)], have, total)
                 if total is not None and have != total:
                     problem = f"connection closed at {have} of {total} bytes"
                     raise _Retry
             break
-        except (httpx.TransportError, _Retry) as exc:
+        except (httpx.TransportError, TookTooLong, _Retry) as exc:
+            if isinstance(exc, TookTooLong):
+                problem = waiting
             problem = problem or str(exc) or type(exc).__name__
             log.info("%s: try %d of %d failed (%s)", url, attempt, tries, problem)
             if attempt < tries:
@@ -225,6 +244,21 @@ def _download(
     else:
         raise EngineError(f"{url}: download failed after {tries} tries ({problem})")
     _verify(part, url, expected)
+
+
+def _receive(blocks: Iterator[bytes], out: BinaryIO, timeout_s: float) -> int:
+    """Write the next blocks of a download to ``out``: at least 64 kB, or the rest when it is less;
+    0 at the end. :class:`~newsaudio.network.TookTooLong` when they take over ``timeout_s``."""
+    from newsaudio.network import deadline
+
+    window = 0
+    with deadline(timeout_s):
+        for block in blocks:
+            out.write(block)
+            window += len(block)
+            if window >= _MIN_BYTES_PER_WINDOW:
+                break
+    return window
 
 
 class _Retry(Exception):
