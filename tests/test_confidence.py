@@ -16,8 +16,9 @@ from newsaudio.reading.load import load_article
 from newsaudio.reading.script import build_script
 from newsaudio.speech.cache import AudioCache
 from newsaudio.textprep import PreparedScript, TextOptions, prepare_script
-from newsaudio.textprep.confidence import sound
-from newsaudio.textprep.diacritize import strip_marks
+from newsaudio.textprep.confidence import _scored, sound
+from newsaudio.textprep.diacritize import clusters, strip_marks
+from newsaudio.textprep.rawi import LetterScores
 from newsaudio.textprep.words import WORD, SpokenWord
 
 from .conftest import BRIEF, DATA, SAMPLE, run_cli
@@ -69,6 +70,19 @@ def test_model_words_carry_scores_and_distinct_alternatives(
         # an alternative is the same word voweled otherwise, never other letters
         for form in word.alternatives:
             assert strip_marks(form) == strip_marks(word.spoken)
+
+
+def test_a_vowel_is_offered_before_no_vowel() -> None:
+    """The models' "no mark" is sukun but also a letter left unmarked: كَتُبَ (damma, 0.2) comes
+    before كَتبَ (no mark, 0.3) among the alternatives of كَتَبَ; the confidence is unchanged."""
+    import numpy as np
+
+    labels = ("", "\u064e", "\u064f")  # no mark, fatha, damma
+    probs = np.array([[0, 1, 0], [0.3, 0.5, 0.2], [0, 1, 0]], dtype=np.float64)
+    scores = LetterScores(labels, probs, np.array([1, 1, 1]))
+    word = _scored("كتب", "كَتَبَ", clusters("كَتَبَ"), scores, 0, "full", False)
+    assert word.alternatives == ("كَتُبَ", "كَتبَ")
+    assert word.confidence == 0.5
 
 
 def test_lexicon_rule_and_author_words_are_certain(tmp_path: Path) -> None:
