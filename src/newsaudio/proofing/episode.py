@@ -33,11 +33,11 @@ from newsaudio.textprep.corrections import (
     Scope,
     apply_corrections,
     correct_sentence,
-    fold,
     lexicon_of,
     sentence_key,
 )
 from newsaudio.textprep.diacritize import strip_marks
+from newsaudio.textprep.lexicon import fold
 from newsaudio.textprep.words import WORD, SpokenWord
 
 log = logging.getLogger(__name__)

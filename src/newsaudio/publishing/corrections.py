@@ -19,8 +19,8 @@ from pathlib import Path
 
 from newsaudio.errors import NewsaudioError
 from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
-from newsaudio.textprep.corrections import Correction, fold
-from newsaudio.textprep.lexicon import lookup_key
+from newsaudio.textprep.corrections import Correction
+from newsaudio.textprep.lexicon import fold, lookup_key
 
 log = logging.getLogger(__name__)
 
