@@ -27,7 +27,6 @@ from newsaudio.publishing.corrections import (
 )
 from newsaudio.speech.cache import AudioCache
 from newsaudio.textprep.corrections import (
-    SCOPES,
     Correction,
     Scope,
     apply_corrections,
@@ -84,8 +83,6 @@ def corrections_for(proof: ProofEpisode, fixes: list[Fix]) -> list[Correction]:
         raise CorrectionError("nothing to apply: choose a form for a word first")
     made = []
     for fix in fixes:
-        if fix.scope not in SCOPES:
-            raise CorrectionError(f"unknown scope {fix.scope!r}: use one of {', '.join(SCOPES)}")
         word = proof.word(fix.word)
         made.append(
             correction(word.word.written, _form(word, fix.form), fix.scope, word.sentence.spoken)
