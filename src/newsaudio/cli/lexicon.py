@@ -94,7 +94,7 @@ def import_(
             err.print(f"Warning: {warning}", markup=False)
         target = config.lexicon_target
         if entries:
-            add_entries(target, dict(_latest(entries)))
+            add_entries(target, dict(entries))  # a later entry of a word wins
     left = f" ({len(warnings)} left out)" if warnings else ""
     typer.echo(f"{target}: {len(entries)} entries from {file}{left}")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsaudio.config import Config
@@ -33,11 +33,11 @@ from newsaudio.textprep.corrections import (
     Scope,
     apply_corrections,
     correct_sentence,
-    fold,
     lexicon_of,
     sentence_key,
 )
 from newsaudio.textprep.diacritize import strip_marks
+from newsaudio.textprep.lexicon import fold
 from newsaudio.textprep.words import WORD, SpokenWord
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def open_episode(
     profile = _voice(voice or source.voice, config)
     if article is not None:  # `proof SLUG` finds it from now on
         note_source(out_dir, episode.slug, source.source, profile, source.formats)
-    if article is None:
+    else:
         article = load_source(source.source)
         if episode.identity and article.identity != episode.identity:
             raise FeedError(
@@ -244,15 +244,11 @@ def _timed(sentences: list[Sentence], out_dir: Path, episode: Episode) -> tuple[
             next_cue += 1
         if heard and heard == wanted:
             start, end = cues[first].start_ms, cues[next_cue - 1].end_ms
-            timed.append(Sentence(*_fields(sentence), start, end))
+            timed.append(replace(sentence, start_ms=start, end_ms=end))
         else:
             next_cue = first  # not heard (or the captions differ): leave the cues to the next
             timed.append(sentence)
     return tuple(timed)
-
-
-def _fields(sentence: Sentence) -> tuple[int, int, int, str, str]:
-    return sentence.segment, sentence.block, sentence.number, sentence.spoken, sentence.shown
 
 
 def _words(

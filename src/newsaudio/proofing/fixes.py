@@ -27,7 +27,6 @@ from newsaudio.publishing.corrections import (
 )
 from newsaudio.speech.cache import AudioCache
 from newsaudio.textprep.corrections import (
-    SCOPES,
     Correction,
     Scope,
     apply_corrections,
@@ -84,8 +83,6 @@ def corrections_for(proof: ProofEpisode, fixes: list[Fix]) -> list[Correction]:
         raise CorrectionError("nothing to apply: choose a form for a word first")
     made = []
     for fix in fixes:
-        if fix.scope not in SCOPES:
-            raise CorrectionError(f"unknown scope {fix.scope!r}: use one of {', '.join(SCOPES)}")
         word = proof.word(fix.word)
         made.append(
             correction(word.word.written, _form(word, fix.form), fix.scope, word.sentence.spoken)
@@ -195,13 +192,19 @@ def render_with(proof: ProofEpisode, corrections: list[Correction]) -> Applied:
 
 
 def _changed(proof: ProofEpisode, corrections: list[Correction]) -> tuple[str, ...]:
-    """The sentences ``corrections`` change (an every-article one as an article one would)."""
-    made = [replace(c, scope="article") if c.scope == "all" else c for c in corrections]
+    """The sentences ``corrections`` change."""
+    made = [in_episode(c) for c in corrections]
     policy = proof.profile.case_endings
     segments = apply_corrections(proof.raw.segments, [*proof.corrections, *made], policy)
     return tuple(
         s.id for s in proof.sentences if segments[s.segment].blocks[s.block][s.number] != s.spoken
     )
+
+
+def in_episode(made: Correction) -> Correction:
+    """A correction as it applies to the episode's script: an every-article one (which the
+    project lexicon carries to the next render) as an article one would."""
+    return replace(made, scope="article") if made.scope == "all" else made
 
 
 def _restore(path: Path, old: bytes | None) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import wave
-from dataclasses import replace
 
 import numpy as np
 
 from newsaudio.audio.loudness import dual_mono_loudness
 from newsaudio.audio.master import TARGET_LUFS
 from newsaudio.proofing.episode import ProofEpisode
-from newsaudio.proofing.fixes import Fix, corrections_for
+from newsaudio.proofing.fixes import Fix, corrections_for, in_episode
 from newsaudio.speech.synthesis import Cast, role_of
 from newsaudio.textprep.corrections import apply_corrections
 
@@ -25,12 +24,10 @@ from newsaudio.textprep.corrections import apply_corrections
 def corrected_sentence(proof: ProofEpisode, fix: Fix) -> str:
     """The fixed word's sentence as it would be spoken with ``fix`` applied (checked first)."""
     (made,) = corrections_for(proof, [fix])
-    # An every-article correction reaches this sentence as an article one would.
-    made = made if made.scope != "all" else replace(made, scope="article", sentence="")
     sentence = proof.word(fix.word).sentence
     segment = proof.raw.segments[sentence.segment]
     (corrected,) = apply_corrections(
-        [segment], (*proof.corrections, made), proof.profile.case_endings
+        [segment], (*proof.corrections, in_episode(made)), proof.profile.case_endings
     )
     return corrected.blocks[sentence.block][sentence.number]
 

@@ -38,6 +38,7 @@ from newsaudio.publishing.serve import parse_range
 from newsaudio.resources import template_environment
 from newsaudio.speech.cache import AudioCache
 from newsaudio.speech.synthesis import Cast
+from newsaudio.textprep.corrections import SCOPES
 
 log = logging.getLogger(__name__)
 
@@ -297,6 +298,6 @@ def _fix(data: dict[str, Any]) -> Fix:
     word, form, scope = data.get("word"), data.get("form"), data.get("scope", "sentence")
     if not isinstance(word, str) or not isinstance(form, str) or not isinstance(scope, str):
         raise CorrectionError("a correction needs a word, a form and a scope, as text")
-    if scope not in ("sentence", "article", "all"):
+    if scope not in SCOPES:  # said here, shortened: the page's input may be anything
         raise CorrectionError(f"unknown scope {scope[:20]!r}: use sentence, article or all")
-    return Fix(word[:40], form, scope)  # type: ignore[arg-type]
+    return Fix(word[:40], form, scope)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from newsaudio.errors import NewsaudioError
 from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
-from newsaudio.textprep.corrections import Correction, fold
-from newsaudio.textprep.lexicon import lookup_key
+from newsaudio.textprep.corrections import Correction
+from newsaudio.textprep.lexicon import fold, lookup_key
 
 log = logging.getLogger(__name__)
 
@@ -126,14 +126,7 @@ def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction
             by_slug.setdefault(slug, []).append(Correction(written, spoken, scope, sentence))
         found = {identity: tuple(by_slug.get(slug, ())) for slug, identity, _ in episodes}
     else:  # a catalog rebuilt without them: the MP3s carry them
-        from newsaudio.publishing.tags import read_tags
-
-        found = {}
-        for _, identity, audio in episodes:
-            try:
-                found[identity] = from_json(read_tags(out_dir / audio).corrections)
-            except NewsaudioError:
-                continue
+        found = {identity: _carried(out_dir / audio) for _, identity, audio in episodes}
     return {identity: made for identity, made in found.items() if identity and made}
 
 
@@ -153,13 +146,18 @@ def _ensure_table(catalog: Catalog) -> None:
     if _has_table(catalog.execute):
         return
     catalog.execute(_SCHEMA)
-    from newsaudio.publishing.tags import read_tags
-
     for episode in catalog.episodes():
-        try:
-            carried = from_json(read_tags(catalog.out_dir / episode.audio_file).corrections)
-        except NewsaudioError:
-            continue
+        carried = _carried(catalog.out_dir / episode.audio_file)
         if carried:
             log.info("%s: %d corrections read back from the MP3", episode.slug, len(carried))
             save_corrections(catalog, episode.slug, carried)
+
+
+def _carried(audio: Path) -> tuple[Correction, ...]:
+    """The corrections the MP3 at ``audio`` was spoken with; none when it cannot be read."""
+    from newsaudio.publishing.tags import read_tags  # loads mutagen: only the MP3s need it
+
+    try:
+        return from_json(read_tags(audio).corrections)
+    except NewsaudioError:
+        return ()

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newsaudio.reading.script import Script, Segment, SegmentKind
-from newsaudio.textprep.confidence import provenance, sentence_words
+from newsaudio.textprep.confidence import Provenance, provenance, sentence_words
 from newsaudio.textprep.diacritize import Diacritizer, Voweling, default_diacritizer
 from newsaudio.textprep.fixes import fix_diptotes
 from newsaudio.textprep.latin import read_latin_words
@@ -208,29 +208,9 @@ def prepare_script(
     voweled = iter(vowelings)
     segments = []
     for segment, blocks, trace, known in zip(script.segments, plain, traces, decided, strict=True):
-        spoken: list[tuple[str, ...]] = []
-        words: list[tuple[tuple[SpokenWord, ...], ...]] = []
-        for block in blocks:
-            said = []
-            for sentence in block:
-                voweling = next(voweled)
-                exact = enforce_lexicon(voweling.text, options.lexicon, trace)
-                text = apply_case_endings(exact, options.case_endings, trace)
-                said.append(
-                    (
-                        text,
-                        sentence_words(
-                            sentence,
-                            exact,
-                            text,
-                            voweling.scores,
-                            options.case_endings,
-                            known,
-                        ),
-                    )
-                )
-            spoken.append(tuple(text for text, _ in said))
-            words.append(tuple(sentence for _, sentence in said))
+        said = [[_said(s, next(voweled), options, trace, known) for s in block] for block in blocks]
+        spoken = tuple(tuple(text for text, _ in block) for block in said)
+        words = tuple(tuple(ws for _, ws in block) for block in said)
         if not any(spoken):
             # e.g. a subheading and paragraph made only of symbols: no chapter of silence
             log.warning("segment %r has nothing to speak; left out", segment.title)
@@ -242,14 +222,25 @@ def prepare_script(
             PreparedSegment(
                 segment.kind,
                 segment.title,
-                tuple(spoken),
+                spoken,
                 tuple(trace.changes),
                 written,
-                tuple(words),
+                words,
                 spoken_title=segment.spoken_title,
             )
         )
     return PreparedScript(script, tuple(segments))
+
+
+def _said(
+    sentence: str, voweling: Voweling, options: TextOptions, trace: Trace, known: Provenance
+) -> tuple[str, tuple[SpokenWord, ...]]:
+    """Steps 9-11 for one sentence as the model voweled it: lexicon words exact, case endings
+    by the policy; the sentence as spoken, and its words."""
+    policy = options.case_endings
+    exact = enforce_lexicon(voweling.text, options.lexicon, trace)
+    text = apply_case_endings(exact, policy, trace)
+    return text, sentence_words(sentence, exact, text, voweling.scores, policy, known)
 
 
 def _written(segment: Segment, blocks: list[list[str]]) -> tuple[tuple[str, ...], ...]:

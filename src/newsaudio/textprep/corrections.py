@@ -25,7 +25,7 @@ from typing import Literal
 from newsaudio.errors import CorrectionError
 from newsaudio.textprep import PreparedSegment
 from newsaudio.textprep.diacritize import clusters, strip_marks
-from newsaudio.textprep.lexicon import Lexicon, lexicon_spans, lookup_key
+from newsaudio.textprep.lexicon import Lexicon, fold, lexicon_spans, lookup_key
 from newsaudio.textprep.pausal import CaseEndings, apply_case_endings
 from newsaudio.textprep.trace import Change
 from newsaudio.textprep.words import WORD, WORD_PATTERN, SpokenWord
@@ -40,8 +40,6 @@ _LETTER = "\u0621-\u063a\u0641-\u064a\u0671"
 _MARK = "\u064b-\u0652\u0670"
 _FORM = re.compile(f"[{_LETTER}{_MARK} ]+")
 _WORD_SPLIT = re.compile(f"({WORD_PATTERN})")
-# Letters a pause form or a light spelling may write otherwise: one for one, so positions hold.
-_FOLD = str.maketrans({"ة": "ه", "ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 
 
 @dataclass(frozen=True)
@@ -53,16 +51,6 @@ class Correction:
     spoken: str
     scope: Scope = "sentence"
     sentence: str = ""
-
-
-def fold(text: str) -> str:
-    """Letters that a pause form or a light spelling writes otherwise, made one: ta marbuta as
-    ha, alef maqsura as ya, hamza forms of alef as alef (the same length as ``text``).
-
-    >>> fold("الْمِنْطَقَةِ إلى")
-    'الْمِنْطَقَهِ الي'
-    """
-    return text.translate(_FOLD)
 
 
 def sentence_key(sentence: str) -> str:

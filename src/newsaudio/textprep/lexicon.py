@@ -23,6 +23,8 @@ from newsaudio.textprep.diacritize import clusters
 from newsaudio.textprep.trace import NO_TRACE, Trace
 
 _MARKS = re.compile("[\u064b-\u0652\u0670]")
+# Letters a pause form or a light spelling may write otherwise: one for one, so positions hold.
+_FOLD = str.maketrans({"ة": "ه", "ى": "ي", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
 _SHADDA = "\u0651"
 _ARABIC_WORD = re.compile(
     "[\u0621-\u063a\u0641-\u064a\u0671][\u0621-\u063a\u0641-\u0652\u0670\u0671]*"
@@ -40,6 +42,16 @@ def lookup_key(word: str) -> str:
     'اوكرانيا'
     """
     return re.sub("[أإآٱ]", "ا", _MARKS.sub("", word))
+
+
+def fold(text: str) -> str:
+    """Letters that a pause form or a light spelling writes otherwise, made one: ta marbuta as
+    ha, alef maqsura as ya, hamza forms of alef as alef (the same length as ``text``).
+
+    >>> fold("الْمِنْطَقَةِ إلى")
+    'الْمِنْطَقَهِ الي'
+    """
+    return text.translate(_FOLD)
 
 
 @dataclass(frozen=True)
@@ -214,8 +226,6 @@ def _phrase(match: re.Match[str], spoken: str) -> str:
 
 # --- Entries imposed on diacritized text ----------------------------------------------------------
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي"})
-
 
 def impose_marks(form: str, voweled: str) -> str | None:
     """``voweled`` (diacritized words) voweled as ``form`` says: each letter takes ``form``'s
@@ -235,7 +245,7 @@ def impose_marks(form: str, voweled: str) -> str | None:
     words = []
     for want, have in zip(wanted, given, strict=True):
         ours, theirs = clusters(want), clusters(have)
-        if [b.translate(_FOLD) for b, _ in ours] != [b.translate(_FOLD) for b, _ in theirs]:
+        if [fold(b) for b, _ in ours] != [fold(b) for b, _ in theirs]:
             return None
         word = []
         for index, ((letter, marks), (model_letter, model_marks)) in enumerate(

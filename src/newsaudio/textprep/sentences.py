@@ -16,6 +16,7 @@ import re
 from functools import cache
 
 from newsaudio.resources import data_toml
+from newsaudio.textprep.diacritize import strip_marks
 
 # Split after a sentence-final mark (and any closing quotes/brackets that follow it).
 _BOUNDARY = re.compile(r"(?<=[.!?؟…؛])[\"'”’»)\]]*\s+")
@@ -28,7 +29,6 @@ MAX_WORDS = 80
 # news average 470 characters.
 MAX_CHARS = 800
 _PAUSE_AFTER = re.compile(r"[،,؛;:–—]$")
-_MARKS = re.compile("[\u064b-\u0652\u0670]")
 _SPEAKABLE = re.compile(r"[^\W\d_]")  # a letter, in any script
 
 # How good a place to cut is, before a word: after a pause mark, before a clause opener, before
@@ -104,7 +104,7 @@ def _strength(words: list[str], i: int) -> int:
         return _PAUSE
     if i == len(words):
         return _ANYWHERE
-    word = _MARKS.sub("", words[i])
+    word = strip_marks(words[i])
     openers, prefixes = _clause_words()
     if word in openers:
         return _OPENER
