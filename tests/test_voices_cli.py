@@ -104,16 +104,22 @@ def test_voice_profile_by_path_with_a_bad_key(tmp_path: Path) -> None:
     assert result.stderr.strip() == f"Error: {profile}: unknown setting gtts.trys"
 
 
+def _online_profile(folder: Path, url: str) -> Path:
+    """A Google voice at ``url``, tried once, falling back to eSpeak NG."""
+    profile = folder / "online.toml"
+    profile.write_text(
+        f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
+        f'[gtts]\nurl = "{url}"\ntries = 1\n',
+        encoding="utf-8",
+    )
+    return profile
+
+
 def test_render_falls_back_when_the_online_voice_is_down(tmp_path: Path) -> None:
     story = tmp_path / "story.md"
     story.write_text(f"# عنوان الخبر\n\n{BRIEF}\n", encoding="utf-8")
     with local_server(lambda *_: Reply(status=503)) as server:
-        profile = tmp_path / "online.toml"
-        profile.write_text(
-            f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
-            f'[gtts]\nurl = "{server.url()}"\ntries = 1\n',
-            encoding="utf-8",
-        )
+        profile = _online_profile(tmp_path, server.url())
         result = run_cli("render", story, "--voice", profile, "--out", tmp_path / "out", "-q")
     assert result.exit_code == 0, result.stderr
     assert len(server.requests) == 1  # one failure, then the fallback for the rest
@@ -125,12 +131,7 @@ def test_voices_try_fails_when_the_online_voice_cannot_be_reached(tmp_path: Path
     voice's name would mislead the producer comparing voices."""
     out = tmp_path / "online-sample.mp3"
     with local_server(lambda *_: Reply(status=503)) as server:
-        profile = tmp_path / "online.toml"
-        profile.write_text(
-            f'engine = "gtts"\nvoice = "ar"\nfallback = "ar-espeak"\n'
-            f'[gtts]\nurl = "{server.url()}"\ntries = 1\n',
-            encoding="utf-8",
-        )
+        profile = _online_profile(tmp_path, server.url())
         result = run_cli("voices", "try", profile, "جملة قصيرة.", "--out", out)
     assert result.exit_code == 3, result.stdout
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")

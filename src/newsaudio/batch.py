@@ -3,8 +3,8 @@
 Each article is rendered by :func:`render_one` in a worker: its episode files are put in place
 atomically, as a single render does, but the feed is left alone; the caller publishes the feed once,
 after every episode of the batch is in place. A failed article changes nothing and becomes one line
-in its :class:`Outcome`. Workers are separate processes, each loading libespeak-ng and the
-diacritization model once and keeping them for every article it renders.
+in its :class:`Outcome`. Workers are separate processes (``workers.py``), each loading
+libespeak-ng and the diacritization model once and keeping them for every article it renders.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ import contextlib
 import ctypes
 import functools
 import logging
-import logging.handlers
-import multiprocessing
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +33,7 @@ from newsaudio.errors import (
 )
 from newsaudio.files import remove_temporaries
 from newsaudio.speech.voices import VoiceProfile
+from newsaudio.workers import BatchProgress, Progress, to_parent, worker_pool
 
 if TYPE_CHECKING:  # imported where used: a worker process starts without them
     from newsaudio.pipeline import Source
@@ -94,23 +91,6 @@ def batch_exit_code(outcomes: list[Outcome]) -> int:
     return EXIT_FAILED
 
 
-@dataclass(frozen=True)
-class Progress:
-    """How far a worker is with one article: ``step``, ``done`` of ``total`` as a render reports
-    them (:data:`newsaudio.pipeline.ProgressCallback`)."""
-
-    source: str
-    step: str
-    done: int
-    total: int
-
-
-# Called as (source, step, done, total) while the articles of a batch render.
-BatchProgress = Callable[[str, str, int, int], None]
-# In a pool worker, the queue to the parent (:func:`worker_channel`).
-_channel: Any = None
-
-
 def render_one(source: Source, job: Job, progress: BatchProgress | None = None) -> Outcome:
     """Render one article of a batch and place it (in a worker on the folder's machine); never
     raises for the article's own faults. Its progress goes to ``progress``, or in a pool worker
@@ -122,8 +102,8 @@ def render_one(source: Source, job: Job, progress: BatchProgress | None = None) 
     def report(step: str, done: int, total: int, _label: str) -> None:
         if progress is not None:
             progress(name, step, done, total)
-        elif _channel is not None:
-            _channel.put(Progress(name, step, done, total))
+        else:
+            to_parent(Progress(name, step, done, total))
 
     try:
         result = render_article(
@@ -214,51 +194,6 @@ def failure(source: str, exc: Exception) -> Outcome:
     return Outcome(source, error=failure_line(source, exc), exit_code=exit_code_of(exc))
 
 
-def warm_up(channel: Any = None, level: int = logging.WARNING) -> None:
-    """Start a worker: Ctrl-C is the parent's to handle (a worker interrupted inside the engine's
-    C callback would print a traceback and go on), and the engine library and the diacritization
-    model are loaded once, before the first article. ``channel``: the queue of
-    :func:`worker_channel`, where the worker's progress and log records (at ``level`` and above)
-    go."""
-    global _channel
-    from newsaudio.libespeak import load_library
-    from newsaudio.textprep.diacritize import default_diacritizer
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
-    if channel is not None:
-        _channel = channel
-        root = logging.getLogger()
-        root.handlers[:] = [logging.handlers.QueueHandler(channel)]
-        root.setLevel(level)
-    try:
-        default_diacritizer()
-        load_library()
-    except Exception:
-        # An initializer that raises breaks the pool, and every article would fail as "the
-        # worker died": the first article loads them again and fails with the real reason.
-        log.debug("warming up a worker failed", exc_info=True)
-
-
-_PR_SET_PDEATHSIG = 1  # prctl(2) option, from linux/prctl.h
-
-
-def _die_with_parent() -> None:
-    """A worker whose parent is killed (SIGKILL, the OOM killer) gets SIGTERM instead of
-    rendering on, orphaned, into a folder whose feed nobody will write (Linux only). A parent
-    killed while the worker was still starting (a second on a busy machine) is gone before the
-    signal was asked for: the worker stops at once then. (Workers are spawned, so their parent
-    process is the one that started them.)"""
-    try:
-        prctl = ctypes.CDLL(None).prctl
-    except (OSError, AttributeError):  # not Linux
-        return
-    prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    parent = multiprocessing.parent_process()
-    if parent is not None and os.getppid() != parent.pid:
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def default_jobs(profile: VoiceProfile | None = None) -> int:
     """One worker per core this process may use; one when ``profile`` speaks through an online
     service, which throttles bursts (``--jobs`` still decides when given)."""
@@ -270,39 +205,6 @@ def default_jobs(profile: VoiceProfile | None = None) -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def worker_channel(
-    context: Any, progress: BatchProgress | None = None
-) -> Iterator[tuple[Any, int]]:
-    """A queue from the pool's workers to this process (``initargs`` for :func:`warm_up`): their
-    log records are handled here as this process's own, their :class:`Progress` goes to
-    ``progress``. A worker writing to the terminal itself would write into the progress bar of
-    the command that started it. A thread relays them until the block ends; it is not waited for
-    long, since a worker killed mid-write can leave the queue's lock taken."""
-    channel = context.Queue()
-
-    def relay() -> None:
-        while (message := channel.get()) is not None:
-            if isinstance(message, Progress):
-                if progress is not None:
-                    progress(message.source, message.step, message.done, message.total)
-            else:
-                logging.getLogger(message.name).handle(message)
-
-    thread = threading.Thread(target=relay, name="worker messages", daemon=True)
-    thread.start()
-    try:
-        yield channel, logging.getLogger().getEffectiveLevel()
-    finally:
-        # A worker stopped mid-write (Ctrl-C, SIGTERM) can leave the queue's write lock taken:
-        # the queue's feeder thread, which sends our None, then waits for it forever, and
-        # without this the interpreter's exit would wait for that thread (a hang seen after
-        # Ctrl-C, with "interrupted" already printed).
-        channel.cancel_join_thread()
-        channel.put(None)
-        thread.join(timeout=2)
 
 
 def run_local(
@@ -357,8 +259,6 @@ def _run_pool(
 ) -> list[int]:
     """Render each ``(index, source)`` in a new pool, into ``results``, handing each to a worker
     as it comes; returns the indexes left unfinished because a worker died."""
-    # spawn, not fork: a forked child would inherit the progress bar's thread and locks.
-    context = multiprocessing.get_context("spawn")
     started = time.time()
     unfinished: list[int] = []
     futures: dict[Future[Outcome], int] = {}
@@ -372,27 +272,19 @@ def _run_pool(
             return
         on_done(results[index])
 
-    with (
-        worker_channel(context, on_progress) as initargs,
-        ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=warm_up, initargs=initargs
-        ) as pool,
-    ):
-        try:
+    try:
+        with worker_pool(jobs, on_progress) as pool:
             for index, source in numbered:
                 futures[pool.submit(render_one, source, job)] = index
                 for future in [f for f in futures if f.done()]:
                     collect(future)  # report what finished while the next source was read
             for future in as_completed(list(futures)):
                 collect(future)
-        except KeyboardInterrupt:
-            # Stop now: the workers die mid-article (their files are temporaries, never renamed
-            # into place), and the temporaries they were writing go too.
-            for worker in multiprocessing.active_children():
-                worker.terminate()
-            pool.shutdown(cancel_futures=True)
-            remove_temporaries(job.out_dir, newer_than=started)
-            raise
+    except KeyboardInterrupt:
+        # The workers were stopped mid-article (their files are temporaries, never renamed into
+        # place): the temporaries they were writing go too.
+        remove_temporaries(job.out_dir, newer_than=started)
+        raise
     if unfinished:
         log.warning("a worker process died; %d articles are rendered again", len(unfinished))
         # The dead worker's scratch and partial files: every worker of the pool is gone now.

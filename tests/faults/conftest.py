@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from newsaudio.publishing.catalog import CATALOG_FILE
+from newsaudio.publishing.catalog_file import WAL_SUFFIXES
 from tests.conftest import read_feed, snapshot
 
 # The command line in a child process; RLIMIT_FSIZE (bytes, 0: none) makes any write past it fail
@@ -50,6 +52,15 @@ def assert_refused(stderr: str, *named: object) -> None:
     assert "Traceback" not in stderr
     for name in named:
         assert str(name) in stderr, (name, stderr)
+
+
+def link_catalog(out: Path, outside: Path) -> None:
+    """Move ``out``'s catalog to ``outside`` and leave a symlink to it in its place (no WAL files
+    beside it: the catalog as a closed writer leaves it)."""
+    (out / CATALOG_FILE).rename(outside)
+    for suffix in WAL_SUFFIXES:
+        (out / f"{CATALOG_FILE}{suffix}").unlink(missing_ok=True)
+    (out / CATALOG_FILE).symlink_to(outside)
 
 
 def assert_unharmed(out: Path, before: dict[str, str], items: int) -> None:

@@ -17,7 +17,7 @@ import pytest
 
 from newsaudio.publishing.catalog import CATALOG_FILE
 from tests.conftest import BRIEF, SAMPLE, run_cli, snapshot
-from tests.faults.conftest import assert_refused, small_disk
+from tests.faults.conftest import assert_refused, link_catalog, small_disk
 
 
 def _article(folder: Path, name: str = "story") -> Path:
@@ -37,10 +37,7 @@ def test_a_catalog_that_is_a_link_is_refused_before_anything_is_spoken(
     published = tmp_path / "out"
     shutil.copytree(rendered_sample, published)
     outside = tmp_path / "elsewhere.sqlite"
-    (published / CATALOG_FILE).rename(outside)
-    for suffix in ("-wal", "-shm"):
-        (published / f"{CATALOG_FILE}{suffix}").unlink(missing_ok=True)
-    (published / CATALOG_FILE).symlink_to(outside)
+    link_catalog(published, outside)
     before = snapshot(published)
     articles = [_article(tmp_path, "one"), _article(tmp_path, "two")]
     result = run_cli("render", *articles, "--out", published, "--quiet", "--jobs", "1")

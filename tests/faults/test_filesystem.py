@@ -17,7 +17,14 @@ import pytest
 
 from newsaudio.publishing.catalog import CATALOG_FILE
 from tests.conftest import BRIEF, read_feed, run_cli, snapshot
-from tests.faults.conftest import assert_refused, assert_unharmed, fill, run_limited, small_disk
+from tests.faults.conftest import (
+    assert_refused,
+    assert_unharmed,
+    fill,
+    link_catalog,
+    run_limited,
+    small_disk,
+)
 
 
 @pytest.fixture
@@ -109,10 +116,7 @@ def test_a_read_only_folder(published: Path, tmp_path: Path) -> None:
 
 def test_a_catalog_that_links_outside_is_refused(published: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.sqlite"
-    (published / CATALOG_FILE).rename(outside)
-    for suffix in ("-wal", "-shm"):
-        (published / f"{CATALOG_FILE}{suffix}").unlink(missing_ok=True)
-    (published / CATALOG_FILE).symlink_to(outside)
+    link_catalog(published, outside)
     kept = _digest(outside)
     before = snapshot(published)
     result = run_cli("render", _article(tmp_path), "--out", published)

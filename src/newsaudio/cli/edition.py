@@ -18,6 +18,7 @@ from newsaudio.cli.options import (
     err,
     fail,
     handled_errors,
+    progress_bar,
 )
 from newsaudio.cli.sources import article_sources
 from newsaudio.errors import EXIT_FAILED
@@ -33,11 +34,11 @@ def _progress(total: int, enabled: bool) -> Iterator[Callable[[str], None]]:
     if not enabled or not err.is_terminal:
         yield lambda _label: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, console=err.console, transient=True) as bar:
+    with progress_bar(*columns) as bar:
         task = bar.add_task("Speaking the articles", total=total + 1)
         done = 0
 

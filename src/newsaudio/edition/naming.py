@@ -16,9 +16,6 @@ from dataclasses import replace
 
 from newsaudio.edition.pieces import EditionJob
 from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
-
-# An edition's identity: EDITION_IDENTITY, its title-and-day slug, then ":" and what makes it one
-# of several.
 from newsaudio.publishing.episode import EDITION_IDENTITY, Episode
 
 
@@ -42,6 +39,7 @@ def named(job: EditionJob) -> EditionJob:
     while slug in taken or (job.out_dir / f"{slug}.mp3").exists():
         number += 1
         slug = f"{base}-{number}"
+    # EDITION_IDENTITY, the title-and-day slug, then ":" and what makes it one of several.
     return replace(job, slug=slug, identity=f"{EDITION_IDENTITY}{base}:{uuid.uuid4().hex}")
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +22,7 @@ import numpy as np
 
 from newsaudio.audio.frames import count_frames
 from newsaudio.audio.mp3 import SAMPLE_RATE, write_mp3
-from newsaudio.batch import Outcome, attempt, batch_exit_code, warm_up, worker_channel
+from newsaudio.batch import Outcome, attempt, batch_exit_code
 from newsaudio.edition.assemble import stage_edition
 from newsaudio.edition.naming import named
 from newsaudio.edition.pieces import (
@@ -40,6 +39,7 @@ from newsaudio.files import remove_temporaries, temporary_path
 from newsaudio.pipeline import Source, load_source, source_name
 from newsaudio.publishing.publish import publish_episode
 from newsaudio.reading.article import Article
+from newsaudio.workers import worker_pool
 
 log = logging.getLogger(__name__)
 
@@ -247,25 +247,11 @@ def render_edition(
     )
 
 
-@contextlib.contextmanager
-def _workers(jobs: int, tasks: int) -> Iterator[Executor]:
+def _workers(jobs: int, tasks: int) -> contextlib.AbstractContextManager[Executor]:
     """This process (``jobs`` = 1), or a pool of ``jobs`` workers that load the engine and the
-    diacritizer once. Ctrl-C stops the workers mid-piece (they ignore it: batch.warm_up); any
-    other failure lets the pieces being spoken finish, so their files can be removed."""
+    diacritizer once (``workers.worker_pool``; their warnings are said here, above the progress
+    bar). Ctrl-C stops the workers mid-piece; any other failure lets the pieces being spoken
+    finish, so their files can be removed."""
     if jobs <= 1:
-        yield _InProcess()
-        return
-    context = multiprocessing.get_context("spawn")  # as batch.py: no inherited threads or locks
-    # Their warnings come here, to be said as ours are (above the progress bar, not inside it).
-    with worker_channel(context) as initargs:
-        pool = ProcessPoolExecutor(
-            min(jobs, tasks), mp_context=context, initializer=warm_up, initargs=initargs
-        )
-        try:
-            yield pool
-        except KeyboardInterrupt:
-            for worker in multiprocessing.active_children():
-                worker.terminate()
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        return contextlib.nullcontext(_InProcess())
+    return worker_pool(min(jobs, tasks))

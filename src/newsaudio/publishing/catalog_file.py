@@ -75,7 +75,7 @@ def connect(path: Path) -> sqlite3.Connection:
 def refuse_links(path: Path) -> None:
     """The catalog and its WAL files are regular files in the folder: SQLite follows a symlink,
     and would change a database elsewhere."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", *WAL_SUFFIXES):
         name = path.with_name(path.name + suffix)
         if name.is_symlink() or (name.exists() and not name.is_file()):
             raise OutputError(
@@ -107,13 +107,7 @@ def read_copy(path: Path) -> sqlite3.Connection:
             raise database_error(path, exc) from exc
         after = path.stat()
         # A writer that began meanwhile may have moved pages under an immutable read: again.
-        if writing or (
-            not wal.exists()
-            and (before.st_mtime_ns, before.st_size)
-            == (
-                after.st_mtime_ns,
-                after.st_size,
-            )
-        ):
+        unchanged = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size)
+        if writing or (unchanged and not wal.exists()):
             return memory
     raise FeedError(f"{path}: the episode catalog kept changing while it was read; try again")

@@ -122,19 +122,13 @@ class AudioCache:
             log.warning("audio cache: %s is corrupt; synthesizing again", path)
             path.unlink(missing_ok=True)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # most recently used: evicted last
+        touch(path)
         return chunk
 
     def put(self, key: str, chunk: AudioChunk) -> None:
         """Store ``chunk`` under ``key``; a failure (disk full, read-only) is only logged."""
         data = _HEADER.pack(_MAGIC, chunk.sample_rate) + chunk.samples.astype("<i2").tobytes()
-        try:
-            with atomic_path(self.entry_path(key)) as tmp:
-                tmp.write_bytes(data)
-            self.added(len(data))
-        except OSError as exc:
-            log.warning("audio cache: cannot write to %s (%s)", self.folder, exc)
+        self.write_entry(self.entry_path(key), data)
 
     @staticmethod
     def prepared_key(script: Script, options: TextOptions) -> str:
@@ -187,8 +181,7 @@ class AudioCache:
             log.warning("audio cache: %s cannot be used (%s); preparing again", path, exc)
             path.unlink(missing_ok=True)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
+        touch(path)
         return PreparedScript(script, segments)
 
     def put_prepared(self, key: str, prepared: PreparedScript) -> None:
@@ -250,6 +243,12 @@ class AudioCache:
             path.unlink(missing_ok=True)
         self._size = 0
         return len(entries)
+
+
+def touch(path: Path) -> None:
+    """Mark the entry at ``path`` used now: the least recently used entries are evicted first."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
 
 
 def canonical(value: object) -> bytes:

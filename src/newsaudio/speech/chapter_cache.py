@@ -11,11 +11,9 @@ try the chosen voice again.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
 import struct
 from collections.abc import Callable
@@ -27,7 +25,7 @@ import numpy as np
 
 from newsaudio.audio.chapters import BlockPeaks, ChapterMeasure
 from newsaudio.files import atomic_path
-from newsaudio.speech.cache import AudioCache, canonical, mastering_version
+from newsaudio.speech.cache import AudioCache, canonical, mastering_version, touch
 from newsaudio.speech.engines.base import Engine
 from newsaudio.speech.voices import VoiceProfile
 
@@ -95,8 +93,7 @@ class ChapterCache:
             log.warning("audio cache: %s cannot be used (%s); speaking again", path, exc)
             path.unlink(missing_ok=True)
             return None
-        with contextlib.suppress(OSError):
-            os.utime(path)
+        touch(path)
         return measure
 
     def keep_measure(self, key: str, measure: ChapterMeasure) -> None:
@@ -149,8 +146,7 @@ class ChapterCache:
             log.warning("audio cache: %s is truncated; encoding again", path)
             path.unlink(missing_ok=True)
             return False
-        with contextlib.suppress(OSError):
-            os.utime(path)
+        touch(path)
         return True
 
     def keep_piece(self, key: str, mp3: Path) -> None:
