@@ -196,13 +196,12 @@ def _after_run(quiet: bool) -> Callable[[RunResult], None]:
 
 
 def _print_status(out: Path) -> None:
-    from newsaudio.follow import feed_status, item_status
+    from newsaudio.follow import feed_status
 
     feeds = feed_status(out)
     if not feeds:
         err.print(f"No feeds followed in {out}.", markup=False)
         return
-    items = item_status(out)
     for entry in feeds:
         feed = entry.feed
         title = f" ({feed.title})" if feed.title else ""
@@ -217,7 +216,7 @@ def _print_status(out: Path) -> None:
             typer.echo(f"  next check: not before {feed.not_before:%Y-%m-%d %H:%M} UTC")
         counts = ", ".join(f"{n} {state}" for state, n in sorted(entry.items.items()))
         typer.echo(f"  items: {counts or 'none yet'}")
-        for item in items.get(feed.id, []):
+        for item in entry.recent:
             day = f"{item.published:%Y-%m-%d}" if item.published else "          "
             extra = item.error or item.note or ""
             renders = f" ×{item.renders}" if item.renders > 1 else ""
