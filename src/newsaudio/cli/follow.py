@@ -127,6 +127,7 @@ def follow(
     every_s = _seconds(every) if every else None
     if every_s is not None and every_s < 60:
         raise typer.BadParameter("--every must be at least 1m: a feed is not asked more often")
+    settle_s = _seconds(settle)
     from newsaudio.batch import default_jobs
     from newsaudio.config import load_config
     from newsaudio.follow import FollowJob, follow_every, follow_once
@@ -144,7 +145,7 @@ def follow(
             scheduler=scheduler,
             backfill=backfill,
             delay_s=delay,
-            settle_s=_seconds(settle),
+            settle_s=settle_s,
             edition=edition == "daily",
         )
         say = _printer(quiet)
