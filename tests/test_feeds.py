@@ -109,6 +109,11 @@ def test_windows_1256_as_declared(declared: str) -> None:
     assert read_feed(raw, URL, charset).items[0].title == "خبر عاجل عن الطقس"
 
 
+def test_utf8_bytes_win_over_a_declared_charset() -> None:
+    """As for a page (decode.py): the bytes are UTF-8, the server says Windows-1256."""
+    assert read_feed(rss(ITEM), URL, "windows-1256").items[0].title == "خبر عاجل عن الطقس"
+
+
 def test_windows_1256_undeclared_read_as_arabic() -> None:
     """No declaration at all (XML says: then UTF-8), but the text reads as Arabic words."""
     raw = rss(ITEM.replace("ملخص الخبر", BRIEF), prolog="").decode().encode("cp1256")

@@ -19,11 +19,14 @@ from newsaudio.config import Config
 from newsaudio.errors import EXIT_ENGINE, EXIT_FAILED, EXIT_INPUT, EXIT_OK
 from newsaudio.follow import Event, FollowJob, RunResult, follow_once
 from newsaudio.follow.polite import HostPacer
+from newsaudio.follow.read import Reading, read_work
+from newsaudio.follow.state import FeedState, ItemState
 from newsaudio.publishing.catalog import Catalog
+from newsaudio.reading.feeds import FeedItem
 from newsaudio.reading.fetch import FetchPolicy
 from newsaudio.speech.voices import load_voice
 
-from .conftest import read_feed, run_cli
+from .conftest import BRIEF, read_feed, run_cli
 from .local_server import Reply, local_server, reply
 from .news_site import NewsSite
 
@@ -122,6 +125,23 @@ def test_an_item_whose_page_fails_fails_alone(site: NewsSite, tmp_path: Path) ->
     assert lines(events, "error") == [f"{site.url(bad)}: HTTP 404 Not Found"]
     result, _ = follow([site.feed_url], tmp_path / "out")
     assert (result.rendered, result.exit_code) == (0, EXIT_OK)  # input failures wait for a change
+
+
+def test_an_item_without_a_link_is_read_from_the_feed_alone() -> None:
+    """No page to fetch: the item's summary is its article (or it fails as one that is too
+    short), with the feed's title as the site's name."""
+    feed = FeedState(1, "https://news.test/feed.xml", "https://news.test/feed.xml", "الموقع")
+
+    def read(summary: str) -> Reading:
+        entry = FeedItem("خبر بلا رابط", guid="7", guid_scoped=True, summary_html=summary)
+        item = ItemState("1 7", 1, entry.title, NOW, "hash", entry)
+        return read_work(item, feed, FAST, lambda url: pytest.fail(url), NOW, settle_s=0)
+
+    whole = read(f"<p>{BRIEF}</p><p>{BRIEF}</p>")
+    assert whole.article is not None and whole.item.state == "rendering"
+    assert (whole.article.headline, whole.article.meta.source) == ("خبر بلا رابط", "الموقع")
+    short = read("<p>سطر واحد</p>")
+    assert (short.article, short.item.state, short.failed) == (None, "failed", EXIT_INPUT)
 
 
 # --- updates and withdrawals --------------------------------------------------------------------

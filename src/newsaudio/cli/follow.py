@@ -127,6 +127,7 @@ def follow(
     every_s = _seconds(every) if every else None
     if every_s is not None and every_s < 60:
         raise typer.BadParameter("--every must be at least 1m: a feed is not asked more often")
+    settle_s = _seconds(settle)
     from newsaudio.batch import default_jobs
     from newsaudio.config import load_config
     from newsaudio.follow import FollowJob, follow_every, follow_once
@@ -144,7 +145,7 @@ def follow(
             scheduler=scheduler,
             backfill=backfill,
             delay_s=delay,
-            settle_s=_seconds(settle),
+            settle_s=settle_s,
             edition=edition == "daily",
         )
         say = _printer(quiet)
@@ -196,13 +197,12 @@ def _after_run(quiet: bool) -> Callable[[RunResult], None]:
 
 
 def _print_status(out: Path) -> None:
-    from newsaudio.follow import feed_status, item_status
+    from newsaudio.follow import feed_status
 
     feeds = feed_status(out)
     if not feeds:
         err.print(f"No feeds followed in {out}.", markup=False)
         return
-    items = item_status(out)
     for entry in feeds:
         feed = entry.feed
         title = f" ({feed.title})" if feed.title else ""
@@ -217,7 +217,7 @@ def _print_status(out: Path) -> None:
             typer.echo(f"  next check: not before {feed.not_before:%Y-%m-%d %H:%M} UTC")
         counts = ", ".join(f"{n} {state}" for state, n in sorted(entry.items.items()))
         typer.echo(f"  items: {counts or 'none yet'}")
-        for item in items.get(feed.id, []):
+        for item in entry.recent:
             day = f"{item.published:%Y-%m-%d}" if item.published else "          "
             extra = item.error or item.note or ""
             renders = f" ×{item.renders}" if item.renders > 1 else ""

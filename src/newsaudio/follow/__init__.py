@@ -20,7 +20,7 @@ It sits above ``batch`` and ``edition`` and below the command line.
 from newsaudio.follow.job import Event, FollowJob, RunResult
 from newsaudio.follow.loop import follow_every
 from newsaudio.follow.run import follow_once
-from newsaudio.follow.status import feed_status, item_status
+from newsaudio.follow.status import feed_status
 
 __all__ = [
     "Event",
@@ -29,5 +29,4 @@ __all__ = [
     "feed_status",
     "follow_every",
     "follow_once",
-    "item_status",
 ]

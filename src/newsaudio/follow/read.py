@@ -9,7 +9,6 @@ item whose page now answers 404 or 410 is withdrawn.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -19,10 +18,9 @@ from newsaudio.follow.keys import text_hash
 from newsaudio.follow.plan import MAX_RENDERS
 from newsaudio.follow.state import FeedState, ItemState
 from newsaudio.reading.article import Article
-from newsaudio.reading.feed_article import article_from_item, item_name, item_source, with_item
+from newsaudio.reading.feed_article import article_from_item, item_article, with_item
 from newsaudio.reading.feeds import Feed
 from newsaudio.reading.fetch import FetchPolicy
-from newsaudio.reading.load import parse_article
 from newsaudio.reading.script import build_script
 
 # A page that answers this is taken down: its episode leaves the feed and the page.
@@ -93,10 +91,7 @@ def _article(
     if entry.link is None:
         # No page to read: the feed's text is all there is, if it is an article at all.
         text = entry.content_html or entry.summary_html or ""
-        source = item_source(entry, feed.location)
-        title = html.escape(entry.title)
-        page = f"<html><body><article><h1>{title}</h1>{text}</article></body></html>"
-        return with_item(parse_article(source, item_name(entry), page, "text/html"), entry, about)
+        return item_article(replace(entry, content_html=text), about)
     from newsaudio.pipeline import load_source  # numpy and the stages: only when a page is read
 
     pace(entry.link)

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.episode import as_utc
 from newsaudio.reading.article import Article, ArticleMeta, Section
 from newsaudio.reading.feeds import FeedItem
 
@@ -208,26 +209,24 @@ def _to_column(value: Any) -> Any:
 
 
 def _from_row(cls: Any, row: Any) -> Any:
+    return cls(**_columns(cls, row))
+
+
+def _columns(cls: Any, row: Any) -> dict[str, Any]:
+    """The row's columns, its dates (the fields typed ``datetime``) read back."""
     data = dict(row)
     for f in fields(cls):
         if data.get(f.name) is not None and "datetime" in str(f.type):
-            data[f.name] = _utc(datetime.fromisoformat(data[f.name]))
-    return cls(**data)
+            data[f.name] = as_utc(datetime.fromisoformat(data[f.name]))
+    return data
 
 
 def _item(row: Any) -> ItemState:
-    data = dict(row)
+    data = _columns(ItemState, row)
     data["item"] = feed_item_from(json.loads(data["item"]))
     data["article"] = article_from(json.loads(data["article"])) if data["article"] else None
     data["recheck"] = bool(data["recheck"])
-    for name in ("seen", "published", "started", "rendered", "pending_since"):
-        if data[name]:
-            data[name] = _utc(datetime.fromisoformat(data[name]))
     return ItemState(**data)
-
-
-def _utc(when: datetime) -> datetime:
-    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 def feed_item_dict(item: FeedItem) -> dict[str, Any]:

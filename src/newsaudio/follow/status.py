@@ -12,35 +12,31 @@ from newsaudio.publishing.catalog import Catalog
 
 @dataclass(frozen=True)
 class FeedStatus:
-    """A followed feed and how many of its items are in each state."""
+    """A followed feed, how many of its items are in each state, and its newest items."""
 
     feed: FeedState
     items: dict[str, int]
+    recent: tuple[ItemState, ...]
 
 
-def feed_status(out_dir: Path) -> list[FeedStatus]:
-    """The folder's followed feeds, in the order they were first followed."""
+def feed_status(out_dir: Path, limit: int = 20) -> list[FeedStatus]:
+    """The folder's followed feeds, in the order they were first followed, each with its
+    ``limit`` newest items (one read of the items table: each row carries its article)."""
     with Catalog.open(out_dir) as catalog:
         if not _following(catalog):
             return []
         state = FollowState(catalog)
         counts: dict[int, Counter[str]] = {}
+        recent: dict[int, list[ItemState]] = {}
         for item in state.items():
             counts.setdefault(item.feed_id, Counter())[item.state] += 1
-        return [FeedStatus(feed, dict(counts.get(feed.id, {}))) for feed in state.feeds()]
-
-
-def item_status(out_dir: Path, limit: int = 20) -> dict[int, list[ItemState]]:
-    """Each feed's ``limit`` newest items (by the feed id)."""
-    with Catalog.open(out_dir) as catalog:
-        if not _following(catalog):
-            return {}
-        items: dict[int, list[ItemState]] = {}
-        for item in FollowState(catalog).items():
-            listed = items.setdefault(item.feed_id, [])
+            listed = recent.setdefault(item.feed_id, [])
             if len(listed) < limit:
                 listed.append(item)
-        return items
+        return [
+            FeedStatus(feed, dict(counts.get(feed.id, {})), tuple(recent.get(feed.id, ())))
+            for feed in state.feeds()
+        ]
 
 
 def _following(catalog: Catalog) -> bool:

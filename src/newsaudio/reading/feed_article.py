@@ -27,12 +27,12 @@ _MARKS = re.compile(r"[\u064b-\u065f\u0670\u0640]")
 _PUNCTUATION = " \t\n.:،,؛;!؟?-–—»«\"'()[]"
 
 
-def item_source(item: FeedItem, feed_url: str) -> str:
+def _item_source(item: FeedItem, feed_url: str) -> str:
     """What an item's errors name: its link, else the feed and its GUID or title."""
     return item.link or f"{feed_url} (item {item.guid or item.title})"
 
 
-def item_name(item: FeedItem) -> str:
+def _item_name(item: FeedItem) -> str:
     """The episode's file-name stem: as ``render URL`` names the item's page, else its title."""
     return page_name(item.link) if item.link else slugify(item.title)
 
@@ -42,11 +42,17 @@ def article_from_item(item: FeedItem, feed: Feed) -> Article | None:
     (no content, or a teaser): then its page is the article."""
     if not item.content_html or is_teaser(item.content_html):
         return None
-    source = item_source(item, feed.url)
     try:
-        article = parse_article(source, item_name(item), _page(item, feed), "text/html")
+        return item_article(item, feed)
     except ArticleError:
         return None  # too short, or not an article: its page may be
+
+
+def item_article(item: FeedItem, feed: Feed) -> Article:
+    """The item's content read as its article, whole or not; :class:`ArticleError` when it is
+    none (an item without a page has nothing else)."""
+    page = _page(item, feed)
+    article = parse_article(_item_source(item, feed.url), _item_name(item), page, "text/html")
     return with_item(article, item, feed)
 
 

@@ -22,6 +22,7 @@ from newsaudio.reading.feeds import FEED_MAX_BYTES
 from newsaudio.reading.fetch import (
     USER_AGENT,
     FetchPolicy,
+    content_type,
     fetch_error,
     http_client,
     read_body,
@@ -160,17 +161,11 @@ def _body(
     validators: Validators,
     moved_to: str | None,
 ) -> FeedResponse:
-    header = response.headers.get("content-type", "")
-    mime = header.partition(";")[0].strip().casefold()
+    mime, charset = content_type(response)
     if mime.startswith(_NOT_FEEDS):
         raise fetch_error(url, f"is {mime}, not a feed")
     body = read_body(response, url, policy)
     if not body.strip():
         raise fetch_error(url, "is empty")
-    charset = None
-    for parameter in header.split(";")[1:]:
-        name, _, value = parameter.partition("=")
-        if name.strip().casefold() == "charset":
-            charset = value.strip().strip("\"'") or None
     log.info("fetched feed %s: %s, %d bytes", final_url, mime or "no type", len(body))
     return FeedResponse(url, final_url, 200, validators, moved_to, body, charset)

@@ -3,9 +3,10 @@ OPML list → the feeds it lists. The one boundary where feedparser is called.
 
 A feed is someone else's bytes, so they are judged before a parser sees them:
 
-- **Charset as declared**: a byte-order mark, else the server's ``charset``, else the XML
-  declaration's ``encoding``, else UTF-8, else Windows-1256 when it reads as Arabic (older Arabic
-  sites still serve it). The text goes to feedparser re-encoded as UTF-8.
+- **Charset as a page's** (``decode.py``): the bytes first (a byte-order mark, UTF-8), then the
+  server's ``charset``, then the XML declaration's ``encoding``, else Windows-1256 or ISO-8859-6
+  when it reads as Arabic (older Arabic sites still serve them). The text goes to feedparser
+  re-encoded as UTF-8.
 - **No entity declarations.** A feed whose prolog declares entities is refused: "billion laughs"
   (nested entities expanding to gigabytes) and external entities (``SYSTEM "file:///etc/passwd"``)
   both need one, and no real feed declares any. feedparser also drops unsafe declarations and never
@@ -24,7 +25,6 @@ The size limit is the fetcher's (``feed_fetch.py``), applied while downloading.
 from __future__ import annotations
 
 import calendar
-import codecs
 import contextlib
 import html
 import io
@@ -47,8 +47,6 @@ log = logging.getLogger(__name__)
 # 2.4 MB; a news site's feed is 50–500 kB. Four times the largest seen, nothing like a 50 MB feed.
 FEED_MAX_BYTES = 10 * 1024 * 1024
 
-_BOMS = {codecs.BOM_UTF8: "utf-8-sig", codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16"}
-_XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ROOT = re.compile(r"<([A-Za-z_][\w.:-]*)")
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
@@ -130,23 +128,14 @@ def read_feed(raw: bytes, url: str, charset: str | None = None, *, fetched: bool
 
 
 def _decode(raw: bytes, charset: str | None, url: str) -> str:
-    """Text by the byte-order mark, else as declared (the server, then the XML declaration), else
-    UTF-8, else Windows-1256 that reads as Arabic."""
-    bom = next((codec for mark, codec in _BOMS.items() if raw.startswith(mark)), None)
-    declared = _XML_ENCODING.match(raw[:512].decode("ascii", "replace"))
-    candidates = [bom] if bom else [c for c in (charset, declared and declared[1]) if c]
-    for name in candidates:
-        try:
-            return raw.decode(codecs.lookup(name).name)
-        except LookupError:
-            log.warning("%s: unknown charset %r declared; ignored", url, name)
-        except UnicodeDecodeError:
-            log.warning("%s: is not %s as declared; trying other encodings", url, name)
-    with contextlib.suppress(UnicodeDecodeError):
-        return raw.decode("utf-8")
-    decoded = decode(raw)
+    """Text as :func:`~newsaudio.reading.decode.decode` reads a page: the bytes first (a
+    byte-order mark, UTF-8), then as declared (the server, then the XML declaration), else
+    Windows-1256 or ISO-8859-6 that reads as Arabic."""
+    decoded = decode(raw, [charset] if charset else [])
     if decoded is None:
         raise FeedReadError(f"{url}: is not readable text (unknown or wrong character encoding)")
+    if decoded.guess:
+        log.warning("%s: %s", url, decoded.guess)
     return decoded.text
 
 

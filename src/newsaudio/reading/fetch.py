@@ -47,6 +47,7 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Overloaded or briefly failing servers (and CDNs in front of them) answer with these; a second
 # try a little later usually works. 4xx other than 429 will not change on retry.
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)  # of a Content-Type header
 _NUL_SCAN_CHARS = 8192  # a NUL at the top of a decoded "page" means binary, or the wrong codec
 # Schemes a user might paste that look like URLs but must not be read as file paths.
 _NON_WEB_SCHEMES = re.compile(r"^([a-z][a-z0-9+.-]+)://|^(javascript|data|mailto|file):", re.I)
@@ -247,17 +248,15 @@ def redirect_target(
 
 def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> FetchedPage:
     """Check type and size before and while downloading, then decode."""
-    header = response.headers.get("content-type", "")
-    mime = header.partition(";")[0].strip().casefold()
+    mime, charset = content_type(response)
     if mime and mime not in WEB_PAGE_TYPES:
         raise fetch_error(url, f"is {mime}, not a web page")
     raw = read_body(response, url, policy)
     if not raw.strip():
         raise fetch_error(url, "is empty")
-    header_charset = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", header, re.I)
     # The header's charset, then the page's <meta> (decode() reads it); the bytes themselves
     # first when they are UTF-8, or have a byte-order mark.
-    decoded = decode(raw, [header_charset.group(1)] if header_charset else [])
+    decoded = decode(raw, [charset] if charset else [])
     if decoded is None or "\x00" in decoded.text[:_NUL_SCAN_CHARS]:
         raise fetch_error(url, "is not readable text (unknown or wrong character encoding)")
     text = decoded.text
@@ -266,6 +265,13 @@ def _read_page(response: httpx.Response, url: str, policy: FetchPolicy) -> Fetch
     final_url = str(response.url)
     log.info("fetched %s: %s, %s, %d bytes", final_url, mime, decoded.codec, len(raw))
     return FetchedPage(url, final_url, mime, decoded.codec, text, decoded.guess)
+
+
+def content_type(response: httpx.Response) -> tuple[str, str | None]:
+    """The answer's media type (lower case; "" when it names none) and its charset, if given."""
+    header = response.headers.get("content-type", "")
+    charset = _CHARSET.search(header)
+    return header.partition(";")[0].strip().casefold(), charset.group(1) if charset else None
 
 
 def read_body(response: httpx.Response, url: str, policy: FetchPolicy) -> bytes:
