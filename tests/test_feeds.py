@@ -297,6 +297,9 @@ def test_retry_after_is_honoured_then_an_error_saying_how_long(server: LocalServ
         fetch_feed(server.url("/later"), policy=FAST)
     assert (caught.value.status, caught.value.retry_after_s) == (503, 3600)
     assert caught.value.exit_code == EXIT_ENGINE
+    server.routes["/down"] = reply(503)  # no Retry-After: the wait was ours, not the site's
+    with pytest.raises(FetchError, match=r"HTTP 503 Service Unavailable; still after 3 tries$"):
+        fetch_feed(server.url("/down"), policy=FAST, sleep=sleeps.append)
 
 
 def test_gone_and_missing_are_the_feeds(server: LocalServer) -> None:

@@ -120,12 +120,17 @@ def _exchange(
                 hops.append(target)
                 continue
             if status in _RETRY_STATUSES:
-                wait = retry_after(response.headers.get("retry-after"))
-                wait = policy.backoff_s * 2**tries if wait is None else wait
+                asked = retry_after(response.headers.get("retry-after"))
+                wait = policy.backoff_s * 2**tries if asked is None else asked
                 if tries >= policy.retries or wait > policy.max_retry_after_s:
+                    said = (
+                        f"still after {tries + 1} tries"
+                        if asked is None
+                        else f"the site asks to wait {wait:.0f} s"
+                    )
                     raise fetch_error(
                         url,
-                        f"HTTP {status} {reason}; the site asks to wait {wait:.0f} s",
+                        f"HTTP {status} {reason}; {said}",
                         network=True,
                         status=status,
                         retry_after_s=wait,
