@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsaudio.follow.state import FeedState, FollowState, ItemState
-from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.catalog import Catalog, has_table
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def feed_status(out_dir: Path, limit: int = 20) -> list[FeedStatus]:
     """The folder's followed feeds, in the order they were first followed, each with its
     ``limit`` newest items (one read of the items table: each row carries its article)."""
     with Catalog.open(out_dir) as catalog:
-        if not _following(catalog):
+        if not has_table(catalog.execute, "follow_feeds"):  # a status must not create it
             return []
         state = FollowState(catalog)
         counts: dict[int, Counter[str]] = {}
@@ -37,11 +37,3 @@ def feed_status(out_dir: Path, limit: int = 20) -> list[FeedStatus]:
             FeedStatus(feed, dict(counts.get(feed.id, {})), tuple(recent.get(feed.id, ())))
             for feed in state.feeds()
         ]
-
-
-def _following(catalog: Catalog) -> bool:
-    """Whether the folder follows anything (a status must not create the tables)."""
-    found = catalog.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'follow_feeds'"
-    ).fetchone()
-    return found is not None

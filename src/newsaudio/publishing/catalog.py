@@ -30,7 +30,7 @@ import json
 import logging
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -425,6 +425,13 @@ class Catalog:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as exc:
             raise database_error(self.path, exc) from exc
+
+
+def has_table(execute: Callable[[str, tuple[str, ...]], sqlite3.Cursor], name: str) -> bool:
+    """Whether table ``name`` exists, asked through :meth:`Catalog.execute` or a connection's
+    ``execute``: reading a catalog must not create the tables other modules keep in it."""
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return execute(query, (name,)).fetchone() is not None
 
 
 def _set_aside_if_damaged(path: Path) -> None:

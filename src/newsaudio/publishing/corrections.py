@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from newsaudio.errors import NewsaudioError
-from newsaudio.publishing.catalog import CATALOG_FILE, Catalog
+from newsaudio.publishing.catalog import CATALOG_FILE, Catalog, has_table
 from newsaudio.textprep.corrections import Correction
 from newsaudio.textprep.lexicon import fold, lookup_key
 
@@ -119,7 +119,7 @@ def stored_corrections(out_dir: Path) -> dict[str, tuple[Correction, ...]]:
 
 def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction, ...]]:
     episodes = db.execute("SELECT slug, identity, audio_file FROM episodes").fetchall()
-    if _has_table(db.execute):
+    if has_table(db.execute, TABLE):
         rows = db.execute(f"SELECT slug, scope, sentence, written, spoken FROM {TABLE}")
         by_slug: dict[str, list[Correction]] = {}
         for slug, scope, sentence, written, spoken in rows:
@@ -130,12 +130,6 @@ def _stored(db: sqlite3.Connection, out_dir: Path) -> dict[str, tuple[Correction
     return {identity: made for identity, made in found.items() if identity and made}
 
 
-def _has_table(execute: Callable[[str, tuple[str, ...]], sqlite3.Cursor]) -> bool:
-    """Whether the table exists, asked through a connection's or the catalog's ``execute``."""
-    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
-    return execute(query, (TABLE,)).fetchone() is not None
-
-
 def _key(written: str) -> str:
     return fold(lookup_key(written))
 
@@ -143,7 +137,7 @@ def _key(written: str) -> str:
 def _ensure_table(catalog: Catalog) -> None:
     """Create the table when the catalog has none: a new catalog (built from the MP3s, or from a
     version before corrections) takes the corrections the MP3s carry."""
-    if _has_table(catalog.execute):
+    if has_table(catalog.execute, TABLE):
         return
     catalog.execute(_SCHEMA)
     for episode in catalog.episodes():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from newsaudio.publishing.catalog import Catalog
+from newsaudio.publishing.catalog import Catalog, has_table
 
 _TABLE = """
 CREATE TABLE IF NOT EXISTS withdrawn (
@@ -32,20 +32,12 @@ def withdraw(catalog: Catalog, slug: str, reason: str) -> None:
 
 def forget(catalog: Catalog, slug: str) -> None:
     """``slug`` is published again (placed anew) or gone (removed). Inside a transaction."""
-    if _exists(catalog):
+    if has_table(catalog.execute, "withdrawn"):
         catalog.execute("DELETE FROM withdrawn WHERE slug = ?", (slug,))
 
 
 def withdrawn_slugs(catalog: Catalog) -> dict[str, str]:
     """The withdrawn episodes' slugs, each with its reason."""
-    if not _exists(catalog):
+    if not has_table(catalog.execute, "withdrawn"):
         return {}
     return dict(catalog.execute("SELECT slug, reason FROM withdrawn").fetchall())
-
-
-def _exists(catalog: Catalog) -> bool:
-    """Whether the table is there: reading a catalog must not write one."""
-    found = catalog.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", ("withdrawn",)
-    )
-    return found.fetchone() is not None
